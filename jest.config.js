@@ -1,0 +1,12 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    // Compiled without design types, as esbuild/tsx/swc would: proves Robyn's positional convention.
+    '^.+\\.nometa\\.test\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.nometa.json' }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
+  },
+  testTimeout: 15000,
+};

@@ -1,0 +1,248 @@
+/**
+ * The composition root: routes, providers and HTTP handlers are collected and validated, then frozen
+ * at listen(), where the transport, dispatch and bus are wired together.
+ */
+import type { Bus } from './bus/bus';
+import { LocalBus } from './bus/local';
+import { bindRoute, compileRoute, type CompiledRoute } from './compile';
+import type { Connector } from './connector';
+import * as dispatch from './dispatch';
+import { invalidArgument, SwitchboardError } from './errors';
+import { httpHandler, type HttpHandlerFn } from './http';
+import { Hub } from './hub';
+import type { ProviderToken } from './metadata';
+import { resolveAppOptions, type AppOptions, type ResolvedApp, type RouteClass } from './options';
+import { encode, type Reply } from './reply';
+import { parsePattern, type ParsedPattern } from './route-pattern';
+import { assertNativeUws, UwsServer, type HttpMethod } from './transport/uws';
+import { upgrade } from './upgrade';
+
+interface HttpRoute {
+  readonly method: HttpMethod;
+  readonly pattern: ParsedPattern;
+  readonly label: string;
+  readonly handler: HttpHandlerFn;
+}
+
+/** Options of {@link App.close}. */
+export interface CloseOptions {
+  /** Milliseconds to wait for in-flight handlers and @OnClose; defaults to the App's `closeTimeout`. */
+  timeout?: number;
+}
+
+type Phase = 'new' | 'starting' | 'listening' | 'closing' | 'closed';
+
+/**
+ * A switchboard server: WebSocket routes, HTTP handlers and providers on one port.
+ * @example
+ * const app = new App({ routes: [Chat] });
+ * app.get('/', () => '<h1>Chat</h1>');
+ * const { port } = await app.listen(8000);
+ */
+export class App {
+  private readonly options: ResolvedApp;
+  private readonly hub: Hub;
+  private readonly bus: Bus;
+  private readonly routes: CompiledRoute[] = [];
+  private readonly providers = new Map<ProviderToken, unknown>();
+  private readonly httpRoutes: HttpRoute[] = [];
+  private server: UwsServer | null = null;
+  private phase: Phase = 'new';
+  private closing: Promise<void> | null = null;
+
+  constructor(options: AppOptions = {}) {
+    this.options = resolveAppOptions(options);
+    assertNativeUws(this.options.allowJsFallback);
+    this.bus = options.bus ?? new LocalBus();
+    this.hub = new Hub(this.bus, this.options.logger);
+    if (options.routes !== undefined) {
+      if (!Array.isArray(options.routes)) throw invalidArgument('new App(options)', 'routes', 'an array of route classes', options.routes);
+      this.register(...options.routes);
+    }
+  }
+
+  /** Open WebSocket connections on this process. */
+  get connectionCount(): number {
+    return this.hub.connections.size;
+  }
+
+  private assertNew(what: string): void {
+    if (this.phase !== 'new')
+      throw new SwitchboardError('SWB_ERR_APP_STARTED', `${what} after listen(): the app's routes and providers are frozen once it starts. Call it before listen().`);
+  }
+
+  /**
+   * Adds route classes; their declarations are checked now, and every mistake throws here.
+   * @example
+   * app.register(Chat, Notifications);
+   */
+  register(...routes: RouteClass[]): this {
+    this.assertNew('app.register()');
+    for (const cls of routes) {
+      const route = compileRoute(cls, this.options.transport);
+      const clash = this.routes.find((r) => r.cls === cls || r.uwsPattern === route.uwsPattern);
+      if (clash !== undefined)
+        throw new SwitchboardError(
+          'SWB_ERR_DUPLICATE_ROUTE',
+          clash.cls === cls ? `${cls.name} is registered twice.` : `${cls.name} and ${clash.cls.name} both use the pattern ${route.pattern}. Give each route its own path.`,
+        );
+      this.routes.push(route);
+    }
+    return this;
+  }
+
+  /**
+   * Makes a value injectable by token: a class (injected by type), a string or a symbol (with `@Inject`).
+   * @example
+   * app.provide(Database, new Database(url)).provide('greeting', 'Hello');
+   */
+  provide<T>(token: ProviderToken, value: T): this {
+    const ok = typeof token === 'function' || typeof token === 'symbol' || (typeof token === 'string' && token !== '');
+    if (!ok) throw invalidArgument('app.provide(token, value)', 'token', 'a class, a non-empty string or a symbol', token);
+    this.assertNew('app.provide()');
+    this.providers.set(token, value);
+    return this;
+  }
+
+  private http(method: HttpMethod, name: string, path: string, handler: HttpHandlerFn): this {
+    const where = `app.${name}(path, handler)`;
+    if (typeof handler !== 'function') throw invalidArgument(where, 'handler', 'a function (req) => response', handler);
+    this.assertNew(`app.${name}()`);
+    const pattern = parsePattern(path, where);
+    const label = `${method.toUpperCase()} ${path}`;
+    if (this.httpRoutes.some((r) => r.method === method && r.pattern.uws === pattern.uws))
+      throw new SwitchboardError('SWB_ERR_DUPLICATE_ROUTE', `${label} has two handlers. Keep one.`);
+    this.httpRoutes.push({ method, pattern, label, handler });
+    return this;
+  }
+
+  /**
+   * Serves GET requests. A string reply is sent as text/html; see docs/http.md for the rest.
+   * @example
+   * app.get('/', () => html);
+   */
+  get(path: string, handler: HttpHandlerFn): this {
+    return this.http('get', 'get', path, handler);
+  }
+
+  /**
+   * Serves POST requests; `req.body` is parsed by content type.
+   * @example
+   * app.post('/orders', (req) => { app.broadcast(Notifications, req.body); return { ok: true }; });
+   */
+  post(path: string, handler: HttpHandlerFn): this {
+    return this.http('post', 'post', path, handler);
+  }
+
+  /** Serves PUT requests. @example app.put('/items/:id', (req) => save(req.params.id, req.body)); */
+  put(path: string, handler: HttpHandlerFn): this {
+    return this.http('put', 'put', path, handler);
+  }
+
+  /** Serves DELETE requests. @example app.delete('/items/:id', (req) => remove(req.params.id)); */
+  delete(path: string, handler: HttpHandlerFn): this {
+    return this.http('del', 'delete', path, handler);
+  }
+
+  /**
+   * Starts serving. Port 0 picks a free port; the promise resolves with the one bound.
+   * Rejects if a provider is missing or the port cannot be bound.
+   * @example
+   * const { port } = await app.listen(Number(process.env.PORT ?? 8000));
+   */
+  async listen(port = 0, host?: string): Promise<{ port: number }> {
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalidArgument('app.listen(port, host)', 'port', 'an integer from 0 to 65535', port);
+    if (host !== undefined && (typeof host !== 'string' || host === '')) throw invalidArgument('app.listen(port, host)', 'host', 'a host name or address', host);
+    this.assertNew('app.listen()');
+    this.phase = 'starting';
+    const server = new UwsServer();
+    try {
+      const providers = new Map(this.providers);
+      const closing = (): boolean => this.phase === 'closing' || this.phase === 'closed';
+      for (const route of this.routes) {
+        const plan = bindRoute(route, providers);
+        server.addWebSocketRoute<Connector>(plan.uwsPattern, plan.paramNames.length, plan.transport, {
+          upgrade: (raw) => upgrade(this.hub, plan, raw, closing),
+          open: dispatch.open,
+          message: dispatch.message,
+          close: dispatch.closed,
+        });
+      }
+      const { maxBodyLength, logger } = this.options;
+      for (const r of this.httpRoutes)
+        server.addHttpRoute(r.method, r.pattern.uws, r.pattern.names.length, maxBodyLength, httpHandler(r.handler, r.pattern.names, r.label, logger));
+      server.addNotFound();
+      this.hub.publisher = server;
+      await this.bus.open(this.hub);
+      const bound = await server.listen(host, port);
+      this.server = server;
+      this.phase = 'listening';
+      return { port: bound };
+    } catch (error) {
+      server.closeAll();
+      this.phase = 'closed';
+      throw error;
+    }
+  }
+
+  /**
+   * Sends to one connection by id, from anywhere (a timer, an HTTP handler).
+   * @returns false when the id is unknown or closed, or there was nothing to send.
+   * @example
+   * app.sendTo(userConnections.get(userId), { title: 'New order' });
+   */
+  sendTo(id: string, data: Reply): boolean {
+    if (typeof id !== 'string') throw invalidArgument('app.sendTo(id, data)', 'id', 'a connection id string', id);
+    const payload = encode(data);
+    return payload !== null && this.bus.sendTo(id, payload);
+  }
+
+  /**
+   * Sends to every connection of a route, given by its class or its pattern.
+   * @returns the number of recipients on this process.
+   * @example
+   * app.broadcast(Notifications, { title: 'New order', message: '#42' });
+   */
+  broadcast(route: RouteClass | string, data: Reply): number {
+    const compiled = this.routes.find((r) => r.cls === route || r.pattern === route);
+    if (compiled === undefined)
+      throw new SwitchboardError(
+        'SWB_ERR_UNKNOWN_ROUTE',
+        `app.broadcast(): ${typeof route === 'function' ? route.name : String(route)} is not a registered route. Registered: ${this.routes.map((r) => r.pattern).join(', ') || 'none'}.`,
+      );
+    const payload = encode(data);
+    return payload === null || this.phase !== 'listening' ? 0 : this.bus.publish(`swb:route:${compiled.uwsPattern}`, payload, null);
+  }
+
+  /**
+   * Graceful shutdown: stops accepting, sends 1001 to every connection, waits (up to `timeout`) for
+   * in-flight handlers and every @OnClose, then releases the port. Safe to call more than once.
+   * @example
+   * process.on('SIGTERM', () => void app.close());
+   */
+  close(options: CloseOptions = {}): Promise<void> {
+    const timeout = options.timeout ?? this.options.closeTimeout;
+    if (!Number.isInteger(timeout) || timeout < 0) throw invalidArgument('app.close(options)', 'timeout', 'a non-negative integer of milliseconds', timeout);
+    this.closing ??= this.shutdown(timeout);
+    return this.closing;
+  }
+
+  private async shutdown(timeout: number): Promise<void> {
+    const server = this.server;
+    this.phase = 'closing';
+    if (server === null) {
+      this.phase = 'closed';
+      return;
+    }
+    server.stopListening();
+    for (const c of [...this.hub.connections.values()]) c.socket?.end(1001, 'Server shutting down');
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, timeout, true)));
+    if (await Promise.race([this.hub.whenIdle().then(() => false), expired]))
+      this.options.logger.warn(`switchboard: app.close() gave up after ${timeout} ms on handlers still running.`);
+    clearTimeout(timer);
+    await this.bus.close();
+    server.closeAll();
+    this.phase = 'closed';
+  }
+}

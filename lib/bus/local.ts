@@ -1,0 +1,30 @@
+/**
+ * The default bus: one process, delivery straight to uWS pub/sub and the id registry.
+ */
+import type { Connector } from '../connector';
+import { SwitchboardError } from '../errors';
+import type { Payload } from '../reply';
+import type { Bus, BusNode } from './bus';
+
+export class LocalBus implements Bus {
+  private node: BusNode | null = null;
+
+  open(node: BusNode): Promise<void> {
+    if (this.node !== null) throw new SwitchboardError('SWB_ERR_INVALID_ARGUMENT', 'This LocalBus is already used by another App: give each App its own bus.');
+    this.node = node;
+    return Promise.resolve();
+  }
+
+  publish(topic: string, payload: Payload, except: Connector | null): number {
+    return this.node === null ? 0 : this.node.publishLocal(topic, payload, except);
+  }
+
+  sendTo(id: string, payload: Payload): boolean {
+    return this.node === null ? false : this.node.sendLocal(id, payload);
+  }
+
+  close(): Promise<void> {
+    this.node = null;
+    return Promise.resolve();
+  }
+}

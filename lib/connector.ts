@@ -1,0 +1,185 @@
+/**
+ * The per-connection handle handlers receive. One object per connection, made at upgrade and kept in
+ * uWS's user-data slot; the raw query string and headers are parsed only when first read, so an idle
+ * connection costs little. No method throws because the connection has closed.
+ */
+import { invalidArgument, SwitchboardError } from './errors';
+import type { Hub } from './hub';
+import { encode, type Payload, type Reply } from './reply';
+import type { RoutePlan } from './compile';
+import type { Socket } from './transport/socket';
+
+/** A message that waits behind a pending async handler; `data` is a copy that outlives the uWS callback. */
+export interface QueuedMessage {
+  readonly data: ArrayBuffer;
+  readonly isBinary: boolean;
+}
+
+/** Options of {@link Connector.broadcast}. */
+export interface BroadcastOptions {
+  /** Skip the connection that broadcasts. Default false. */
+  exceptSelf?: boolean;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * A WebSocket connection, as handlers see it. Created by the runtime; never construct one yourself.
+ * @example
+ * @OnMessage() message(ws: Connector, text: string) {
+ *   ws.broadcast(`Client #${ws.params.clientId} says: ${text}`, { exceptSelf: true });
+ *   return `You wrote: ${text}`;
+ * }
+ */
+export class Connector<S extends object = Record<string, unknown>> {
+  /** @internal The uWS socket while open; null once closed. */
+  socket: Socket | null = null;
+  /** @internal An async handler of this connection is pending; new messages queue. */
+  busy = false;
+  /** @internal A handler of this connection is running; close() waits for its reply. */
+  inHandler = false;
+  /** @internal */
+  queue: QueuedMessage[] | null = null;
+  /** @internal close() code requested during a handler, 0 when none. */
+  pendingCode = 0;
+  /** @internal */
+  pendingReason = '';
+  /** @internal The peer's close code, -1 until the socket has closed. */
+  closeCode = -1;
+  /** @internal */
+  closeReason = '';
+  /** @internal Bound once, on this connection's first async handler. */
+  settle: ((value: unknown) => void) | null = null;
+  /** @internal */
+  fail: ((error: unknown) => void) | null = null;
+
+  private query: URLSearchParams | null = null;
+  private headerMap: Readonly<Record<string, string>> | null = null;
+  private stateValue: S | undefined;
+
+  /** @internal */
+  constructor(
+    /** @internal */ readonly hub: Hub,
+    /** @internal */ readonly route: RoutePlan,
+    /** Unique id of this connection, across the app (and every process sharing its bus). */
+    readonly id: string,
+    /** Path parameters of the route, e.g. `{ clientId: '42' }` for `/ws/:clientId`. */
+    readonly params: Readonly<Record<string, string>>,
+    private readonly rawQuery: string,
+    /** Header names and values, alternating; parsed into `headers` on first read. */
+    private readonly rawHeaders: readonly string[],
+    /** Peer address as text (IPv4, or IPv6 in uWS's long form). */
+    readonly remoteAddress: string,
+    state: S | undefined,
+  ) {
+    this.stateValue = state;
+  }
+
+  /** Query string of the upgrade request, as Robyn's `query_params`: `ws.queryParams.get('name')`. */
+  get queryParams(): URLSearchParams {
+    return (this.query ??= new URLSearchParams(this.rawQuery));
+  }
+
+  /** Request headers at upgrade, lower-cased names; repeated headers joined with ", ". */
+  get headers(): Readonly<Record<string, string>> {
+    if (this.headerMap === null) this.headerMap = headersOf(this.rawHeaders);
+    return this.headerMap;
+  }
+
+  /** Per-connection data for the app, seeded by `@OnUpgrade`'s return value (else `{}`). */
+  get state(): S {
+    return (this.stateValue ??= {} as S);
+  }
+
+  set state(value: S) {
+    if (value === null || typeof value !== 'object') throw invalidArgument('ws.state = value', 'value', 'an object', value);
+    this.stateValue = value;
+  }
+
+  /** False once the connection has closed (by either side). */
+  get isOpen(): boolean {
+    return this.socket !== null;
+  }
+
+  /** Bytes waiting in this connection's send buffer (0 once closed). */
+  get bufferedAmount(): number {
+    return this.socket === null ? 0 : this.socket.getBufferedAmount();
+  }
+
+  /**
+   * Sends to this connection, encoded as a handler's reply would be.
+   * @returns true when the frame was sent or buffered; false when the connection is closed, the frame
+   * was dropped for backpressure (`maxBackpressure`), or there was nothing to send (undefined, null, '').
+   */
+  send(data: Reply): boolean {
+    const payload = encode(data);
+    return payload !== null && this.sendPayload(payload);
+  }
+
+  /** @internal Sends an already-encoded frame. */
+  sendPayload(payload: Payload): boolean {
+    const socket = this.socket;
+    return socket !== null && socket.send(payload, typeof payload !== 'string', true) !== 2;
+  }
+
+  /**
+   * Sends to any connection of the app by id (on any process sharing the bus).
+   * @returns false when that id is unknown or closed (on this process), or nothing was sent.
+   */
+  sendTo(id: string, data: Reply): boolean {
+    if (typeof id !== 'string') throw invalidArgument('ws.sendTo(id, data)', 'id', 'a connection id string', id);
+    const payload = encode(data);
+    return payload !== null && this.hub.bus.sendTo(id, payload);
+  }
+
+  /**
+   * Sends to every open connection of this route (this class), through uWS pub/sub.
+   * @returns the number of recipients on this process.
+   */
+  broadcast(data: Reply, options?: BroadcastOptions): number {
+    const payload = encode(data);
+    if (payload === null) return 0;
+    const exceptSelf = options !== undefined && options.exceptSelf === true;
+    return this.hub.bus.publish(this.route.topic, payload, exceptSelf ? (this as Connector) : null);
+  }
+
+  /**
+   * Closes gracefully with a close frame. Inside a handler of this connection it takes effect after that
+   * handler's reply has been sent. Does nothing once closed.
+   * @param code 1000 (default), 1001–1003, 1007–1014 except 1010, or 3000–4999 (application codes).
+   * @param reason at most 123 bytes of UTF-8.
+   */
+  close(code = 1000, reason = ''): void {
+    checkClose(code, reason);
+    if (this.socket === null || this.pendingCode !== 0) return;
+    if (this.inHandler) {
+      this.pendingCode = code;
+      this.pendingReason = reason;
+    } else {
+      this.socket.end(code, reason);
+    }
+  }
+}
+
+function checkClose(code: unknown, reason: unknown): void {
+  const valid =
+    typeof code === 'number' &&
+    Number.isInteger(code) &&
+    ((code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014 && code !== 1010) || (code >= 3000 && code <= 4999));
+  if (!valid)
+    throw new SwitchboardError('SWB_ERR_INVALID_CLOSE_CODE', `ws.close(code, reason): code must be 1000, 1001–1003, 1007–1014 (not 1010) or 3000–4999, got ${String(code)}.`);
+  if (typeof reason !== 'string' || encoder.encode(reason).byteLength > 123)
+    throw new SwitchboardError('SWB_ERR_INVALID_CLOSE_CODE', 'ws.close(code, reason): reason must be a string of at most 123 bytes of UTF-8.');
+}
+
+/** Header names and values, alternating → a frozen object; repeated names joined with ", ". */
+export function headersOf(raw: readonly string[]): Readonly<Record<string, string>> {
+  const headers = Object.create(null) as Record<string, string>;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    const value = raw[i + 1]!;
+    const previous = headers[name];
+    headers[name] = previous === undefined ? value : `${previous}, ${value}`;
+  }
+  return Object.freeze(headers);
+}

@@ -1,0 +1,154 @@
+/**
+ * Per-connection ordering, the bounded queue, reply sending and the error policy (DESIGN.md §4, §5).
+ *
+ * A synchronous handler runs inline: no queue, no Promise. When a handler returns a thenable the
+ * connection becomes `busy`; later messages are copied into its queue (the uWS ArrayBuffer dies with
+ * the callback) and run in order once it settles. @OnClose runs after the last of them.
+ * Invariant: a non-empty queue implies `busy`.
+ */
+import type { Connector } from './connector';
+import { SwitchboardError, WsError } from './errors';
+import { encode, errorFrame } from './reply';
+import type { Invoker } from './compile';
+import type { Socket } from './transport/socket';
+
+const noData = new ArrayBuffer(0);
+const internalError = errorFrame('internal_error', 'Internal server error');
+
+export function open(c: Connector, socket: Socket): void {
+  c.socket = socket;
+  socket.subscribe(c.route.topic);
+  c.hub.opened(c);
+  const onConnect = c.route.onConnect;
+  if (onConnect !== null) run(c, onConnect, noData, false);
+}
+
+export function message(c: Connector, data: ArrayBuffer, isBinary: boolean): void {
+  if (c.busy) return enqueue(c, data, isBinary);
+  const onMessage = c.route.onMessage;
+  if (onMessage !== null) run(c, onMessage, data, isBinary);
+}
+
+/** The socket has closed (either side). @OnClose waits for a pending handler and the queue. */
+export function closed(c: Connector, code: number, reason: string): void {
+  c.socket = null;
+  c.hub.closed(c);
+  c.closeCode = code;
+  c.closeReason = reason;
+  if (!c.busy && !c.inHandler) runClose(c);
+}
+
+function enqueue(c: Connector, data: ArrayBuffer, isBinary: boolean): void {
+  const queue = (c.queue ??= []);
+  if (queue.length >= c.route.transport.maxQueuedMessages) {
+    // Straight to the socket, not via c.close(): that would wait for the pending handler.
+    c.socket?.end(1008, 'Too many queued messages');
+    return;
+  }
+  queue.push({ data: data.slice(0), isBinary });
+}
+
+function run(c: Connector, handler: Invoker, data: ArrayBuffer, isBinary: boolean): void {
+  c.inHandler = true;
+  let result: unknown;
+  try {
+    result = handler(c, data, isBinary);
+  } catch (error) {
+    result = recover(c, error);
+  }
+  complete(c, result);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
+}
+
+function complete(c: Connector, result: unknown): void {
+  if (isThenable(result)) {
+    c.busy = true;
+    if (c.settle === null) {
+      c.settle = (value) => settled(c, value);
+      c.fail = (error) => settled(c, recover(c, error));
+    }
+    result.then(c.settle, c.fail);
+    return;
+  }
+  if (c.socket !== null) reply(c, result);
+  afterHandler(c);
+}
+
+function settled(c: Connector, value: unknown): void {
+  complete(c, value);
+  if (c.busy) return;
+  const queue = c.queue;
+  const onMessage = c.route.onMessage;
+  while (queue !== null && queue.length > 0 && !c.busy && onMessage !== null) {
+    const next = queue.shift()!;
+    run(c, onMessage, next.data, next.isBinary);
+  }
+}
+
+function afterHandler(c: Connector): void {
+  c.inHandler = false;
+  c.busy = false;
+  if (c.pendingCode !== 0) c.socket?.end(c.pendingCode, c.pendingReason);
+  if (c.socket === null && c.closeCode >= 0 && (c.queue === null || c.queue.length === 0)) runClose(c);
+}
+
+function reply(c: Connector, value: unknown): void {
+  let payload;
+  try {
+    payload = encode(value);
+  } catch (error) {
+    log(c, 'returned a value that cannot be sent', error);
+    payload = internalError;
+  }
+  if (payload !== null) c.sendPayload(payload);
+}
+
+/** Error → the reply to send instead (DESIGN.md §5). Never throws. */
+function recover(c: Connector, error: unknown): unknown {
+  const onError = c.route.onError;
+  if (onError !== null) {
+    try {
+      const replacement = onError(error, c);
+      return isThenable(replacement) ? Promise.resolve(replacement).catch((e: unknown) => failed(c, e)) : replacement;
+    } catch (e) {
+      return failed(c, e);
+    }
+  }
+  if (error instanceof WsError) return errorFrame(error.code, error.message);
+  return failed(c, error);
+}
+
+function failed(c: Connector, error: unknown): string {
+  log(c, 'threw', error);
+  return internalError;
+}
+
+function log(c: Connector, what: string, error: unknown): void {
+  const handler = c.route.name;
+  const detail = error instanceof SwitchboardError ? '' : ' (the client got an internal_error frame)';
+  c.hub.logger.error(`switchboard: a handler of ${handler} ${what} on connection ${c.id}${detail}`, error);
+}
+
+function runClose(c: Connector): void {
+  const code = c.closeCode;
+  c.closeCode = -1;
+  const onClose = c.route.onClose;
+  const finalized = (): void => c.hub.finalized();
+  if (onClose === null) return finalized();
+  try {
+    const result = onClose(c, code, c.closeReason);
+    if (isThenable(result)) {
+      result.then(finalized, (error: unknown) => {
+        log(c, '(@OnClose) rejected', error);
+        finalized();
+      });
+      return;
+    }
+  } catch (error) {
+    log(c, '(@OnClose) threw', error);
+  }
+  finalized();
+}

@@ -1,0 +1,91 @@
+/**
+ * Every error switchboard raises, built in one place with a stable `code`.
+ * docs/errors.md lists the same codes; test/errors.test.ts checks both directions.
+ */
+
+/** The stable codes of {@link SwitchboardError}. */
+export const ErrorCodes = {
+  SWB_ERR_INVALID_ARGUMENT: 'a public function was called with an argument of the wrong type or range',
+  SWB_ERR_INVALID_OPTION: 'an option is unknown, or its value is out of range',
+  SWB_ERR_INVALID_PATTERN: 'a route pattern is malformed',
+  SWB_ERR_NOT_A_ROUTE: 'a class given to register() has no @WebSocketRoute',
+  SWB_ERR_DUPLICATE_ROUTE: 'two routes (or two HTTP handlers) use the same pattern',
+  SWB_ERR_DUPLICATE_HANDLER: 'a class declares two handlers for the same lifecycle event',
+  SWB_ERR_UNRESOLVED_PARAMETER: 'a handler parameter cannot be resolved',
+  SWB_ERR_MISSING_PROVIDER: 'a token injected by a route was never given to app.provide()',
+  SWB_ERR_APP_STARTED: 'the app was changed (register, provide, get…) after listen()',
+  SWB_ERR_APP_CLOSED: 'the app was used after close()',
+  SWB_ERR_LISTEN_FAILED: 'the port could not be bound',
+  SWB_ERR_UNKNOWN_ROUTE: 'app.broadcast() named a route that is not registered',
+  SWB_ERR_UNSENDABLE: 'a value cannot be encoded as a WebSocket frame',
+  SWB_ERR_INVALID_CLOSE_CODE: 'ws.close() got a code or reason the protocol forbids',
+  SWB_ERR_UWS_FALLBACK: 'uWebSockets.js loaded its slow pure-JS fallback instead of the native build',
+} as const;
+
+export type ErrorCode = keyof typeof ErrorCodes;
+
+/**
+ * An error of the framework itself: a bad declaration, option or argument.
+ * @example
+ * try { app.register(NotARoute); } catch (e) { if (e instanceof SwitchboardError) console.log(e.code); }
+ */
+export class SwitchboardError extends Error {
+  override readonly name = 'SwitchboardError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(`${message} [${code}]`);
+  }
+}
+
+/**
+ * An error meant for the client: thrown from a handler, it is sent as
+ * `{"error":{"code":…,"message":…}}` and the connection stays open.
+ * @example
+ * if (!room) throw new WsError('not_found', `No room named ${name}`);
+ */
+export class WsError extends Error {
+  override readonly name = 'WsError';
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    if (typeof code !== 'string' || code === '') throw invalidArgument('new WsError(code, message)', 'code', 'a non-empty string', code);
+  }
+}
+
+/**
+ * Rejects an upgrade (from `@OnUpgrade`) or an HTTP request with a status.
+ * @example
+ * if (req.queryParams.get('token') !== 'wst') throw new HttpError(401, 'Bad token');
+ */
+export class HttpError extends Error {
+  override readonly name = 'HttpError';
+  constructor(
+    readonly status: number,
+    message = '',
+  ) {
+    super(message);
+    if (!Number.isInteger(status) || status < 400 || status > 599)
+      throw invalidArgument('new HttpError(status, message)', 'status', 'an integer from 400 to 599', status);
+  }
+}
+
+/** Text for a value in an error message: short, never throws. */
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value);
+  if (typeof value === 'function') return value.name ? `function ${value.name}` : 'a function';
+  if (typeof value === 'symbol' || typeof value === 'bigint') return value.toString();
+  if (value === null || typeof value !== 'object') return String(value);
+  return Array.isArray(value) ? 'an array' : `an object (${value.constructor?.name ?? 'no prototype'})`;
+}
+
+export function invalidArgument(where: string, name: string, expected: string, got: unknown): SwitchboardError {
+  return new SwitchboardError('SWB_ERR_INVALID_ARGUMENT', `${where}: ${name} must be ${expected}, got ${describe(got)}.`);
+}
+
+export function invalidOption(where: string, name: string, expected: string, got: unknown): SwitchboardError {
+  return new SwitchboardError('SWB_ERR_INVALID_OPTION', `${where}: option "${name}" must be ${expected}, got ${describe(got)}.`);
+}

@@ -1,0 +1,16 @@
+/**
+ * switchboard: decorator-driven WebSocket routes on uWebSockets.js. Public exports only.
+ */
+import 'reflect-metadata';
+
+export { App, type CloseOptions } from './app';
+export { Connector, type BroadcastOptions } from './connector';
+export { WebSocketRoute, OnConnect, OnMessage, OnClose, OnUpgrade, Inject, Query, Param, Header } from './decorators';
+export { WsError, HttpError, SwitchboardError, ErrorCodes, type ErrorCode } from './errors';
+export { LocalBus } from './bus/local';
+export type { Bus, BusNode } from './bus/bus';
+export type { HttpRequest, HttpHandlerFn } from './http';
+export type { ProviderToken } from './metadata';
+export type { AppOptions, RouteOptions, TransportOptions, Logger, RouteClass } from './options';
+export type { Reply, Payload } from './reply';
+export type { UpgradeRequest } from './upgrade-request';

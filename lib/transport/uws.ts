@@ -1,0 +1,240 @@
+/**
+ * The only module that imports uWebSockets.js. It copies what uWS hands out (requests are
+ * stack-allocated, message ArrayBuffers die with the callback) and calls back into transport-agnostic
+ * code; app.ts wires those callbacks to dispatch and http.
+ */
+import { STATUS_CODES } from 'node:http';
+import * as uWS from 'uWebSockets.js';
+import { HttpError, SwitchboardError } from '../errors';
+import type { ResolvedTransport } from '../options';
+import type { Publisher, Socket } from './socket';
+
+/** An upgrade request, copied out of uWS before any handler runs. */
+export interface RawUpgrade {
+  readonly url: string;
+  readonly query: string;
+  /** Names and values alternating; names lower-case. */
+  readonly headers: string[];
+  /** Path parameters in pattern order, still percent-encoded. */
+  readonly params: string[];
+  readonly remoteAddress: string;
+  readonly origin: string;
+  readonly host: string;
+}
+
+export interface WsRouteHandlers<U> {
+  /** Returns the socket's user data, or a Promise of it; throws HttpError to reject. */
+  upgrade(raw: RawUpgrade): U | Promise<U>;
+  open(userData: U, socket: Socket): void;
+  message(userData: U, data: ArrayBuffer, isBinary: boolean): void;
+  close(userData: U, code: number, reason: string): void;
+}
+
+interface Slot<U> {
+  readonly value: U;
+}
+
+export interface RawHttpRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly query: string;
+  readonly headers: Record<string, string>;
+  readonly params: string[];
+  /** null for an empty body. */
+  readonly body: Buffer | null;
+}
+
+export interface HttpResult {
+  readonly status: number;
+  readonly headers: readonly (readonly [string, string])[];
+  readonly body: string | Uint8Array;
+}
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'del';
+export type HttpHandler = (req: RawHttpRequest) => HttpResult | Promise<HttpResult>;
+
+/** True when uWS loaded its native addon; the registry package silently falls back to a slow JS port. */
+export function isNativeUws(): boolean {
+  return /\[native code\]/.test(Function.prototype.toString.call(uWS.App));
+}
+
+export function assertNativeUws(allowFallback: boolean): void {
+  if (isNativeUws() || allowFallback) return;
+  throw new SwitchboardError(
+    'SWB_ERR_UWS_FALLBACK',
+    'uWebSockets.js could not load its native build for this platform and Node.js version, and fell back to a slow pure-JS implementation. ' +
+      'Install a native build (npm i uNetworking/uWebSockets.js#v20.x, or the version matching your Node.js), ' +
+      'or accept the slow path with new App({ allowJsFallback: true }) or SWITCHBOARD_ALLOW_UWS_FALLBACK=1.',
+  );
+}
+
+const decoder = new TextDecoder();
+
+function statusLine(status: number): string {
+  return `${status} ${STATUS_CODES[status] ?? 'Unknown'}`;
+}
+
+function rejectUpgrade(res: uWS.HttpResponse, error: unknown): void {
+  const status = error instanceof HttpError ? error.status : 500;
+  const message = error instanceof HttpError ? error.message : '';
+  res.writeStatus(statusLine(status)).writeHeader('content-type', 'text/plain; charset=utf-8').end(message || STATUS_CODES[status] || '', true);
+}
+
+function isThenable<T>(value: unknown): value is PromiseLike<T> {
+  return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
+}
+
+export class UwsServer implements Publisher {
+  private readonly app = uWS.App();
+  private listenSocket: uWS.us_listen_socket | null = null;
+
+  publish(topic: string, payload: string | ArrayBuffer | Uint8Array, isBinary: boolean, compress: boolean): boolean {
+    return this.app.publish(topic, payload, isBinary, compress);
+  }
+
+  numSubscribers(topic: string): number {
+    return this.app.numSubscribers(topic);
+  }
+
+  addWebSocketRoute<U>(pattern: string, paramCount: number, options: ResolvedTransport, handlers: WsRouteHandlers<U>): void {
+    // uWS copies the own properties of the user data into its own per-socket object (the prototype is
+    // lost), so the Connector travels in a one-field holder.
+    this.app.ws<Slot<U>>(pattern, {
+      maxPayloadLength: options.maxPayloadLength,
+      idleTimeout: options.idleTimeout,
+      maxBackpressure: options.maxBackpressure,
+      closeOnBackpressureLimit: Number(options.closeOnBackpressureLimit),
+      compression: options.compression ? uWS.SHARED_COMPRESSOR | uWS.SHARED_DECOMPRESSOR : uWS.DISABLED,
+      sendPingsAutomatically: true,
+      upgrade: (res, req, context) => {
+        const key = req.getHeader('sec-websocket-key');
+        const protocol = req.getHeader('sec-websocket-protocol');
+        const extensions = req.getHeader('sec-websocket-extensions');
+        const headers: string[] = [];
+        req.forEach((name, value) => headers.push(name, value));
+        const params: string[] = [];
+        for (let i = 0; i < paramCount; i++) params.push(req.getParameter(i));
+        const raw: RawUpgrade = {
+          url: req.getUrl(),
+          query: req.getQuery() ?? '',
+          headers,
+          params,
+          remoteAddress: decoder.decode(res.getRemoteAddressAsText()),
+          origin: req.getHeader('origin'),
+          host: req.getHeader('host'),
+        };
+        let result: U | Promise<U>;
+        try {
+          result = handlers.upgrade(raw);
+        } catch (error) {
+          return rejectUpgrade(res, error);
+        }
+        if (!isThenable<U>(result)) return res.upgrade({ value: result }, key, protocol, extensions, context);
+        // The client may leave while the handler awaits; uWS requires onAborted before returning.
+        let aborted = false;
+        res.onAborted(() => (aborted = true));
+        result.then(
+          (userData) => {
+            if (!aborted) res.cork(() => res.upgrade({ value: userData }, key, protocol, extensions, context));
+          },
+          (error: unknown) => {
+            if (!aborted) res.cork(() => rejectUpgrade(res, error));
+          },
+        );
+      },
+      open: (ws) => handlers.open(ws.getUserData().value, ws as unknown as Socket),
+      message: (ws, data, isBinary) => handlers.message(ws.getUserData().value, data, isBinary),
+      close: (ws, code, reason) => handlers.close(ws.getUserData().value, code, reason.byteLength === 0 ? '' : decoder.decode(reason)),
+    });
+  }
+
+  addHttpRoute(method: HttpMethod, pattern: string, paramCount: number, maxBodyLength: number, handler: HttpHandler): void {
+    this.app[method](pattern, (res, req) => {
+      const headers: Record<string, string> = Object.create(null) as Record<string, string>;
+      req.forEach((name, value) => (headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`));
+      const params: string[] = [];
+      for (let i = 0; i < paramCount; i++) params.push(req.getParameter(i));
+      const head = { method: req.getMethod().toUpperCase(), url: req.getUrl(), query: req.getQuery() ?? '', headers, params };
+      let aborted = false;
+      res.onAborted(() => (aborted = true));
+      const respond = (result: HttpResult): void => {
+        if (aborted) return;
+        res.cork(() => {
+          res.writeStatus(statusLine(result.status));
+          for (const [name, value] of result.headers) res.writeHeader(name, value);
+          res.end(result.body);
+        });
+      };
+      const dispatch = (body: Buffer | null): void => {
+        let result: HttpResult | Promise<HttpResult>;
+        try {
+          result = handler({ ...head, body });
+        } catch (error) {
+          result = Promise.reject(error);
+        }
+        if (isThenable<HttpResult>(result)) result.then(respond, () => respond(plain(500)));
+        else respond(result);
+      };
+      if (method === 'get' || method === 'del') return dispatch(null);
+      readBody(res, maxBodyLength, dispatch, () => respond(plain(413)));
+    });
+  }
+
+  /** The 404 for every path no route claimed; registered last, uWS matches the most specific route first. */
+  addNotFound(): void {
+    this.app.any('/*', (res) => {
+      const { status, headers, body } = plain(404);
+      res.writeStatus(statusLine(status));
+      for (const [name, value] of headers) res.writeHeader(name, value);
+      res.end(body);
+    });
+  }
+
+  listen(host: string | undefined, port: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const done = (socket: uWS.us_listen_socket | false): void => {
+        if (socket === false) {
+          reject(new SwitchboardError('SWB_ERR_LISTEN_FAILED', `Cannot listen on ${host ?? '0.0.0.0'}:${port}: the port is in use or not allowed.`));
+          return;
+        }
+        this.listenSocket = socket;
+        resolve(uWS.us_socket_local_port(socket as unknown as uWS.us_socket));
+      };
+      if (host === undefined) this.app.listen(port, done);
+      else this.app.listen(host, port, done);
+    });
+  }
+
+  /** Stops accepting connections; open ones stay. */
+  stopListening(): void {
+    if (this.listenSocket !== null) uWS.us_listen_socket_close(this.listenSocket);
+    this.listenSocket = null;
+  }
+
+  /** Force-closes everything left (sockets and keep-alive HTTP connections). */
+  closeAll(): void {
+    (this.app as unknown as { close(): void }).close();
+  }
+}
+
+function plain(status: number): HttpResult {
+  return { status, headers: [['content-type', 'application/json']], body: JSON.stringify({ error: { status, message: STATUS_CODES[status] } }) };
+}
+
+/** Collects the body up to `limit` bytes; chunks are copied, uWS reuses their memory. */
+function readBody(res: uWS.HttpResponse, limit: number, done: (body: Buffer | null) => void, tooLarge: () => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let over = false;
+  res.onData((chunk, isLast) => {
+    if (over) return;
+    size += chunk.byteLength;
+    if (size > limit) {
+      over = true;
+      tooLarge();
+      return;
+    }
+    chunks.push(Buffer.from(chunk.slice(0)));
+    if (isLast) done(size === 0 ? null : Buffer.concat(chunks, size));
+  });
+}
