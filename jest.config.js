@@ -8,5 +8,7 @@ module.exports = {
     '^.+\\.nometa\\.test\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.nometa.json' }],
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
   },
+  // Examples import 'switchboard' as an app would; tests run them against the sources.
+  moduleNameMapper: { '^switchboard$': '<rootDir>/lib/index.ts' },
   testTimeout: 15000,
 };

@@ -56,8 +56,9 @@ export class App {
     this.bus = options.bus ?? new LocalBus();
     this.hub = new Hub(this.bus, this.options.logger);
     if (options.routes !== undefined) {
-      if (!Array.isArray(options.routes)) throw invalidArgument('new App(options)', 'routes', 'an array of route classes', options.routes);
-      this.register(...options.routes);
+      const routes: unknown = options.routes;
+      if (!Array.isArray(routes)) throw invalidArgument('new App(options)', 'routes', 'an array of route classes', routes);
+      this.register(...(routes as RouteClass[]));
     }
   }
 
@@ -68,7 +69,10 @@ export class App {
 
   private assertNew(what: string): void {
     if (this.phase !== 'new')
-      throw new SwitchboardError('SWB_ERR_APP_STARTED', `${what} after listen(): the app's routes and providers are frozen once it starts. Call it before listen().`);
+      throw new SwitchboardError(
+        'SWB_ERR_APP_STARTED',
+        `${what} after listen(): the app's routes and providers are frozen once it starts. Call it before listen().`,
+      );
   }
 
   /**
@@ -84,7 +88,9 @@ export class App {
       if (clash !== undefined)
         throw new SwitchboardError(
           'SWB_ERR_DUPLICATE_ROUTE',
-          clash.cls === cls ? `${cls.name} is registered twice.` : `${cls.name} and ${clash.cls.name} both use the pattern ${route.pattern}. Give each route its own path.`,
+          clash.cls === cls
+            ? `${cls.name} is registered twice.`
+            : `${cls.name} and ${clash.cls.name} both use the pattern ${route.pattern}. Give each route its own path.`,
         );
       this.routes.push(route);
     }
@@ -152,7 +158,8 @@ export class App {
    */
   async listen(port = 0, host?: string): Promise<{ port: number }> {
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalidArgument('app.listen(port, host)', 'port', 'an integer from 0 to 65535', port);
-    if (host !== undefined && (typeof host !== 'string' || host === '')) throw invalidArgument('app.listen(port, host)', 'host', 'a host name or address', host);
+    if (host !== undefined && (typeof host !== 'string' || host === ''))
+      throw invalidArgument('app.listen(port, host)', 'host', 'a host name or address', host);
     this.assertNew('app.listen()');
     this.phase = 'starting';
     const server = new UwsServer();

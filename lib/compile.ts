@@ -5,15 +5,7 @@
  */
 import { Connector } from './connector';
 import { SwitchboardError, WsError } from './errors';
-import {
-  getDesignParamTypes,
-  getExplicitParams,
-  getHandlers,
-  getRoute,
-  type ExplicitParam,
-  type HandlerKind,
-  type ProviderToken,
-} from './metadata';
+import { getDesignParamTypes, getExplicitParams, getHandlers, getRoute, type ExplicitParam, type HandlerKind, type ProviderToken } from './metadata';
 import { checkRouteOptions, resolveTransport, type ResolvedTransport, type RouteClass, type RouteOptions } from './options';
 import { parsePattern } from './route-pattern';
 import type { Reply } from './reply';
@@ -80,7 +72,10 @@ export function compileRoute(cls: RouteClass, appTransport: ResolvedTransport): 
     throw new SwitchboardError('SWB_ERR_NOT_A_ROUTE', `register() takes route classes, got ${typeName(cls)}. Pass the class itself, not an instance.`);
   const route = getRoute(cls);
   if (route === undefined)
-    throw new SwitchboardError('SWB_ERR_NOT_A_ROUTE', `${cls.name || 'This class'} has no @WebSocketRoute(pattern). Decorate the class, e.g. @WebSocketRoute('/ws').`);
+    throw new SwitchboardError(
+      'SWB_ERR_NOT_A_ROUTE',
+      `${cls.name || 'This class'} has no @WebSocketRoute(pattern). Decorate the class, e.g. @WebSocketRoute('/ws').`,
+    );
   const where = `@WebSocketRoute on ${cls.name}`;
   const parsed = parsePattern(route.pattern, where);
   checkRouteOptions(where, route.options);
@@ -146,7 +141,10 @@ function compileParams(label: string, kind: HandlerKind, proto: object, method: 
 
 function fromDesignType(kind: HandlerKind, type: unknown, unresolved: (why: string, fix: string) => SwitchboardError): Spec {
   const wrongHere = (what: string): SwitchboardError =>
-    unresolved(`asks for ${what}, which @On${kind[0]!.toUpperCase()}${kind.slice(1)} does not have`, 'Remove it, or mark it with @Inject/@Query/@Param/@Header.');
+    unresolved(
+      `asks for ${what}, which @On${kind[0]!.toUpperCase()}${kind.slice(1)} does not have`,
+      'Remove it, or mark it with @Inject/@Query/@Param/@Header.',
+    );
   if (type === Connector) {
     if (kind === 'upgrade') throw wrongHere('the Connector (no socket exists at upgrade)');
     return { kind: 'connector' };
@@ -200,7 +198,10 @@ function tokenName(token: ProviderToken): string {
 
 function provided(providers: Providers, token: ProviderToken, label: string): unknown {
   if (!providers.has(token))
-    throw new SwitchboardError('SWB_ERR_MISSING_PROVIDER', `${label} injects ${tokenName(token)}, which was never provided. Call app.provide(${tokenName(token)}, value) before listen().`);
+    throw new SwitchboardError(
+      'SWB_ERR_MISSING_PROVIDER',
+      `${label} injects ${tokenName(token)}, which was never provided. Call app.provide(${tokenName(token)}, value) before listen().`,
+    );
   return providers.get(token);
 }
 
@@ -214,7 +215,11 @@ export function bindRoute(compiled: CompiledRoute, providers: Providers): RouteP
     if (handler === null) return null;
     const label = `${cls.name}.${String(handler.method)}`;
     const fn = (instance as Record<string | symbol, (...a: unknown[]) => unknown>)[handler.method]!;
-    return invoker(fn, instance, handler.specs.map((spec) => resolve(spec, label)));
+    return invoker(
+      fn,
+      instance,
+      handler.specs.map((spec) => resolve(spec, label)),
+    );
   };
   const constant = (spec: Spec, label: string): (() => unknown) | null => {
     if (spec.kind === 'inject') {
@@ -318,6 +323,10 @@ function invoker<A, B, C>(fn: (...args: unknown[]) => unknown, self: object, r: 
     case 4:
       return (a, b, c) => fn.call(self, r0!(a, b, c), r1!(a, b, c), r2!(a, b, c), r3!(a, b, c));
     default:
-      return (a, b, c) => fn.apply(self, r.map((resolve) => resolve(a, b, c)));
+      return (a, b, c) =>
+        fn.apply(
+          self,
+          r.map((resolve) => resolve(a, b, c)),
+        );
   }
 }

@@ -167,7 +167,10 @@ function checkClose(code: unknown, reason: unknown): void {
     Number.isInteger(code) &&
     ((code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014 && code !== 1010) || (code >= 3000 && code <= 4999));
   if (!valid)
-    throw new SwitchboardError('SWB_ERR_INVALID_CLOSE_CODE', `ws.close(code, reason): code must be 1000, 1001–1003, 1007–1014 (not 1010) or 3000–4999, got ${String(code)}.`);
+    throw new SwitchboardError(
+      'SWB_ERR_INVALID_CLOSE_CODE',
+      `ws.close(code, reason): code must be 1000, 1001–1003, 1007–1014 (not 1010) or 3000–4999, got ${String(code)}.`,
+    );
   if (typeof reason !== 'string' || encoder.encode(reason).byteLength > 123)
     throw new SwitchboardError('SWB_ERR_INVALID_CLOSE_CODE', 'ws.close(code, reason): reason must be a string of at most 123 bytes of UTF-8.');
 }

@@ -24,7 +24,8 @@ export function WebSocketRoute(pattern: string, options: RouteOptions = {}): Cla
 
 function lifecycle(kind: HandlerKind): MethodDecorator {
   return (prototype, method, descriptor) => {
-    if (typeof descriptor.value !== 'function') throw invalidArgument(`@On${kind[0]!.toUpperCase()}${kind.slice(1)}()`, String(method), 'a method', descriptor.value);
+    if (typeof descriptor.value !== 'function')
+      throw invalidArgument(`@On${kind[0]!.toUpperCase()}${kind.slice(1)}()`, String(method), 'a method', descriptor.value);
     addHandler(prototype, { kind, method });
   };
 }

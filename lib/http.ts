@@ -61,7 +61,12 @@ async function toResult(value: unknown): Promise<HttpResult> {
 }
 
 /** Wraps an app handler into a transport handler that never rejects. */
-export function httpHandler(handler: HttpHandlerFn, paramNames: readonly string[], label: string, logger: Logger): (raw: RawHttpRequest) => Promise<HttpResult> {
+export function httpHandler(
+  handler: HttpHandlerFn,
+  paramNames: readonly string[],
+  label: string,
+  logger: Logger,
+): (raw: RawHttpRequest) => Promise<HttpResult> {
   return async (raw) => {
     try {
       const request: HttpRequest = {

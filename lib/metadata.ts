@@ -21,9 +21,7 @@ export interface HandlerMeta {
 }
 
 /** What an explicit parameter decorator asked for. */
-export type ExplicitParam =
-  | { readonly kind: 'inject'; readonly token: ProviderToken }
-  | { readonly kind: 'query' | 'param' | 'header'; readonly name: string };
+export type ExplicitParam = { readonly kind: 'inject'; readonly token: ProviderToken } | { readonly kind: 'query' | 'param' | 'header'; readonly name: string };
 
 const ROUTE = 'switchboard:route';
 const HANDLERS = 'switchboard:handlers';

@@ -22,16 +22,16 @@ export function parsePattern(pattern: unknown, where: string): ParsedPattern {
   const names: string[] = [];
   const parts = pattern.slice(1).split('/');
   const segments = parts.map((segment, index) => {
-      const name = segment.startsWith(':') ? segment.slice(1) : segment.startsWith('{') && segment.endsWith('}') ? segment.slice(1, -1) : null;
-      if (name === null) {
-        if (segment === '' && index < parts.length - 1) throw fail('has an empty segment');
-        if (!LITERAL.test(segment)) throw fail(`has an invalid segment ${JSON.stringify(segment)}`);
-        return segment;
-      }
-      if (!NAME.test(name)) throw fail(`has an invalid parameter name ${JSON.stringify(name)}`);
-      if (names.includes(name)) throw fail(`names the parameter "${name}" twice`);
-      names.push(name);
-      return `:${name}`;
+    const name = segment.startsWith(':') ? segment.slice(1) : segment.startsWith('{') && segment.endsWith('}') ? segment.slice(1, -1) : null;
+    if (name === null) {
+      if (segment === '' && index < parts.length - 1) throw fail('has an empty segment');
+      if (!LITERAL.test(segment)) throw fail(`has an invalid segment ${JSON.stringify(segment)}`);
+      return segment;
+    }
+    if (!NAME.test(name)) throw fail(`has an invalid parameter name ${JSON.stringify(name)}`);
+    if (names.includes(name)) throw fail(`names the parameter "${name}" twice`);
+    names.push(name);
+    return `:${name}`;
   });
   return { uws: `/${segments.join('/')}`, names };
 }

@@ -77,7 +77,10 @@ function statusLine(status: number): string {
 function rejectUpgrade(res: uWS.HttpResponse, error: unknown): void {
   const status = error instanceof HttpError ? error.status : 500;
   const message = error instanceof HttpError ? error.message : '';
-  res.writeStatus(statusLine(status)).writeHeader('content-type', 'text/plain; charset=utf-8').end(message || STATUS_CODES[status] || '', true);
+  res
+    .writeStatus(statusLine(status))
+    .writeHeader('content-type', 'text/plain; charset=utf-8')
+    .end(message || STATUS_CODES[status] || '', true);
 }
 
 function isThenable<T>(value: unknown): value is PromiseLike<T> {
@@ -142,7 +145,7 @@ export class UwsServer implements Publisher {
           },
         );
       },
-      open: (ws) => handlers.open(ws.getUserData().value, ws as unknown as Socket),
+      open: (ws) => handlers.open(ws.getUserData().value, ws),
       message: (ws, data, isBinary) => handlers.message(ws.getUserData().value, data, isBinary),
       close: (ws, code, reason) => handlers.close(ws.getUserData().value, code, reason.byteLength === 0 ? '' : decoder.decode(reason)),
     });
@@ -169,8 +172,8 @@ export class UwsServer implements Publisher {
         let result: HttpResult | Promise<HttpResult>;
         try {
           result = handler({ ...head, body });
-        } catch (error) {
-          result = Promise.reject(error);
+        } catch {
+          result = plain(500);
         }
         if (isThenable<HttpResult>(result)) result.then(respond, () => respond(plain(500)));
         else respond(result);
@@ -198,7 +201,7 @@ export class UwsServer implements Publisher {
           return;
         }
         this.listenSocket = socket;
-        resolve(uWS.us_socket_local_port(socket as unknown as uWS.us_socket));
+        resolve(uWS.us_socket_local_port(socket));
       };
       if (host === undefined) this.app.listen(port, done);
       else this.app.listen(host, port, done);
