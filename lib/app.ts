@@ -84,7 +84,7 @@ export class App {
     this.assertNew('app.register()');
     for (const cls of routes) {
       const route = compileRoute(cls, this.options.transport);
-      const clash = this.routes.find((r) => r.cls === cls || r.uwsPattern === route.uwsPattern);
+      const clash = this.routes.find((r) => r.cls === cls || r.shape === route.shape);
       if (clash !== undefined)
         throw new SwitchboardError(
           'SWB_ERR_DUPLICATE_ROUTE',
@@ -116,7 +116,7 @@ export class App {
     this.assertNew(`app.${name}()`);
     const pattern = parsePattern(path, where);
     const label = `${method.toUpperCase()} ${path}`;
-    if (this.httpRoutes.some((r) => r.method === method && r.pattern.uws === pattern.uws))
+    if (this.httpRoutes.some((r) => r.method === method && r.pattern.shape === pattern.shape))
       throw new SwitchboardError('SWB_ERR_DUPLICATE_ROUTE', `${label} has two handlers. Keep one.`);
     this.httpRoutes.push({ method, pattern, label, handler });
     return this;

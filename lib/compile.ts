@@ -25,6 +25,8 @@ export interface CompiledRoute {
   readonly cls: RouteClass;
   readonly pattern: string;
   readonly uwsPattern: string;
+  /** See ParsedPattern.shape. */
+  readonly shape: string;
   readonly paramNames: readonly string[];
   readonly transport: ResolvedTransport;
   readonly onError: NonNullable<RouteOptions['onError']> | null;
@@ -97,6 +99,7 @@ export function compileRoute(cls: RouteClass, appTransport: ResolvedTransport): 
     cls,
     pattern: route.pattern,
     uwsPattern: parsed.uws,
+    shape: parsed.shape,
     paramNames: parsed.names,
     transport: resolveTransport(where, route.options, appTransport),
     onError: route.options.onError ?? null,

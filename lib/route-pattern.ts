@@ -9,6 +9,8 @@ export interface ParsedPattern {
   readonly uws: string;
   /** Parameter names, in the order uWS's getParameter(index) returns them. */
   readonly names: readonly string[];
+  /** The pattern with parameter names erased: two patterns with one shape match the same paths. */
+  readonly shape: string;
 }
 
 const NAME = /^[A-Za-z_$][\w$]*$/;
@@ -33,7 +35,8 @@ export function parsePattern(pattern: unknown, where: string): ParsedPattern {
     names.push(name);
     return `:${name}`;
   });
-  return { uws: `/${segments.join('/')}`, names };
+  const uws = `/${segments.join('/')}`;
+  return { uws, names, shape: uws.replace(/:[^/]+/g, ':') };
 }
 
 /** Shared by every request of a route without path parameters. */
