@@ -68,6 +68,8 @@ export class App {
   }
 
   private assertNew(what: string): void {
+    if (this.phase === 'closing' || this.phase === 'closed')
+      throw new SwitchboardError('SWB_ERR_APP_CLOSED', `${what} after close(): a closed app cannot be restarted. Create a new App.`);
     if (this.phase !== 'new')
       throw new SwitchboardError(
         'SWB_ERR_APP_STARTED',

@@ -76,6 +76,7 @@ describe('App', () => {
     expect(await b.waitClosed()).toEqual({ code: 1001, reason: 'Server shutting down' });
     await expect(connect(url('/work'))).rejects.toThrow();
     await app.close(); // idempotent
+    await expect(app.listen(0)).rejects.toThrow('app.listen() after close(): a closed app cannot be restarted. Create a new App. [SWB_ERR_APP_CLOSED]');
   });
 
   test('close() gives up after its timeout on a handler that never finishes, and says so', async () => {
