@@ -1,0 +1,50 @@
+/**
+ * The switchboard app for every scenario: decorated classes, parameters injected from their design
+ * types, replies by return value, broadcast through ws.broadcast (uWS pub/sub underneath).
+ */
+import 'reflect-metadata';
+import { App, WebSocketRoute, OnMessage, Connector } from '../../lib';
+
+@WebSocketRoute('/echo')
+class Echo {
+  @OnMessage()
+  message(_ws: Connector, text: string): string {
+    return text;
+  }
+}
+
+@WebSocketRoute('/echo-async')
+class EchoAsync {
+  @OnMessage()
+  async message(_ws: Connector, text: string): Promise<string> {
+    return await Promise.resolve(text);
+  }
+}
+
+@WebSocketRoute('/echo-json')
+class EchoJson {
+  @OnMessage()
+  message(_ws: Connector, msg: object): object {
+    return msg;
+  }
+}
+
+@WebSocketRoute('/broadcast')
+class Broadcast {
+  @OnMessage()
+  message(ws: Connector, text: string): void {
+    ws.broadcast(text);
+  }
+}
+
+async function main(): Promise<void> {
+  const app = new App({ routes: [Echo, EchoAsync, EchoJson, Broadcast] });
+  const { port } = await app.listen(Number(process.env.PORT ?? 0), '127.0.0.1');
+  console.log(`LISTENING ${port}`);
+  process.on('SIGTERM', () => void app.close({ timeout: 1000 }).then(() => process.exit(0)));
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

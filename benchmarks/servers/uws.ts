@@ -1,0 +1,68 @@
+/**
+ * Raw uWebSockets.js, written by hand: the limit the others are measured against. It does the same
+ * work as the switchboard app (decode the text to a JS string, reply a string, parse and stringify
+ * JSON on /echo-json, broadcast through uWS pub/sub) and nothing more.
+ */
+import * as uWS from 'uWebSockets.js';
+
+interface Data {
+  open: boolean;
+}
+
+const decoder = new TextDecoder();
+const limits = { maxPayloadLength: 1024 * 1024, maxBackpressure: 1024 * 1024, idleTimeout: 120 };
+const app = uWS.App();
+
+function route(pattern: string, onMessage: (ws: uWS.WebSocket<Data>, text: string) => void, onOpen?: (ws: uWS.WebSocket<Data>) => void): void {
+  app.ws<Data>(pattern, {
+    ...limits,
+    upgrade: (res, req, context) => {
+      res.upgrade<Data>(
+        { open: true },
+        req.getHeader('sec-websocket-key'),
+        req.getHeader('sec-websocket-protocol'),
+        req.getHeader('sec-websocket-extensions'),
+        context,
+      );
+    },
+    open: onOpen,
+    message: (ws, message) => onMessage(ws, decoder.decode(message)),
+    close: (ws) => {
+      ws.getUserData().open = false;
+    },
+  });
+}
+
+route('/echo', (ws, text) => {
+  ws.send(text, false);
+});
+
+route('/echo-async', (ws, text) => {
+  void Promise.resolve(text).then((reply) => {
+    if (ws.getUserData().open) ws.send(reply, false);
+  });
+});
+
+route('/echo-json', (ws, text) => {
+  ws.send(JSON.stringify(JSON.parse(text) as object), false);
+});
+
+route(
+  '/broadcast',
+  (_ws, text) => {
+    app.publish('broadcast', text, false);
+  },
+  (ws) => {
+    ws.subscribe('broadcast');
+  },
+);
+
+app.listen('127.0.0.1', Number(process.env.PORT ?? 0), (socket) => {
+  if (socket === false) {
+    console.error('uws: listen failed');
+    process.exit(1);
+  }
+  const native = /\[native code\]/.test(Function.prototype.toString.call(uWS.App));
+  if (!native) console.error('uws: WARNING uWebSockets.js fell back to its pure-JS build');
+  console.log(`LISTENING ${uWS.us_socket_local_port(socket)}`);
+});
