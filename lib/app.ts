@@ -5,7 +5,7 @@
 import type { Bus } from './bus/bus';
 import { LocalBus } from './bus/local';
 import { bindRoute, compileRoute, type CompiledRoute } from './compile';
-import type { Connector } from './connector';
+import { checkRoom, roomTopic, type Connector } from './connector';
 import * as dispatch from './dispatch';
 import { invalidArgument, SwitchboardError } from './errors';
 import { httpHandler, type HttpHandlerFn } from './http';
@@ -221,6 +221,28 @@ export class App {
       );
     const payload = encode(data);
     return payload === null || this.phase !== 'listening' ? 0 : this.bus.publish(`swb:route:${compiled.uwsPattern}`, payload, null);
+  }
+
+  /**
+   * Sends to every connection in a room, from anywhere.
+   * @returns the number of recipients on this process.
+   * @example
+   * app.publish('lobby', { system: 'Maintenance in 5 minutes' });
+   */
+  publish(room: string, data: Reply): number {
+    checkRoom('app.publish(room, data)', room);
+    const payload = encode(data);
+    return payload === null || this.phase !== 'listening' ? 0 : this.bus.publish(roomTopic(room), payload, null);
+  }
+
+  /**
+   * Connections in a room on this process (uWS's subscriber count).
+   * @example
+   * app.roomSize('lobby'); // 3
+   */
+  roomSize(room: string): number {
+    checkRoom('app.roomSize(room)', room);
+    return this.server === null ? 0 : this.server.numSubscribers(roomTopic(room));
   }
 
   /**

@@ -4,21 +4,29 @@
  * the resolvers and invokers it returns, which do no reflection and no lookups.
  */
 import { Connector } from './connector';
-import { SwitchboardError, WsError } from './errors';
+import { SwitchboardError, ValidationError, WsError } from './errors';
 import { getDesignParamTypes, getExplicitParams, getHandlers, getRoute, type ExplicitParam, type HandlerKind, type ProviderToken } from './metadata';
 import { checkRouteOptions, resolveTransport, type ResolvedTransport, type RouteClass, type RouteOptions } from './options';
 import { parsePattern } from './route-pattern';
 import type { Reply } from './reply';
+import type { StandardResult, StandardSchemaV1 } from './standard-schema';
 import type { UpgradeRequest } from './upgrade-request';
 
 /** What one parameter receives. */
 type Spec =
-  | { readonly kind: 'connector' | 'text' | 'json' | 'buffer' | 'uint8array' | 'arraybuffer' | 'message' | 'code' | 'reason' | 'deps' | 'request' }
+  | {
+      readonly kind:
+        'connector' | 'text' | 'number' | 'boolean' | 'json' | 'buffer' | 'uint8array' | 'arraybuffer' | 'message' | 'code' | 'reason' | 'deps' | 'request';
+    }
   | ExplicitParam;
 
 interface CompiledHandler {
   readonly method: string | symbol;
   readonly specs: readonly Spec[];
+}
+
+interface CompiledEvent extends CompiledHandler {
+  readonly schema: StandardSchemaV1 | null;
 }
 
 export interface CompiledRoute {
@@ -32,9 +40,11 @@ export interface CompiledRoute {
   readonly onError: NonNullable<RouteOptions['onError']> | null;
   readonly constructorSpecs: readonly ProviderToken[];
   readonly handlers: Readonly<Record<HandlerKind, CompiledHandler | null>>;
+  /** `@OnMessage('event')` handlers by event name. */
+  readonly events: ReadonlyMap<string, CompiledEvent>;
 }
 
-export type Invoker = (c: Connector, data: ArrayBuffer, isBinary: boolean) => unknown;
+export type Invoker<D = ArrayBuffer> = (c: Connector, data: D, isBinary: boolean) => unknown;
 export type CloseInvoker = (c: Connector, code: number, reason: string) => unknown;
 export type UpgradeInvoker = (req: UpgradeRequest) => unknown;
 
@@ -51,6 +61,8 @@ export interface RoutePlan {
   readonly onUpgrade: UpgradeInvoker | null;
   readonly onConnect: Invoker | null;
   readonly onMessage: Invoker | null;
+  /** Event handlers by name, receiving the frame's `data`; null when the route has none. */
+  readonly events: ReadonlyMap<string, Invoker<unknown>> | null;
   readonly onClose: CloseInvoker | null;
 }
 
@@ -61,7 +73,7 @@ const positional: Record<HandlerKind, readonly Spec[]> = {
   close: [{ kind: 'connector' }, { kind: 'code' }, { kind: 'reason' }],
 };
 
-const messageKinds = new Set(['text', 'json', 'buffer', 'uint8array', 'arraybuffer', 'message']);
+const messageKinds = new Set(['text', 'number', 'boolean', 'json', 'buffer', 'uint8array', 'arraybuffer', 'message']);
 const notInjectable = new Set<unknown>([Boolean, Function, Symbol, BigInt, Promise, Date, RegExp, Map, Set, WeakMap, WeakSet, Error]);
 
 function typeName(type: unknown): string {
@@ -83,8 +95,20 @@ export function compileRoute(cls: RouteClass, appTransport: ResolvedTransport): 
   checkRouteOptions(where, route.options);
 
   const handlers: Record<HandlerKind, CompiledHandler | null> = { upgrade: null, connect: null, message: null, close: null };
-  for (const { kind, method } of getHandlers(cls.prototype as object)) {
+  const events = new Map<string, CompiledEvent>();
+  for (const { kind, method, event, schema } of getHandlers(cls.prototype as object)) {
     const label = `${cls.name}.${String(method)}`;
+    if (event !== undefined) {
+      const other = events.get(event);
+      if (other !== undefined)
+        throw new SwitchboardError(
+          'SWB_ERR_DUPLICATE_HANDLER',
+          `${cls.name} declares two @OnMessage('${event}') handlers (${String(other.method)} and ${String(method)}). Keep one and call the other from it.`,
+        );
+      const fn = (cls.prototype as Record<string | symbol, unknown>)[method] as (...args: unknown[]) => unknown;
+      events.set(event, { method, schema: schema ?? null, specs: compileParams(label, kind, cls.prototype as object, method, fn.length, parsed.names, true) });
+      continue;
+    }
     const existing = handlers[kind];
     if (existing !== null)
       throw new SwitchboardError(
@@ -92,7 +116,7 @@ export function compileRoute(cls: RouteClass, appTransport: ResolvedTransport): 
         `${cls.name} declares two @On${kind[0]!.toUpperCase()}${kind.slice(1)} handlers (${String(existing.method)} and ${String(method)}). Keep one and call the other from it.`,
       );
     const fn = (cls.prototype as Record<string | symbol, unknown>)[method] as (...args: unknown[]) => unknown;
-    handlers[kind] = { method, specs: compileParams(label, kind, cls.prototype as object, method, fn.length, parsed.names) };
+    handlers[kind] = { method, specs: compileParams(label, kind, cls.prototype as object, method, fn.length, parsed.names, false) };
   }
 
   return Object.freeze({
@@ -105,10 +129,19 @@ export function compileRoute(cls: RouteClass, appTransport: ResolvedTransport): 
     onError: route.options.onError ?? null,
     constructorSpecs: compileConstructor(cls),
     handlers: Object.freeze(handlers),
+    events,
   });
 }
 
-function compileParams(label: string, kind: HandlerKind, proto: object, method: string | symbol, arity: number, routeParams: readonly string[]): Spec[] {
+function compileParams(
+  label: string,
+  kind: HandlerKind,
+  proto: object,
+  method: string | symbol,
+  arity: number,
+  routeParams: readonly string[],
+  isEvent: boolean,
+): Spec[] {
   const explicit = getExplicitParams(proto, method);
   const design = getDesignParamTypes(proto, method);
   const count = Math.max(design?.length ?? arity, explicit.length);
@@ -133,8 +166,13 @@ function compileParams(label: string, kind: HandlerKind, proto: object, method: 
     } else if (kind === 'upgrade' && i === 0) {
       spec = { kind: 'request' };
     } else {
-      spec = fromDesignType(kind, design[i], unresolved);
+      spec =
+        isEvent && (design[i] === Number || design[i] === Boolean)
+          ? { kind: design[i] === Number ? 'number' : 'boolean' }
+          : fromDesignType(kind, design[i], unresolved);
     }
+    if (isEvent && (spec.kind === 'buffer' || spec.kind === 'uint8array' || spec.kind === 'arraybuffer'))
+      throw unresolved('asks for bytes, but event data is JSON', 'Declare an object type (or string), or take binary frames in a plain @OnMessage().');
     if (messageKinds.has(spec.kind) && specs.some((s) => messageKinds.has(s.kind)))
       throw unresolved('asks for the message a second time', 'Take the message once, as text (string), JSON (an object type) or bytes (Buffer).');
     specs.push(spec);
@@ -246,6 +284,18 @@ export function bindRoute(compiled: CompiledRoute, providers: Providers): RouteP
     }
   };
   const message = (spec: Spec, label: string): Resolver<Connector, ArrayBuffer, boolean> => messageResolver(spec) ?? connection(spec, label);
+  const eventData = (spec: Spec, label: string): Resolver<Connector, unknown, boolean> => eventResolver(spec) ?? connection(spec, label);
+  const events = new Map<string, Invoker<unknown>>();
+  for (const [name, handler] of compiled.events) {
+    const fn = (instance as Record<string | symbol, (...a: unknown[]) => unknown>)[handler.method]!;
+    const label = `${cls.name}.${String(handler.method)}`;
+    const invoke = invoker(
+      fn,
+      instance,
+      handler.specs.map((spec) => eventData(spec, label)),
+    );
+    events.set(name, handler.schema === null ? invoke : validated(handler.schema, invoke));
+  }
   const close = (spec: Spec, label: string): Resolver<Connector, number, string> =>
     spec.kind === 'code' ? (_ws, code) => code : spec.kind === 'reason' ? (_ws, _code, reason) => reason : connection(spec, label);
   const upgrade = (spec: Spec, label: string): Resolver<UpgradeRequest, unknown, unknown> => {
@@ -273,6 +323,7 @@ export function bindRoute(compiled: CompiledRoute, providers: Providers): RouteP
     onUpgrade: bind('upgrade', upgrade) as UpgradeInvoker | null,
     onConnect: bind('connect', message),
     onMessage: bind('message', message),
+    events: events.size === 0 ? null : events,
     onClose: bind('close', close),
   });
 }
@@ -309,6 +360,44 @@ function messageResolver(spec: Spec): Resolver<Connector, ArrayBuffer, boolean> 
     default:
       return null;
   }
+}
+
+/** For `@OnMessage('event')`: the parameter that takes the message gets the frame's `data`. */
+function eventResolver(spec: Spec): Resolver<Connector, unknown, boolean> | null {
+  switch (spec.kind) {
+    case 'json':
+    case 'message':
+      return (_ws, data) => data;
+    case 'text':
+      return typed('string');
+    case 'number':
+      return typed('number');
+    case 'boolean':
+      return typed('boolean');
+    default:
+      return null;
+  }
+}
+
+/** Event data declared as a primitive type is checked, so the handler never sees another type. */
+function typed(type: 'string' | 'number' | 'boolean'): Resolver<Connector, unknown, boolean> {
+  return (_ws, data) => {
+    if (typeof data !== type) throw new WsError('invalid_data', `Expected "data" to be a ${type}`);
+    return data;
+  };
+}
+
+/** Runs the Standard Schema first; its output (which may be transformed) is what the handler gets. */
+function validated(schema: StandardSchemaV1, invoke: Invoker<unknown>): Invoker<unknown> {
+  const validate = schema['~standard'].validate;
+  const checked = (c: Connector, result: StandardResult<unknown>): unknown => {
+    if (result.issues !== undefined) throw new ValidationError(result.issues);
+    return invoke(c, result.value, false);
+  };
+  return (c, data) => {
+    const result = validate(data);
+    return result instanceof Promise ? result.then((r) => checked(c, r)) : checked(c, result);
+  };
 }
 
 /** Specialised by arity so the common handlers allocate no argument array per call. */

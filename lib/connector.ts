@@ -48,11 +48,16 @@ export class Connector<S extends object = Record<string, unknown>> {
   closeCode = -1;
   /** @internal */
   closeReason = '';
+  /** @internal The event of the running `@OnMessage('event')` handler (null for plain handlers). */
+  replyEvent: string | null = null;
+  /** @internal The client's correlation id of that event frame. */
+  replyId: unknown = undefined;
   /** @internal Bound once, on this connection's first async handler. */
   settle: ((value: unknown) => void) | null = null;
   /** @internal */
   fail: ((error: unknown) => void) | null = null;
 
+  private roomSet: Set<string> | null = null;
   private query: URLSearchParams | null = null;
   private headerMap: Readonly<Record<string, string>> | null = null;
   private stateValue: S | undefined;
@@ -143,6 +148,60 @@ export class Connector<S extends object = Record<string, unknown>> {
     return this.hub.bus.publish(this.route.topic, payload, exceptSelf ? (this as Connector) : null);
   }
 
+  /** The rooms this connection is in; empty once closed. */
+  get rooms(): ReadonlySet<string> {
+    return this.roomSet ?? noRooms;
+  }
+
+  /**
+   * Joins a room (a uWS topic, so publishing fans out in C++).
+   * @returns true when it joined; false when it was already in the room or the connection is closed.
+   * @example
+   * @OnMessage('join') join(ws: Connector, room: string) { ws.join(room); return ws.rooms.size; }
+   */
+  join(room: string): boolean {
+    checkRoom('ws.join(room)', room);
+    const socket = this.socket;
+    const rooms = (this.roomSet ??= new Set());
+    if (socket === null || rooms.has(room)) return false;
+    rooms.add(room);
+    socket.subscribe(roomTopic(room));
+    return true;
+  }
+
+  /**
+   * Leaves a room. @returns true when it left; false when it was not in the room or is closed.
+   * @example
+   * ws.leave('lobby');
+   */
+  leave(room: string): boolean {
+    checkRoom('ws.leave(room)', room);
+    const socket = this.socket;
+    if (socket === null || this.roomSet === null || !this.roomSet.delete(room)) return false;
+    socket.unsubscribe(roomTopic(room));
+    return true;
+  }
+
+  /**
+   * Sends to every connection in a room (this one need not be in it).
+   * @returns the number of recipients on this process.
+   * @example
+   * ws.publish('lobby', `${ws.state.name} joined`, { exceptSelf: true });
+   */
+  publish(room: string, data: Reply, options?: BroadcastOptions): number {
+    checkRoom('ws.publish(room, data)', room);
+    const payload = encode(data);
+    if (payload === null) return 0;
+    const exceptSelf = options !== undefined && options.exceptSelf === true;
+    return this.hub.bus.publish(roomTopic(room), payload, exceptSelf ? (this as Connector) : null);
+  }
+
+  /** @internal The socket has closed: uWS has already dropped its topics. */
+  detach(): void {
+    this.socket = null;
+    this.roomSet = null;
+  }
+
   /**
    * Closes gracefully with a close frame. Inside a handler of this connection it takes effect after that
    * handler's reply has been sent. Does nothing once closed.
@@ -159,6 +218,17 @@ export class Connector<S extends object = Record<string, unknown>> {
       this.socket.end(code, reason);
     }
   }
+}
+
+const noRooms: ReadonlySet<string> = new Set();
+
+/** The uWS topic of a room; route topics use another prefix, so the two never collide. */
+export function roomTopic(room: string): string {
+  return `swb:room:${room}`;
+}
+
+export function checkRoom(where: string, room: unknown): void {
+  if (typeof room !== 'string' || room === '' || room.length > 256) throw invalidArgument(where, 'room', 'a non-empty string of at most 256 characters', room);
 }
 
 function checkClose(code: unknown, reason: unknown): void {

@@ -5,6 +5,7 @@
 import { invalidArgument } from './errors';
 import { addHandler, setExplicitParam, setRoute, type HandlerKind, type ProviderToken } from './metadata';
 import type { RouteOptions } from './options';
+import { isStandardSchema, type StandardSchemaV1 } from './standard-schema';
 
 type ClassDecorator = (target: abstract new (...args: never[]) => unknown) => void;
 type MethodDecorator = (prototype: object, method: string | symbol, descriptor: PropertyDescriptor) => void;
@@ -22,12 +23,18 @@ export function WebSocketRoute(pattern: string, options: RouteOptions = {}): Cla
   return (target) => setRoute(target, { pattern, options });
 }
 
-function lifecycle(kind: HandlerKind): MethodDecorator {
+function lifecycle(kind: HandlerKind, event?: string, schema?: StandardSchemaV1): MethodDecorator {
   return (prototype, method, descriptor) => {
     if (typeof descriptor.value !== 'function')
       throw invalidArgument(`@On${kind[0]!.toUpperCase()}${kind.slice(1)}()`, String(method), 'a method', descriptor.value);
-    addHandler(prototype, { kind, method });
+    addHandler(prototype, event === undefined ? { kind, method } : { kind, method, event, ...(schema === undefined ? {} : { schema }) });
   };
+}
+
+/** Options of `@OnMessage(event, options)`. */
+export interface EventOptions {
+  /** Validates `data` before the handler runs: any Standard Schema validator (zod 4, valibot, arktype…). */
+  schema?: StandardSchemaV1;
 }
 
 /**
@@ -40,12 +47,20 @@ export function OnConnect(): MethodDecorator {
 }
 
 /**
- * Runs for each message, in arrival order; its return value is the reply.
+ * Runs for each message, in arrival order; its return value is the reply. With an event name, it takes
+ * only JSON frames `{"event":"<name>","data":…,"id"?:…}`, receives `data` as the message, and replies
+ * `{"event":"<name>","data":<return value>}` (with the client's `id`). See docs/events.md.
  * @example
  * @OnMessage() message(ws: Connector, text: string) { return `You wrote: ${text}`; }
+ * @OnMessage('chat', { schema: z.object({ text: z.string() }) }) chat(ws: Connector, msg: { text: string }) { … }
  */
-export function OnMessage(): MethodDecorator {
-  return lifecycle('message');
+export function OnMessage(event?: string, options: EventOptions = {}): MethodDecorator {
+  if (event !== undefined && (typeof event !== 'string' || event === '')) throw invalidArgument('@OnMessage(event)', 'event', 'a non-empty string', event);
+  if (options === null || typeof options !== 'object') throw invalidArgument('@OnMessage(event, options)', 'options', 'an object', options);
+  if (options.schema !== undefined && !isStandardSchema(options.schema))
+    throw invalidArgument('@OnMessage(event, { schema })', 'schema', 'a Standard Schema validator (zod 4, valibot, arktype…)', options.schema);
+  if (options.schema !== undefined && event === undefined) throw invalidArgument('@OnMessage(event, { schema })', 'event', 'given when a schema is', event);
+  return lifecycle('message', event, options.schema);
 }
 
 /**

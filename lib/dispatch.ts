@@ -7,13 +7,24 @@
  * Invariant: a non-empty queue implies `busy`.
  */
 import type { Connector } from './connector';
-import { SwitchboardError, WsError } from './errors';
-import { encode, errorFrame } from './reply';
+import { SwitchboardError, ValidationError, WsError } from './errors';
+import { eventError, eventReply, parseEnvelope } from './events';
+import { encode } from './reply';
 import type { Invoker } from './compile';
+import type { StandardIssue } from './standard-schema';
 import type { Socket } from './transport/socket';
 
+/** An error to send to the client, formatted when sent (plain or event-shaped). */
+class ErrorReply {
+  constructor(
+    readonly code: string,
+    readonly message: string,
+    readonly issues?: readonly StandardIssue[],
+  ) {}
+}
+
 const noData = new ArrayBuffer(0);
-const internalError = errorFrame('internal_error', 'Internal server error');
+const internalError = new ErrorReply('internal_error', 'Internal server error');
 
 export function open(c: Connector, socket: Socket): void {
   c.socket = socket;
@@ -25,13 +36,39 @@ export function open(c: Connector, socket: Socket): void {
 
 export function message(c: Connector, data: ArrayBuffer, isBinary: boolean): void {
   if (c.busy) return enqueue(c, data, isBinary);
+  deliver(c, data, isBinary);
+}
+
+/** Routes a message: to its JSON event handler when the route has events, else to the plain handler. */
+function deliver(c: Connector, data: ArrayBuffer, isBinary: boolean): void {
+  const events = c.route.events;
   const onMessage = c.route.onMessage;
+  if (events !== null) {
+    const envelope = isBinary ? null : parseEnvelope(data);
+    const handler = envelope === null ? undefined : events.get(envelope.event);
+    if (handler !== undefined) {
+      c.replyEvent = envelope!.event;
+      c.replyId = envelope!.id;
+      return run(c, handler, envelope!.data, false);
+    }
+    if (onMessage === null) {
+      // No plain handler takes what matched no event: say so rather than drop it.
+      const error =
+        envelope === null
+          ? eventError(null, undefined, 'invalid_event', 'Expected a JSON text frame {"event":…,"data":…}')
+          : eventError(envelope.event, envelope.id, 'unknown_event', `No handler for event "${envelope.event}"`);
+      c.sendPayload(error);
+      return;
+    }
+    c.replyEvent = null;
+    c.replyId = undefined;
+  }
   if (onMessage !== null) run(c, onMessage, data, isBinary);
 }
 
 /** The socket has closed (either side). @OnClose waits for a pending handler and the queue. */
 export function closed(c: Connector, code: number, reason: string): void {
-  c.socket = null;
+  c.detach();
   c.hub.closed(c);
   c.closeCode = code;
   c.closeReason = reason;
@@ -48,7 +85,7 @@ function enqueue(c: Connector, data: ArrayBuffer, isBinary: boolean): void {
   queue.push({ data: data.slice(0), isBinary });
 }
 
-function run(c: Connector, handler: Invoker, data: ArrayBuffer, isBinary: boolean): void {
+function run<D>(c: Connector, handler: Invoker<D>, data: D, isBinary: boolean): void {
   c.inHandler = true;
   let result: unknown;
   try {
@@ -81,10 +118,9 @@ function settled(c: Connector, value: unknown): void {
   complete(c, value);
   if (c.busy) return;
   const queue = c.queue;
-  const onMessage = c.route.onMessage;
-  while (queue !== null && queue.length > 0 && !c.busy && onMessage !== null) {
+  while (queue !== null && queue.length > 0 && !c.busy) {
     const next = queue.shift()!;
-    run(c, onMessage, next.data, next.isBinary);
+    deliver(c, next.data, next.isBinary);
   }
 }
 
@@ -96,12 +132,17 @@ function afterHandler(c: Connector): void {
 }
 
 function reply(c: Connector, value: unknown): void {
+  if (typeof value === 'string' && c.replyEvent === null) {
+    if (value !== '') c.sendPayload(value);
+    return;
+  }
   let payload;
   try {
-    payload = encode(value);
+    if (value instanceof ErrorReply) payload = eventError(c.replyEvent, c.replyId, value.code, value.message, value.issues);
+    else payload = c.replyEvent === null ? encode(value) : eventReply(c.replyEvent, c.replyId, value);
   } catch (error) {
     log(c, 'returned a value that cannot be sent', error);
-    payload = internalError;
+    payload = eventError(c.replyEvent, c.replyId, internalError.code, internalError.message);
   }
   if (payload !== null) c.sendPayload(payload);
 }
@@ -117,11 +158,12 @@ function recover(c: Connector, error: unknown): unknown {
       return failed(c, e);
     }
   }
-  if (error instanceof WsError) return errorFrame(error.code, error.message);
+  if (error instanceof ValidationError) return new ErrorReply(error.code, error.message, error.issues);
+  if (error instanceof WsError) return new ErrorReply(error.code, error.message);
   return failed(c, error);
 }
 
-function failed(c: Connector, error: unknown): string {
+function failed(c: Connector, error: unknown): ErrorReply {
   log(c, 'threw', error);
   return internalError;
 }

@@ -1,3 +1,5 @@
+import type { StandardIssue } from './standard-schema';
+
 /**
  * Every error switchboard raises, built in one place with a stable `code`.
  * docs/errors.md lists the same codes; test/errors.test.ts checks both directions.
@@ -53,6 +55,13 @@ export class WsError extends Error {
   ) {
     super(message);
     if (typeof code !== 'string' || code === '') throw invalidArgument('new WsError(code, message)', 'code', 'a non-empty string', code);
+  }
+}
+
+/** @internal Thrown when a Standard Schema rejects an event's data; sent as a `validation_failed` frame. */
+export class ValidationError extends WsError {
+  constructor(readonly issues: readonly StandardIssue[]) {
+    super('validation_failed', issues.map((issue) => issue.message).join('; ') || 'Invalid data');
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import 'reflect-metadata';
 import type { RouteOptions } from './options';
+import type { StandardSchemaV1 } from './standard-schema';
 
 /** Anything `app.provide()` accepts as a key: a class, a string or a symbol. */
 export type ProviderToken = string | symbol | (abstract new (...args: never[]) => unknown);
@@ -18,6 +19,9 @@ export interface RouteMeta {
 export interface HandlerMeta {
   readonly kind: HandlerKind;
   readonly method: string | symbol;
+  /** `@OnMessage('event')`: the JSON event this handler takes; undefined for the plain handler. */
+  readonly event?: string;
+  readonly schema?: StandardSchemaV1;
 }
 
 /** What an explicit parameter decorator asked for. */

@@ -47,8 +47,3 @@ function json(value: object): string | null {
 function unsendable(value: unknown, why: string): SwitchboardError {
   return new SwitchboardError('SWB_ERR_UNSENDABLE', `Cannot send ${describe(value)} as a WebSocket frame: ${why}.`);
 }
-
-/** The error frame of DESIGN.md §5: `{"error":{"code":…,"message":…}}`. */
-export function errorFrame(code: string, message: string): string {
-  return JSON.stringify({ error: { code, message } });
-}

@@ -12,6 +12,7 @@ export interface Socket {
   /** To every subscriber of `topic` except this socket. */
   publish(topic: string, payload: Payload, isBinary: boolean, compress: boolean): boolean;
   subscribe(topic: string): boolean;
+  unsubscribe(topic: string): boolean;
   isSubscribed(topic: string): boolean;
   getBufferedAmount(): number;
   cork(callback: () => void): unknown;
