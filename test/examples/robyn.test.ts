@@ -1,0 +1,84 @@
+import { createApp } from '../../examples/robyn/app';
+import { closeAll, connect, recordingLogger, start, type Client } from '../helpers';
+
+afterEach(closeAll);
+
+async function serve() {
+  const logger = recordingLogger();
+  const started = await start(createApp({ logger }));
+  /** A connected client whose "Connected to ws" greeting has been checked. */
+  const join = async (query = ''): Promise<Client> => {
+    const c = await connect(started.url(`/web_socket${query}`));
+    expect(await c.next()).toBe('Connected to ws');
+    return c;
+  };
+  return { ...started, logger, join };
+}
+
+describe('examples/robyn (seed 003)', () => {
+  test('connect replies "Connected to ws"; other messages "Message received"', async () => {
+    const { join, logger } = await serve();
+    const c = await join();
+    c.send('hello');
+    expect(await c.next()).toBe('Message received');
+    c.send('');
+    expect(await c.next()).toBe('Message received');
+    expect(logger.errors).toEqual([]);
+  });
+
+  test('"disconnect": the client receives "Closing connection", then the close frame with 1000', async () => {
+    const { join, app } = await serve();
+    const c = await join();
+    const events: string[] = [];
+    c.ws.on('message', (data: Buffer) => events.push(`message ${data.toString('utf8')}`));
+    c.ws.on('close', (code: number) => events.push(`close ${code}`));
+    c.send('disconnect');
+    expect(await c.next()).toBe('Closing connection');
+    expect(await c.waitClosed()).toEqual({ code: 1000, reason: '' });
+    expect(events).toEqual(['message Closing connection', 'close 1000']);
+    expect(app.connectionCount).toBe(0);
+  });
+
+  test('"login" from Gordon (query name=gordon&desg=commissioner) is broadcast to every client', async () => {
+    const { join } = await serve();
+    const gordon = await join('?name=gordon&desg=commissioner');
+    const other = await join();
+    gordon.send('login');
+    expect(await gordon.next()).toBe('Gordon authorized to login!');
+    expect(await other.next()).toBe('Gordon authorized to login!');
+    expect(await gordon.silentFor(100)).toBe(true);
+    expect(await other.silentFor(0)).toBe(true);
+  });
+
+  test('"login" without both query values is an ordinary message', async () => {
+    const { join } = await serve();
+    const gordon = await join('?name=gordon&desg=commissioner');
+    const impostor = await join('?name=gordon&desg=detective');
+    const anonymous = await join();
+    impostor.send('login');
+    expect(await impostor.next()).toBe('Message received');
+    anonymous.send('login');
+    expect(await anonymous.next()).toBe('Message received');
+    expect(await gordon.silentFor(100)).toBe(true);
+  });
+
+  test('"self": sendTo(ws.id) reaches only this client, and the empty reply sends nothing', async () => {
+    const { join } = await serve();
+    const a = await join();
+    const b = await join();
+    a.send('self');
+    expect(await a.next()).toBe('This is a message to self');
+    expect(await a.silentFor(100)).toBe(true);
+    expect(await b.silentFor(0)).toBe(true);
+  });
+
+  test('"broadcast" reaches every client, the sender included', async () => {
+    const { join } = await serve();
+    const a = await join();
+    const b = await join();
+    b.send('broadcast');
+    expect(await a.next()).toBe('This is a broadcast');
+    expect(await b.next()).toBe('This is a broadcast');
+    expect(await b.silentFor(100)).toBe(true);
+  });
+});
