@@ -2,6 +2,7 @@
  * The composition root: routes, providers and HTTP handlers are collected and validated, then frozen
  * at listen(), where the transport, dispatch and bus are wired together.
  */
+import { realpathSync, statSync } from 'node:fs';
 import type { Bus } from './bus/bus';
 import { LocalBus } from './bus/local';
 import { bindRoute, compileRoute, type CompiledRoute } from './compile';
@@ -15,6 +16,7 @@ import { resolveAppOptions, type AppOptions, type ResolvedApp, type RouteClass }
 import { encode, type Reply } from './reply';
 import { parsePattern, type ParsedPattern } from './route-pattern';
 import { assertNativeUws, UwsServer, type HttpMethod } from './transport/uws';
+import { staticHandler } from './static';
 import { upgrade } from './upgrade';
 
 interface HttpRoute {
@@ -150,6 +152,28 @@ export class App {
   /** Serves DELETE requests. @example app.delete('/items/:id', (req) => remove(req.params.id)); */
   delete(path: string, handler: HttpHandlerFn): this {
     return this.http('del', 'delete', path, handler);
+  }
+
+  /**
+   * Serves the files under `directory` at `prefix`, with their content types and `index.html` for
+   * directories. Nothing outside `directory` is reachable (`..`, encoded dots and symlinks give 404).
+   * @example
+   * app.static('/assets', join(__dirname, 'public'));
+   */
+  static(prefix: string, directory: string): this {
+    const where = 'app.static(prefix, directory)';
+    const pattern = parsePattern(prefix, where);
+    if (pattern.names.length > 0) throw invalidArgument(where, 'prefix', 'a path without parameters', prefix);
+    if (typeof directory !== 'string' || directory === '') throw invalidArgument(where, 'directory', 'a directory path', directory);
+    let root: string;
+    try {
+      root = realpathSync(directory);
+      if (!statSync(root).isDirectory()) throw new Error('not a directory');
+    } catch {
+      throw invalidArgument(where, 'directory', 'an existing directory', directory);
+    }
+    const base = pattern.uws.replace(/\/$/, '');
+    return this.http('get', 'static', `${base}/*`, staticHandler(base === '' ? '/' : base, root));
   }
 
   /**

@@ -26,7 +26,10 @@ export function parsePattern(pattern: unknown, where: string): ParsedPattern {
   const segments = parts.map((segment, index) => {
     const name = segment.startsWith(':') ? segment.slice(1) : segment.startsWith('{') && segment.endsWith('}') ? segment.slice(1, -1) : null;
     if (name === null) {
-      if (segment === '' && index < parts.length - 1) throw fail('has an empty segment');
+      const last = index === parts.length - 1;
+      if (segment === '' && !last) throw fail('has an empty segment');
+      // uWS's wildcard: only as the last segment.
+      if (segment === '*' && last) return segment;
       if (!LITERAL.test(segment)) throw fail(`has an invalid segment ${JSON.stringify(segment)}`);
       return segment;
     }

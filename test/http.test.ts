@@ -17,7 +17,7 @@ async function serve(): Promise<{ base: string; logger: ReturnType<typeof record
     .get('/crash', async () => {
       throw new Error('secret');
     })
-    .post('/echo', (req) => ({ body: req.body as unknown, isBuffer: Buffer.isBuffer(req.body) }))
+    .post('/echo', (req) => ({ body: req.body, isBuffer: Buffer.isBuffer(req.body) }))
     .put('/items/:id', (req) => ({ put: req.params.id }))
     .delete('/items/:id', (req) => ({ deleted: req.params.id }));
   const { port } = await start(app);
