@@ -220,3 +220,29 @@ export function destroyAll(conns: readonly Conn[]): void {
 export async function closeAll(conns: readonly Conn[], ms = 3000): Promise<void> {
   await Promise.all(conns.map((c) => c.close(ms)));
 }
+
+/**
+ * Sends one message on a fresh connection and checks the server's first reply is exactly `expected`
+ * (catches a server that answers with an error frame, or the wrong framing, before any load runs).
+ */
+export async function probe(target: Target, request: string, expected: string, timeoutMs: number): Promise<void> {
+  const conn = await connect(target, upgradeRequest(target), timeoutMs);
+  try {
+    const got = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no reply within ${timeoutMs} ms`)), timeoutMs);
+      const parts: Buffer[] = [];
+      conn.reader.captured = parts;
+      conn.onReplies = () => {
+        clearTimeout(timer);
+        resolve(Buffer.concat(parts).toString('utf8'));
+      };
+      conn.socket.write(buildClientFrame(request));
+    });
+    if (got !== expected) {
+      const cut = (s: string): string => (s.length > 120 ? `${s.slice(0, 120)}… (${s.length} chars)` : s);
+      throw new Error(`wrong reply: expected ${cut(expected)}, got ${cut(got)}`);
+    }
+  } finally {
+    await conn.close(1000);
+  }
+}

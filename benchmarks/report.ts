@@ -1,0 +1,165 @@
+/**
+ * docs/benchmarks.md and its SVG charts, generated from a results file. The charts are written by
+ * hand (plain SVG rects and text), so the docs need no chart library.
+ *
+ *   node dist/benchmarks/report.js benchmarks/results/<date>.json
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { formatBytes, formatMicros, formatRate } from './harness/stats';
+import type { ResultsFile, ScenarioResult, ServerResult } from './results';
+import { ROOT } from './servers';
+
+const BASELINE = 'uws';
+
+function ratio(r: ServerResult, base: ServerResult | undefined): string {
+  const v = r.summary?.value.median;
+  const b = base?.summary?.value.median;
+  if (v === undefined || b === undefined || !Number.isFinite(v) || !Number.isFinite(b) || b === 0) return '–';
+  return `${(v / b).toFixed(2)}×`;
+}
+
+function table(s: ScenarioResult): string {
+  const base = s.servers.find((r) => r.server === BASELINE && r.status === 'ok');
+  const idle = s.scenario.kind === 'idle';
+  const lines: string[] = [];
+  if (idle) {
+    lines.push('| server | per connection (median) | min – max | vs raw uWS | RSS before | RSS with connections |', '| --- | ---: | ---: | ---: | ---: | ---: |');
+  } else {
+    lines.push(
+      `| server | ${s.unit} (median) | min – max | vs raw uWS | p50 latency | p99 latency | server CPU per op | server CPU busy |`,
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    );
+  }
+  for (const r of s.servers) {
+    const m = r.summary;
+    if (r.status !== 'ok' || m === undefined) {
+      const why = (r.reason ?? '').split('\n')[0] ?? '';
+      lines.push(`| ${r.label} | ${r.status}: ${why.replace(/\|/g, '\\|')} |${idle ? ' | | | |' : ' | | | | | |'}`);
+      continue;
+    }
+    if (idle) {
+      const before = r.idle !== undefined ? Math.min(...r.idle.map((i) => i.baselineBytes)) : NaN;
+      const after = r.idle !== undefined ? Math.max(...r.idle.map((i) => i.loadedBytes)) : NaN;
+      lines.push(
+        `| ${r.label} | ${formatBytes(m.value.median)} | ${formatBytes(m.value.min)} – ${formatBytes(m.value.max)} | ${ratio(r, base)} | ${formatBytes(before)} | ${formatBytes(after)} |`,
+      );
+    } else {
+      lines.push(
+        `| ${r.label} | ${formatRate(m.value.median)} | ${formatRate(m.value.min)} – ${formatRate(m.value.max)} | ${ratio(r, base)} | ${formatMicros(m.p50Us.median)} | ${formatMicros(m.p99Us.median)} | ${m.serverCpuUsPerOp.median.toFixed(2)} µs | ${(100 * m.serverCpuShare.median).toFixed(0)}% |`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** A horizontal bar chart: one bar per server (median), a whisker for min–max, the ratio to raw uWS. */
+export function barChart(s: ScenarioResult): string {
+  const rows = s.servers.filter((r) => r.status === 'ok' && r.summary !== undefined);
+  const base = rows.find((r) => r.server === BASELINE)?.summary?.value.median;
+  const max = Math.max(1, ...rows.map((r) => r.summary?.value.max ?? 0));
+  const labelW = 170;
+  const plotW = 440;
+  const valueW = 150;
+  const barH = 22;
+  const gap = 10;
+  const top = 44;
+  const width = labelW + plotW + valueW;
+  const height = top + rows.length * (barH + gap) + 28;
+  const x = (v: number): number => labelW + (plotW * v) / max;
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="13">`,
+    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
+    `<text x="12" y="22" font-size="15" font-weight="600" fill="#111">${esc(s.title)}</text>`,
+    `<text x="12" y="38" fill="#555">${esc(s.unit)}, median of repetitions; whiskers: min – max; higher is better</text>`,
+  ];
+  rows.forEach((r, i) => {
+    const m = r.summary;
+    if (m === undefined) return;
+    const y = top + i * (barH + gap);
+    const colour = r.server === 'switchboard' ? '#2f6fdd' : r.server === BASELINE ? '#444' : '#9aa5b1';
+    out.push(`<text x="${labelW - 8}" y="${y + barH / 2 + 4}" text-anchor="end" fill="#111">${esc(r.label)}</text>`);
+    out.push(`<rect x="${labelW}" y="${y}" width="${Math.max(1, x(m.value.median) - labelW).toFixed(1)}" height="${barH}" fill="${colour}"/>`);
+    const cy = y + barH / 2;
+    out.push(`<line x1="${x(m.value.min).toFixed(1)}" y1="${cy}" x2="${x(m.value.max).toFixed(1)}" y2="${cy}" stroke="#000" stroke-width="1"/>`);
+    for (const v of [m.value.min, m.value.max]) out.push(`<line x1="${x(v).toFixed(1)}" y1="${cy - 5}" x2="${x(v).toFixed(1)}" y2="${cy + 5}" stroke="#000" stroke-width="1"/>`);
+    const rel = base !== undefined && base > 0 ? ` (${(m.value.median / base).toFixed(2)}×)` : '';
+    out.push(`<text x="${labelW + plotW + 8}" y="${cy + 4}" fill="#111">${formatRate(m.value.median)}${rel}</text>`);
+  });
+  out.push(`<line x1="${labelW}" y1="${top - 4}" x2="${labelW}" y2="${height - 24}" stroke="#999"/>`);
+  out.push(`<text x="${labelW}" y="${height - 8}" fill="#555">0</text>`);
+  out.push(`<text x="${labelW + plotW}" y="${height - 8}" text-anchor="end" fill="#555">${formatRate(max)}</text>`);
+  out.push('</svg>');
+  return `${out.join('\n')}\n`;
+}
+
+const CHARTS: readonly { scenario: string; file: string }[] = [
+  { scenario: 'echo-32b-x16', file: 'benchmarks-echo.svg' },
+  { scenario: 'broadcast-1000', file: 'benchmarks-broadcast.svg' },
+];
+
+export function renderMarkdown(file: ResultsFile, resultsPath: string, charts: readonly string[]): string {
+  const m = file.machine;
+  const t = file.timing;
+  const out: string[] = [
+    '# Benchmarks',
+    '',
+    `<!-- Generated by \`npm run bench\` (benchmarks/report.ts) from ${resultsPath}. Do not edit by hand. -->`,
+    '',
+    `Measured ${file.date.slice(0, 16).replace('T', ' ')} UTC at revision \`${m.gitRevision}\`, in ${Math.round(file.durationSeconds / 60)} minutes. ` +
+      'How the numbers are made, and how to run them yourself: [benchmarks/README.md](../benchmarks/README.md).',
+    '',
+    `Each server ran alone, ${m.pinned ? 'pinned to CPU 0, with the load generator pinned to CPU 1' : '**not pinned** (taskset missing)'}. ` +
+      `Each number is the median of ${t.repetitions} windows of ${t.windowMs / 1000} s after a ${t.warmupMs / 1000} s warm-up (idle memory: ${t.repetitions} fresh server processes), ` +
+      'with the range min – max beside it. "vs raw uWS" is the ratio to the same work written by hand on uWebSockets.js, the ceiling for switchboard. ' +
+      '"Server CPU per op" is the server process\'s user + system CPU time over the window divided by the operations in it; "server CPU busy" near 100% means the server was the bottleneck. ' +
+      'Run-to-run noise on this kind of machine is 10–25%: differences smaller than that are not findings.',
+    '',
+    '## Machine',
+    '',
+    '| | |',
+    '| --- | --- |',
+    `| CPU | ${m.cpuModel} × ${m.nproc} |`,
+    `| memory | ${m.memoryGiB} GiB |`,
+    `| kernel | ${m.kernel} |`,
+    `| Node.js | ${m.node} |`,
+    ...Object.entries(m.versions).map(([k, v]) => `| ${k} | ${v} |`),
+    '',
+  ];
+  if (file.warnings.length > 0) out.push('**Warnings for this run:**', '', ...file.warnings.map((w) => `- ${w}`), '');
+  for (const c of charts) out.push(`![${c}](${c})`, '');
+  for (const s of file.scenarios) out.push(`## ${s.title}`, '', `Measures ${s.measures}.`, '', table(s), '');
+  return out.join('\n');
+}
+
+/** Writes docs/benchmarks.md and the charts; returns the paths written. */
+export function writeReport(file: ResultsFile, resultsPath: string): string[] {
+  const docs = path.join(ROOT, 'docs');
+  fs.mkdirSync(docs, { recursive: true });
+  const written: string[] = [];
+  const charts: string[] = [];
+  for (const c of CHARTS) {
+    const s = file.scenarios.find((x) => x.id === c.scenario);
+    if (s === undefined || !s.servers.some((r) => r.status === 'ok')) continue;
+    fs.writeFileSync(path.join(docs, c.file), barChart(s));
+    charts.push(c.file);
+    written.push(`docs/${c.file}`);
+  }
+  fs.writeFileSync(path.join(docs, 'benchmarks.md'), renderMarkdown(file, resultsPath, charts));
+  written.push('docs/benchmarks.md');
+  return written;
+}
+
+if (require.main === module) {
+  const input = process.argv[2];
+  if (input === undefined) {
+    console.error('usage: node dist/benchmarks/report.js benchmarks/results/<date>.json');
+    process.exit(2);
+  }
+  const file = JSON.parse(fs.readFileSync(input, 'utf8')) as ResultsFile;
+  for (const f of writeReport(file, path.relative(ROOT, path.resolve(input)))) console.log(`wrote ${f}`);
+}

@@ -1,0 +1,107 @@
+/** The shape of benchmarks/results/<date>.json, and how samples are summarized into it. */
+import * as os from 'node:os';
+import { spawnSync } from 'node:child_process';
+import type { IdleSample } from './harness/load-idle';
+import type { Sample } from './harness/measure';
+import { cpuModel } from './harness/proc';
+import { summarize, type Summary } from './harness/stats';
+import type { Scenario, Timing } from './scenarios';
+import { ROOT, type ServerSpec } from './servers';
+
+export interface Machine {
+  nproc: number;
+  cpuModel: string;
+  memoryGiB: number;
+  kernel: string;
+  node: string;
+  gitRevision: string;
+  pinned: boolean;
+  openFileLimit: number;
+  versions: Record<string, string>;
+}
+
+export interface ServerResult {
+  server: string;
+  label: string;
+  status: 'ok' | 'skipped' | 'failed';
+  reason?: string;
+  samples: Sample[];
+  idle?: IdleSample[];
+  summary?: {
+    value: Summary;
+    serverCpuUsPerOp: Summary;
+    serverCpuShare: Summary;
+    clientCpuShare: Summary;
+    p50Us: Summary;
+    p99Us: Summary;
+  };
+}
+
+export interface ScenarioResult {
+  id: string;
+  title: string;
+  measures: string;
+  unit: string;
+  /** For idle memory lower is better; for everything else higher is. */
+  higherIsBetter: boolean;
+  scenario: Scenario;
+  servers: ServerResult[];
+}
+
+export interface ResultsFile {
+  kind: 'bench' | 'smoke';
+  date: string;
+  durationSeconds: number;
+  machine: Machine;
+  timing: Timing;
+  warnings: string[];
+  scenarios: ScenarioResult[];
+}
+
+export function unitOf(s: Scenario): string {
+  switch (s.kind) {
+    case 'echo':
+      return 'msg/s';
+    case 'broadcast':
+      return 'deliveries/s';
+    case 'connect':
+      return 'upgrades/s';
+    case 'idle':
+      return 'bytes/conn';
+  }
+}
+
+export function summarizeSamples(samples: readonly Sample[]): NonNullable<ServerResult['summary']> {
+  const of = (f: (s: Sample) => number): Summary => summarize(samples.map(f));
+  return {
+    value: of((s) => s.value),
+    serverCpuUsPerOp: of((s) => s.serverCpuUsPerOp),
+    serverCpuShare: of((s) => s.serverCpuShare),
+    clientCpuShare: of((s) => s.clientCpuShare),
+    p50Us: of((s) => s.p50Us),
+    p99Us: of((s) => s.p99Us),
+  };
+}
+
+function git(args: string[]): string {
+  const r = spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : '';
+}
+
+export function describeMachine(specs: readonly ServerSpec[], pinned: boolean, openFileLimit: number): Machine {
+  const versions: Record<string, string> = {};
+  for (const s of specs) Object.assign(versions, s.versions());
+  const rev = git(['rev-parse', '--short', 'HEAD']);
+  const dirty = git(['status', '--porcelain', '--', 'lib', 'benchmarks']) !== '';
+  return {
+    nproc: os.cpus().length,
+    cpuModel: cpuModel(),
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    kernel: `${os.type()} ${os.release()}`,
+    node: process.version,
+    gitRevision: rev === '' ? 'unknown' : `${rev}${dirty ? '+dirty' : ''}`,
+    pinned,
+    openFileLimit,
+    versions,
+  };
+}
