@@ -5,7 +5,7 @@ import 'reflect-metadata';
 
 export { App, type CloseOptions } from './app';
 export { Connector, type BroadcastOptions } from './connector';
-export { WebSocketRoute, OnConnect, OnMessage, OnClose, OnUpgrade, Inject, Query, Param, Header } from './decorators';
+export { WebSocketRoute, OnConnect, OnMessage, OnClose, OnUpgrade, Inject, Query, Param, Header, type EventOptions } from './decorators';
 export { WsError, HttpError, SwitchboardError, ErrorCodes, type ErrorCode } from './errors';
 export { LocalBus } from './bus/local';
 export type { Bus, BusNode } from './bus/bus';
@@ -14,3 +14,4 @@ export type { ProviderToken } from './metadata';
 export type { AppOptions, RouteOptions, TransportOptions, Logger, RouteClass } from './options';
 export type { Reply, Payload } from './reply';
 export type { UpgradeRequest } from './upgrade-request';
+export type { StandardSchemaV1, StandardIssue, StandardResult } from './standard-schema';
