@@ -76,3 +76,24 @@ describe('HTTP handlers', () => {
     expect(await res.json()).toEqual({ deleted: '8' });
   });
 });
+
+test('a client that disconnects before an async handler finishes leaves the server serving', async () => {
+  let finished: () => void = () => undefined;
+  const handlerDone = new Promise<void>((resolve) => (finished = resolve));
+  const logger = recordingLogger();
+  const app = new App({ logger })
+    .get('/slow', async () => {
+      await new Promise((r) => setTimeout(r, 50));
+      finished();
+      return 'late';
+    })
+    .get('/fast', () => 'fast');
+  const { port } = await start(app);
+  const controller = new AbortController();
+  const aborted = fetch(`http://127.0.0.1:${port}/slow`, { signal: controller.signal }).catch((error: Error) => error.name);
+  setTimeout(() => controller.abort(), 10);
+  expect(await aborted).toBe('AbortError');
+  await handlerDone;
+  expect(await (await fetch(`http://127.0.0.1:${port}/fast`)).text()).toBe('fast');
+  expect(logger.errors).toEqual([]);
+});
