@@ -22,9 +22,12 @@
  * compiled without design types (esbuild, tsx, swc): arguments come positionally as (ws, message, deps).
  * With tsc's emitDecoratorMetadata, as here, an untyped parameter would mean "parse JSON", so type them.
  *
+ * GET / serves a page to try the commands from a browser.
+ *
  * Run: npm run build && node dist/examples/robyn/main.js (PORT, default 8080 as Robyn's).
  */
 import { App, Connector, OnConnect, OnMessage, WebSocketRoute, type AppOptions } from 'switchboard';
+import { robynPage } from './page';
 
 @WebSocketRoute('/web_socket')
 export class RobynSocket {
@@ -57,5 +60,5 @@ export class RobynSocket {
 
 /** Builds the app without listening; `options` (a logger, limits) pass through to `new App`. */
 export function createApp(options: AppOptions = {}): App {
-  return new App({ ...options, routes: [RobynSocket] });
+  return new App({ ...options, routes: [RobynSocket] }).get('/', () => robynPage);
 }

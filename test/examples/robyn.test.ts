@@ -81,4 +81,16 @@ describe('examples/robyn (seed 003)', () => {
     expect(await b.next()).toBe('This is a broadcast');
     expect(await b.silentFor(100)).toBe(true);
   });
+
+  test('GET / serves a page to try the commands, which connects back to its own host', async () => {
+    const { port } = await serve();
+    const res = await fetch(`http://127.0.0.1:${port}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const html = await res.text();
+    expect(html).toMatch(/^<!DOCTYPE html>/);
+    for (const id of ['name', 'desg', 'connect', 'status', 'commands', 'messageText', 'send', 'messages']) expect(html).toContain(`id="${id}"`);
+    for (const command of ['self', 'broadcast', 'login', 'disconnect']) expect(html).toContain(`data-command="${command}"`);
+    expect(html).toContain('new WebSocket(`${scheme}://${location.host}/web_socket?${query}`)');
+  });
 });
