@@ -8,6 +8,7 @@ export const echoPage = `<!DOCTYPE html>
   <head>
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <link rel="icon" href="data:," />
     <title>Echo</title>
     <style>
       * { box-sizing: border-box; }

@@ -10,6 +10,7 @@ export const notificationsPage = `<!DOCTYPE html>
   <head>
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <link rel="icon" href="data:," />
     <title>Notifications</title>
     <style>
       * { box-sizing: border-box; }
