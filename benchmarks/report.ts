@@ -24,7 +24,10 @@ function table(s: ScenarioResult): string {
   const idle = s.scenario.kind === 'idle';
   const lines: string[] = [];
   if (idle) {
-    lines.push('| server | per connection (median) | min – max | vs raw uWS | RSS before | RSS with connections |', '| --- | ---: | ---: | ---: | ---: | ---: |');
+    lines.push(
+      '| server | per connection (median) | min – max | vs raw uWS | RSS before | RSS with connections |',
+      '| --- | ---: | ---: | ---: | ---: | ---: |',
+    );
   } else {
     lines.push(
       `| server | ${s.unit} (median) | min – max | vs raw uWS | p50 latency | p99 latency | server CPU per op | server CPU busy |`,
@@ -86,7 +89,8 @@ export function barChart(s: ScenarioResult): string {
     out.push(`<rect x="${labelW}" y="${y}" width="${Math.max(1, x(m.value.median) - labelW).toFixed(1)}" height="${barH}" fill="${colour}"/>`);
     const cy = y + barH / 2;
     out.push(`<line x1="${x(m.value.min).toFixed(1)}" y1="${cy}" x2="${x(m.value.max).toFixed(1)}" y2="${cy}" stroke="#000" stroke-width="1"/>`);
-    for (const v of [m.value.min, m.value.max]) out.push(`<line x1="${x(v).toFixed(1)}" y1="${cy - 5}" x2="${x(v).toFixed(1)}" y2="${cy + 5}" stroke="#000" stroke-width="1"/>`);
+    for (const v of [m.value.min, m.value.max])
+      out.push(`<line x1="${x(v).toFixed(1)}" y1="${cy - 5}" x2="${x(v).toFixed(1)}" y2="${cy + 5}" stroke="#000" stroke-width="1"/>`);
     const rel = base !== undefined && base > 0 ? ` (${(m.value.median / base).toFixed(2)}×)` : '';
     out.push(`<text x="${labelW + plotW + 8}" y="${cy + 4}" fill="#111">${formatRate(m.value.median)}${rel}</text>`);
   });

@@ -80,7 +80,9 @@ async function main(): Promise<number> {
   const busy = await busyCheck(args.smoke ? 300 : 1000);
   warnings.push(...busy.warnings);
   for (const w of warnings) console.log(`WARNING: ${w}`);
-  console.log(`${args.smoke ? 'smoke' : 'bench'}: ${picked.length} scenarios × ${specs.length} servers; windows of ${args.timing.windowMs} ms × ${args.timing.repetitions}`);
+  console.log(
+    `${args.smoke ? 'smoke' : 'bench'}: ${picked.length} scenarios × ${specs.length} servers; windows of ${args.timing.windowMs} ms × ${args.timing.repetitions}`,
+  );
 
   const skipped = new Map<string, string>();
   for (const spec of specs) {
@@ -101,7 +103,15 @@ async function main(): Promise<number> {
       s = { ...s, connections: capped };
     }
     console.log(`\n== ${s.title}`);
-    const row: ScenarioResult = { id: s.id, title: s.title, measures: s.measures, unit: unitOf(s), higherIsBetter: s.kind !== 'idle', scenario: s, servers: [] };
+    const row: ScenarioResult = {
+      id: s.id,
+      title: s.title,
+      measures: s.measures,
+      unit: unitOf(s),
+      higherIsBetter: s.kind !== 'idle',
+      scenario: s,
+      servers: [],
+    };
     for (const spec of specs) {
       const why = skipped.get(spec.name);
       if (why !== undefined) {
@@ -110,7 +120,14 @@ async function main(): Promise<number> {
       }
       try {
         const run = await withTimeout(runScenario(spec, s, args.timing), budgetMs(s, args.timing, args.smoke), `${s.id} on ${spec.label}`);
-        const r: ServerResult = { server: spec.name, label: spec.label, status: 'ok', samples: run.samples, idle: run.idle, summary: summarizeSamples(run.samples) };
+        const r: ServerResult = {
+          server: spec.name,
+          label: spec.label,
+          status: 'ok',
+          samples: run.samples,
+          idle: run.idle,
+          summary: summarizeSamples(run.samples),
+        };
         row.servers.push(r);
         console.log(`  ${spec.label.padEnd(22)} ${describe(r, row.unit)}`);
       } catch (err) {

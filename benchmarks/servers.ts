@@ -113,7 +113,8 @@ export const servers: readonly ServerSpec[] = [
     label: 'NestJS (platform-ws)',
     protocol: 'nest',
     required: false,
-    unavailable: () => needPeers(['@nestjs/core', '@nestjs/common', '@nestjs/websockets', '@nestjs/platform-ws', '@nestjs/platform-express', 'rxjs', 'reflect-metadata']),
+    unavailable: () =>
+      needPeers(['@nestjs/core', '@nestjs/common', '@nestjs/websockets', '@nestjs/platform-ws', '@nestjs/platform-express', 'rxjs', 'reflect-metadata']),
     command: () => node(path.join(BENCH, 'servers/nestjs.cjs')),
     versions: () => ({ '@nestjs/core': packageVersion(PEERS, '@nestjs/core'), '@nestjs/platform-ws': packageVersion(PEERS, '@nestjs/platform-ws') }),
   },

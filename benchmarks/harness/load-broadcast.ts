@@ -19,7 +19,14 @@ export interface BroadcastLoad {
 const RING = 1 << 16;
 const MASK = RING - 1;
 
-export async function runBroadcast(target: Target, pid: number, load: BroadcastLoad, warmupMs: number, windowMs: number, repetitions: number): Promise<Sample[]> {
+export async function runBroadcast(
+  target: Target,
+  pid: number,
+  load: BroadcastLoad,
+  warmupMs: number,
+  windowMs: number,
+  repetitions: number,
+): Promise<Sample[]> {
   const receivers = await connectMany(target, load.receivers, 50, 10000);
   let sender: Conn;
   try {
@@ -96,7 +103,8 @@ export async function runBroadcast(target: Target, pid: number, load: BroadcastL
       if (unexpected !== '') throw new Error(unexpected);
       const dead = conns.filter((c) => c.closed);
       if (dead.length > 0) throw new Error(`${dead.length} of ${subscribers} connections closed during the run (${dead[0]?.closedBy ?? ''})`);
-      if (performance.now() - lastProgress > 3000) throw new Error(`broadcast stalled: no delivery for 3 s (${completed} of ${published} publishes reached everyone)`);
+      if (performance.now() - lastProgress > 3000)
+        throw new Error(`broadcast stalled: no delivery for 3 s (${completed} of ${published} publishes reached everyone)`);
     };
     return await measureWindows(pid, warmupMs, windowMs, repetitions, { ops: () => deliveries, check, histogram: hist });
   } finally {

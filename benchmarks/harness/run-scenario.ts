@@ -36,7 +36,8 @@ async function withServer<T>(spec: ServerSpec, fn: (server: RunningServer) => Pr
 }
 
 export async function runScenario(spec: ServerSpec, scenario: Scenario, timing: Timing): Promise<ScenarioRun> {
-  const body = scenario.route === '/echo-json' ? jsonOfSize(scenario.kind === 'echo' ? scenario.bytes : 100) : textOfSize('bytes' in scenario ? scenario.bytes : 32);
+  const body =
+    scenario.route === '/echo-json' ? jsonOfSize(scenario.kind === 'echo' ? scenario.bytes : 100) : textOfSize('bytes' in scenario ? scenario.bytes : 32);
   const wire = wireFor(spec.protocol, scenario.route, body);
   const targetOf = (port: number): Target => ({ port, path: wire.path, protocol: spec.protocol });
 
@@ -65,11 +66,25 @@ export async function runScenario(spec: ServerSpec, scenario: Scenario, timing: 
     switch (scenario.kind) {
       case 'echo':
         return {
-          samples: await runEcho(target, server.pid, { connections: scenario.connections, inFlight: scenario.inFlight, request: wire.request }, warmupMs, windowMs, repetitions),
+          samples: await runEcho(
+            target,
+            server.pid,
+            { connections: scenario.connections, inFlight: scenario.inFlight, request: wire.request },
+            warmupMs,
+            windowMs,
+            repetitions,
+          ),
         };
       case 'broadcast':
         return {
-          samples: await runBroadcast(target, server.pid, { receivers: scenario.receivers, inFlight: scenario.inFlight, request: wire.request }, warmupMs, windowMs, repetitions),
+          samples: await runBroadcast(
+            target,
+            server.pid,
+            { receivers: scenario.receivers, inFlight: scenario.inFlight, request: wire.request },
+            warmupMs,
+            windowMs,
+            repetitions,
+          ),
         };
       case 'connect':
         return { samples: await runConnect(target, server.pid, scenario.parallel, warmupMs, windowMs, repetitions) };

@@ -25,7 +25,8 @@ class EventsGateway {
     for (const client of this.server.clients) if (client.readyState === 1) client.send(packet);
   }
 }
-const method = (name, event) => Reflect.decorate([SubscribeMessage(event)], EventsGateway.prototype, name, Object.getOwnPropertyDescriptor(EventsGateway.prototype, name));
+const method = (name, event) =>
+  Reflect.decorate([SubscribeMessage(event)], EventsGateway.prototype, name, Object.getOwnPropertyDescriptor(EventsGateway.prototype, name));
 method('echo', 'echo');
 method('echoAsync', 'echo-async');
 method('echoJson', 'echo-json');
