@@ -17,7 +17,9 @@ import { formatBytes, formatMicros, formatRate } from './harness/stats';
 import { writeReport } from './report';
 import { describeMachine, summarizeSamples, unitOf, type ResultsFile, type ScenarioResult, type ServerResult } from './results';
 import { forSmoke, fullTiming, scenarios, smokeTiming, type Scenario, type Timing } from './scenarios';
-import { ROOT, servers, type ServerSpec } from './servers';
+import { ROOT, servers } from './servers';
+
+const SMOKE_DEADLINE_S = 150;
 
 interface Args {
   smoke: boolean;
@@ -69,6 +71,13 @@ export function describe(r: ServerResult, unit: string): string {
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const started = Date.now();
+  if (args.smoke) {
+    // CI runs the smoke test: whatever happens, it ends.
+    setTimeout(() => {
+      console.error(`smoke: still running after ${SMOKE_DEADLINE_S} s; giving up`);
+      void stopAll().then(() => process.exit(1));
+    }, SMOKE_DEADLINE_S * 1000).unref();
+  }
   const picked = scenarios.filter((s) => args.scenarios === null || args.scenarios.includes(s.id)).map((s) => (args.smoke ? forSmoke(s) : s));
   const specs = servers.filter((s) => args.servers === null || args.servers.includes(s.name));
   if (picked.length === 0 || specs.length === 0) throw new Error('no scenario or no server selected');

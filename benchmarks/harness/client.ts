@@ -186,23 +186,23 @@ export async function connectMany(target: Target, count: number, parallel: numbe
   const request = upgradeRequest(target);
   const conns: Conn[] = [];
   let next = 0;
-  let failure: unknown = null;
+  const state: { failure: Error | null } = { failure: null };
   const worker = async (): Promise<void> => {
-    while (next < count && failure === null) {
+    while (next < count && state.failure === null) {
       next++;
       try {
         conns.push(await connect(target, request, timeoutMs));
       } catch (err) {
-        failure ??= err;
+        state.failure ??= err instanceof Error ? err : new Error(String(err));
       }
     }
   };
   const workers: Promise<void>[] = [];
   for (let i = 0; i < Math.min(parallel, count); i++) workers.push(worker());
   await Promise.all(workers);
-  if (failure !== null) {
+  if (state.failure !== null) {
     destroyAll(conns);
-    throw failure instanceof Error ? failure : new Error(String(failure));
+    throw state.failure;
   }
   conns.forEach((c, i) => (c.index = i));
   return conns;
