@@ -24,7 +24,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['./app', './dispatch', './connector', './compile', './transport/*', './bus/*', './hub'], message: 'Decorators and metadata must not import the runtime.' }] },
+        {
+          patterns: [
+            {
+              group: ['./app', './dispatch', './connector', './compile', './transport/*', './bus/*', './hub'],
+              message: 'Decorators and metadata must not import the runtime.',
+            },
+          ],
+        },
       ],
     },
   },
