@@ -5,7 +5,7 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: {
     // Compiled without design types, as esbuild/tsx/swc would: proves Robyn's positional convention.
-    '^.+\\.nometa\\.test\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.nometa.json' }],
+    '^.+\\.nometa\\.test\\.ts$': '<rootDir>/test/nometa-transform.js',
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
   },
   // Examples import 'switchboard' as an app would; tests run them against the sources.
