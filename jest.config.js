@@ -9,6 +9,6 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
   },
   // Examples import 'switchboard' as an app would; tests run them against the sources.
-  moduleNameMapper: { '^switchboard$': '<rootDir>/lib/index.ts' },
+  moduleNameMapper: { '^switchboard$': '<rootDir>/lib/index.ts', '^switchboard/redis$': '<rootDir>/lib/redis.ts' },
   testTimeout: 15000,
 };

@@ -189,6 +189,7 @@ export class App {
     this.assertNew('app.listen()');
     this.phase = 'starting';
     const server = new UwsServer();
+    let busOpen = false;
     try {
       const providers = new Map(this.providers);
       const closing = (): boolean => this.phase === 'closing' || this.phase === 'closed';
@@ -207,11 +208,14 @@ export class App {
       server.addNotFound();
       this.hub.publisher = server;
       await this.bus.open(this.hub);
+      busOpen = true;
       const bound = await server.listen(host, port);
       this.server = server;
       this.phase = 'listening';
       return { port: bound };
     } catch (error) {
+      // A bus holding connections (Redis) must not keep the process alive after a failed listen.
+      if (busOpen) await this.bus.close();
       server.closeAll();
       this.phase = 'closed';
       throw error;

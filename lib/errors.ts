@@ -22,6 +22,9 @@ export const ErrorCodes = {
   SWB_ERR_UNSENDABLE: 'a value cannot be encoded as a WebSocket frame',
   SWB_ERR_INVALID_CLOSE_CODE: 'ws.close() got a code or reason the protocol forbids',
   SWB_ERR_UWS_FALLBACK: 'uWebSockets.js loaded its slow pure-JS fallback instead of the native build',
+  SWB_ERR_REDIS_UNAVAILABLE: 'app.listen() with a RedisBus could not reach Redis within connectTimeout',
+  SWB_ERR_REDIS_MISSING: 'RedisBus was used but the redis package (node-redis) is not installed',
+  SWB_ERR_WORKER_FAILED: 'serve(): a worker process exited or failed before it was listening',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -3,12 +3,15 @@
  * a bus that spans processes (Redis) can replace the in-process one without touching handlers.
  */
 import type { Connector } from '../connector';
+import type { Logger } from '../options';
 import type { Payload } from '../reply';
 
 /** What the app offers a bus: delivery to the connections of this process. */
 export interface BusNode {
   /** Prefix of every connection id minted by this process; unique per process. */
   readonly nodeId: string;
+  /** The app's logger, for a bus that has something to report (a lost connection to its broker). */
+  readonly logger: Logger;
   /** Delivers to local subscribers of `topic`, skipping `except`; returns how many got it. */
   publishLocal(topic: string, payload: Payload, except: Connector | null): number;
   /** Delivers to the local connection `id`; false when it is not here or closed. */
@@ -16,8 +19,10 @@ export interface BusNode {
 }
 
 /**
- * Fan-out. `open` is called once by `app.listen()`, `close` once by `app.close()`.
- * Counts returned by `publish` are the recipients this process knows of.
+ * Fan-out. `open` is called once by `app.listen()` before the port is bound (a rejection fails
+ * listen()), `close` once by `app.close()` after every @OnClose has run, so their broadcasts still
+ * go out. Counts returned by `publish` are the recipients on this process; `sendTo` of an id on
+ * another process returns whether the message was handed on (see docs/scale-out.md).
  */
 export interface Bus {
   open(node: BusNode): Promise<void>;
