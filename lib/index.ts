@@ -8,6 +8,7 @@ export { Connector, type BroadcastOptions } from './connector';
 export { WebSocketRoute, OnConnect, OnMessage, OnClose, OnUpgrade, Inject, Query, Param, Header, type EventOptions } from './decorators';
 export { WsError, HttpError, SwitchboardError, ErrorCodes, type ErrorCode } from './errors';
 export { LocalBus } from './bus/local';
+export { serve, type ServeOptions, type ServePrimary, type ServeWorker } from './serve';
 export type { Bus, BusNode } from './bus/bus';
 export type { HttpRequest, HttpHandlerFn } from './http';
 export type { ProviderToken } from './metadata';

@@ -68,6 +68,28 @@ export function assertNativeUws(allowFallback: boolean): void {
   );
 }
 
+/**
+ * Whether a second uWS listener can bind a port another one holds (SO_REUSEPORT), tried on 127.0.0.1.
+ * uSockets sets SO_REUSEPORT only on some platforms and versions (v20.30 on Linux does not), so
+ * serve() asks instead of assuming.
+ */
+export function canSharePort(): Promise<boolean> {
+  const first = uWS.App();
+  const second = uWS.App();
+  return new Promise((resolve) => {
+    first.listen('127.0.0.1', 0, (a) => {
+      if (a === false) return resolve(false);
+      second.listen('127.0.0.1', uWS.us_socket_local_port(a), (b) => {
+        if (b !== false) uWS.us_listen_socket_close(b);
+        uWS.us_listen_socket_close(a);
+        resolve(b !== false);
+      });
+    });
+  }).finally(() => {
+    for (const app of [first, second]) (app as unknown as { close(): void }).close();
+  }) as Promise<boolean>;
+}
+
 const decoder = new TextDecoder();
 
 function statusLine(status: number): string {

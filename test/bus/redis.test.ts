@@ -5,7 +5,7 @@
 import { App, Connector, OnConnect, OnMessage, SwitchboardError, WebSocketRoute } from '../../lib';
 import { RedisBus } from '../../lib/redis';
 import { closeAll, connect, recordingLogger, start, within, type Client } from '../helpers';
-import { freePort, RedisServer } from './redis-server';
+import { freePort, RedisServer } from '../redis-server';
 
 jest.setTimeout(30_000);
 

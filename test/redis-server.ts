@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { within } from '../helpers';
+import { within } from './helpers';
 
 const INSTALL = 'The Redis bus tests need a real redis-server and it is not installed. Install it: apt-get install -y redis-server (Debian/Ubuntu), brew install redis (macOS).';
 

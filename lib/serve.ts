@@ -1,0 +1,221 @@
+/**
+ * serve({ workers }): one app on every core. The same script runs as the primary (which only forks
+ * and watches) and as each worker (which builds the app and listens); an environment variable tells
+ * them apart, as node:cluster does. node:cluster itself is no use here: it shares Node's own listening
+ * handle, and uWebSockets.js binds its own sockets.
+ *
+ * Port sharing needs SO_REUSEPORT, which uSockets sets only on some builds (uWS.js v20.30 on Linux does
+ * not): serve() checks at start. Shared: every worker listens on `port`, and the kernel spreads
+ * connections over them. Not shared: worker i listens on `port + i` (or a free port each with port 0),
+ * and a load balancer in front spreads the connections (docs/scale-out.md).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import type { App } from './app';
+import { invalidOption, SwitchboardError } from './errors';
+import { checkKeys, integerIn, type Logger } from './options';
+import { canSharePort } from './transport/uws';
+
+const WORKER_ENV = 'SWITCHBOARD_WORKER';
+const PORT_ENV = 'SWITCHBOARD_WORKER_PORT';
+const MAX_RESTARTS = 10;
+
+/** Options of {@link serve}. */
+export interface ServeOptions {
+  /** Builds the app in each worker (give each its own RedisBus, so the workers share fan-out). Not called in the primary. */
+  app: () => App | Promise<App>;
+  /** Worker processes. Default: os.availableParallelism(). */
+  workers?: number;
+  /** The port (shared), or the first of consecutive ports (one per worker); 0 picks free ones. Default 8000. */
+  port?: number;
+  /** Interface to listen on, as in `app.listen(port, host)`. */
+  host?: string;
+  /** The module the workers run; it must call serve() with the same options. Default: the primary's own script (process.argv[1]). */
+  script?: string;
+  /** Node.js flags of the workers. Default: the primary's own (process.execArgv). */
+  execArgv?: readonly string[];
+  /** Milliseconds a worker may take to report that it listens. Default 30000. */
+  startTimeout?: number;
+  /** Where the primary reports a port it cannot share and workers that died. Default console. */
+  logger?: Logger;
+}
+
+/** What serve() returns in the primary process. */
+export interface ServePrimary {
+  readonly role: 'primary';
+  /** The port of each worker, in worker order: all equal when `sharedPort`. */
+  readonly ports: readonly number[];
+  /** True when the workers share one port (SO_REUSEPORT); false when each has its own. */
+  readonly sharedPort: boolean;
+  /** Process ids of the workers now running. */
+  readonly pids: readonly number[];
+  /** Stops every worker gracefully (SIGTERM: each runs app.close()), killing those still running after 10 s. */
+  close(): Promise<void>;
+}
+
+/** What serve() returns in a worker process. */
+export interface ServeWorker {
+  readonly role: 'worker';
+  /** 0 to workers − 1. */
+  readonly index: number;
+  readonly port: number;
+  readonly app: App;
+}
+
+interface Resolved {
+  readonly app: () => App | Promise<App>;
+  readonly workers: number;
+  readonly port: number;
+  readonly host: string | undefined;
+  readonly script: string;
+  readonly execArgv: readonly string[];
+  readonly startTimeout: number;
+  readonly logger: Logger;
+}
+
+type WorkerMessage = { swb: 'listening'; port: number } | { swb: 'failed'; message: string };
+
+/**
+ * Runs the app on `workers` processes. Call it from your main module: in the primary it forks the
+ * workers and resolves once all listen; in each worker it builds the app with `options.app()` and listens.
+ * @example
+ * const served = await serve({ workers: 4, port: 8000, app: () => createApp({ bus: new RedisBus({ url }) }) });
+ * if (served.role === 'primary') console.log(`listening on ${served.ports.join(', ')}`);
+ */
+export function serve(options: ServeOptions): Promise<ServePrimary | ServeWorker> {
+  const o = resolve(options);
+  const index = process.env[WORKER_ENV];
+  return index === undefined ? primary(o) : worker(o, Number(index));
+}
+
+function resolve(options: ServeOptions): Resolved {
+  const where = 'serve(options)';
+  if (options === null || typeof options !== 'object') throw invalidOption(where, 'options', 'an object', options);
+  checkKeys(where, options, ['app', 'workers', 'port', 'host', 'script', 'execArgv', 'startTimeout', 'logger']);
+  if (typeof options.app !== 'function') throw invalidOption(where, 'app', 'a function () => App', options.app);
+  const { host, script, execArgv } = options;
+  if (host !== undefined && (typeof host !== 'string' || host === '')) throw invalidOption(where, 'host', 'a host name or address', host);
+  const main = script ?? process.argv[1];
+  if (typeof main !== 'string' || main === '') throw invalidOption(where, 'script', 'the path of the module the workers run', main);
+  if (execArgv !== undefined && (!Array.isArray(execArgv) || !execArgv.every((a) => typeof a === 'string')))
+    throw invalidOption(where, 'execArgv', 'an array of strings', execArgv);
+  const logger = options.logger ?? console;
+  if (typeof logger.error !== 'function' || typeof logger.warn !== 'function')
+    throw invalidOption(where, 'logger', 'an object with error() and warn() methods', logger);
+  return {
+    app: options.app,
+    workers: options.workers === undefined ? availableParallelism() : integerIn(where, 'workers', options.workers, 1, 1024),
+    port: options.port === undefined ? 8000 : integerIn(where, 'port', options.port, 0, 65535),
+    host,
+    script: main,
+    execArgv: execArgv ?? process.execArgv,
+    startTimeout: options.startTimeout === undefined ? 30_000 : integerIn(where, 'startTimeout', options.startTimeout, 1, 600_000),
+    logger,
+  };
+}
+
+async function worker(o: Resolved, index: number): Promise<ServeWorker> {
+  const report = (message: WorkerMessage): void => void process.send?.(message);
+  try {
+    const app = await o.app();
+    const { port } = await app.listen(Number(process.env[PORT_ENV] ?? o.port), o.host);
+    // SIGTERM from the primary's close(), or the primary gone (its IPC channel closes): leave gracefully.
+    const stop = (): void => void app.close().finally(() => process.exit(0));
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+    process.once('disconnect', stop);
+    report({ swb: 'listening', port });
+    return { role: 'worker', index, port, app };
+  } catch (error) {
+    report({ swb: 'failed', message: error instanceof Error ? error.message : String(error) });
+    throw error;
+  }
+}
+
+async function primary(o: Resolved): Promise<ServePrimary> {
+  const sharedPort = o.workers === 1 || (await canSharePort());
+  const children: (ChildProcess | null)[] = new Array<ChildProcess | null>(o.workers).fill(null);
+  const ports: number[] = [];
+  const restarts: number[] = new Array<number>(o.workers).fill(0);
+  let closing = false;
+
+  const start = (i: number, port: number): Promise<number> => {
+    const child = fork(o.script, process.argv.slice(2), {
+      env: { ...process.env, [WORKER_ENV]: String(i), [PORT_ENV]: String(port) },
+      execArgv: [...o.execArgv],
+    });
+    children[i] = child;
+    return new Promise<number>((resolveStart, rejectStart) => {
+      const fail = (why: string): void => {
+        clearTimeout(timer);
+        child.kill('SIGKILL');
+        rejectStart(new SwitchboardError('SWB_ERR_WORKER_FAILED', `serve(): worker ${i} (pid ${child.pid ?? '?'}) ${why}${/[.\]]$/.test(why) ? '' : '.'}`));
+      };
+      const timer = setTimeout(() => fail(`did not report listening within ${o.startTimeout} ms`), o.startTimeout);
+      child.on('message', (message: WorkerMessage) => {
+        if (message?.swb === 'listening') {
+          clearTimeout(timer);
+          resolveStart(message.port);
+        } else if (message?.swb === 'failed') fail(`failed to start: ${message.message}`);
+      });
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        rejectStart(new SwitchboardError('SWB_ERR_WORKER_FAILED', `serve(): worker ${i} exited (${signal ?? `code ${String(code)}`}) before it was listening.`));
+        if (children[i] === child) children[i] = null;
+        if (!closing && ports[i] !== undefined) restart(i, code, signal);
+      });
+    });
+  };
+
+  const restart = (i: number, code: number | null, signal: NodeJS.Signals | null): void => {
+    const count = ++restarts[i]!;
+    if (count > MAX_RESTARTS) {
+      o.logger.error(`switchboard: serve(): worker ${i} exited (${signal ?? `code ${String(code)}`}) ${MAX_RESTARTS} times; not restarting it again.`);
+      return;
+    }
+    o.logger.error(`switchboard: serve(): worker ${i} exited (${signal ?? `code ${String(code)}`}); restarting it on port ${ports[i]!}.`);
+    start(i, ports[i]!).catch((error: unknown) => o.logger.error(`switchboard: serve(): worker ${i} could not be restarted.`, error));
+  };
+
+  const close = async (): Promise<void> => {
+    closing = true;
+    await Promise.all(
+      children.map((child) => {
+        if (child === null || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+        return new Promise<void>((done) => {
+          const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+          child.once('exit', () => {
+            clearTimeout(timer);
+            done();
+          });
+          child.kill('SIGTERM');
+        });
+      }),
+    );
+  };
+
+  try {
+    // Worker 0 first: with port 0 its port is the one the others share (or count up from).
+    ports[0] = await start(0, o.port);
+    const rest = [];
+    for (let i = 1; i < o.workers; i++) rest.push(start(i, sharedPort ? ports[0] : o.port === 0 ? 0 : o.port + i));
+    (await Promise.all(rest)).forEach((port, k) => (ports[k + 1] = port));
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  if (!sharedPort)
+    o.logger.warn(
+      `switchboard: serve(): this uWebSockets.js build cannot share a port between processes (no SO_REUSEPORT), ` +
+        `so the ${o.workers} workers listen on ports ${ports.join(', ')}: put a load balancer in front of them (docs/scale-out.md).`,
+    );
+  return {
+    role: 'primary',
+    ports,
+    sharedPort,
+    get pids() {
+      return children.flatMap((c) => (c?.pid === undefined ? [] : [c.pid]));
+    },
+    close,
+  };
+}

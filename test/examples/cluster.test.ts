@@ -1,0 +1,119 @@
+/**
+ * examples/cluster: nodes sharing a real redis-server. First as two Apps in this process, then as the
+ * real thing: main.ts run by node, forking two worker processes with serve().
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createApp } from '../../examples/cluster/app';
+import { RedisBus } from '../../lib/redis';
+import { closeAll, connect, recordingLogger, start, within } from '../helpers';
+import { freePort, RedisServer } from '../redis-server';
+
+jest.setTimeout(60_000);
+
+const ROOT = join(__dirname, '..', '..');
+let redis: RedisServer;
+
+beforeAll(async () => {
+  redis = await RedisServer.start();
+});
+
+afterAll(async () => {
+  await redis?.stop();
+});
+
+afterEach(closeAll);
+
+async function node() {
+  const logger = recordingLogger();
+  const started = await start(createApp({ logger, bus: new RedisBus({ url: redis.url }) }));
+  return { ...started, logger, base: `http://127.0.0.1:${started.port}` };
+}
+
+describe('examples/cluster, two nodes in this process', () => {
+  test('a message sent on one node reaches the clients of the other; whispers cross nodes', async () => {
+    const a = await node();
+    const b = await node();
+    const alice = await connect(a.url('/ws/alice'));
+    expect(await alice.next()).toMatch(/^Welcome, alice\. Your id is [0-9a-f]{12}-1$/);
+    const bob = await connect(b.url('/ws/bob'));
+    const welcome = await bob.next();
+    expect(await alice.next()).toBe('bob joined');
+    const bobId = /Your id is (\S+)$/.exec(String(welcome))![1]!;
+    alice.send('hello from A');
+    expect(await alice.next()).toBe('You wrote: hello from A');
+    expect(await bob.next()).toBe('alice: hello from A');
+    alice.send(`@${bobId} just you`);
+    expect(await alice.next()).toBe('whispered');
+    expect(await bob.next()).toBe('alice whispers: just you');
+    const res = await fetch(`${b.base}/announce`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'maintenance at 5' });
+    expect(await res.json()).toEqual({ local: 1 });
+    expect(await bob.next()).toBe('maintenance at 5');
+    expect(await alice.next()).toBe('maintenance at 5');
+    await bob.close();
+    expect(await alice.next()).toBe('bob left');
+    expect(await alice.silentFor(100)).toBe(true);
+    expect([...a.logger.errors, ...b.logger.errors]).toEqual([]);
+  });
+});
+
+/** Runs examples/cluster/main.ts in a real node process; resolves with its worker ports. */
+function runMain(env: Record<string, string>): { child: ChildProcess; output: () => string; ports: Promise<number[]>; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ['-r', join(ROOT, 'test/fixtures/register-ts.js'), join(ROOT, 'examples/cluster/main.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const ports = new Promise<number[]>((resolve, reject) => {
+    const look = (): void => {
+      const m = /listening on ports ([\d, ]+) \(/.exec(output);
+      if (m !== null) resolve(m[1]!.split(', ').map(Number));
+    };
+    child.stdout!.on('data', look);
+    void exited.then(() => reject(new Error(`main.ts exited before listening:\n${output}`)));
+  });
+  // A test that expects the failure never awaits the ports.
+  ports.catch(() => undefined);
+  return { child, output: () => output, ports, exited };
+}
+
+describe('examples/cluster, real processes (serve with 2 workers)', () => {
+  let running: ChildProcess | null = null;
+  afterEach(() => {
+    // Only the process this test started, by its PID; its workers leave when its IPC channel closes.
+    if (running?.pid !== undefined && running.exitCode === null && running.signalCode === null) process.kill(running.pid, 'SIGKILL');
+    running = null;
+  });
+
+  test('two worker processes on their own ports: a broadcast from one reaches the other; SIGTERM stops all', async () => {
+    const main = runMain({ PORT: '0', WORKERS: '2', REDIS_URL: redis.url });
+    running = main.child;
+    const ports = await within(main.ports, 'main.ts to print its ports', 30_000);
+    expect(ports).toHaveLength(2);
+    expect(main.output()).toContain(`the 2 workers listen on ports ${ports.join(', ')}: put a load balancer in front of them`);
+    const alice = await connect(`ws://127.0.0.1:${ports[0]!}/ws/alice`);
+    expect(await alice.next()).toMatch(/^Welcome, alice\./);
+    const bob = await connect(`ws://127.0.0.1:${ports[1]!}/ws/bob`);
+    expect(await bob.next()).toMatch(/^Welcome, bob\./);
+    expect(await alice.next()).toBe('bob joined');
+    bob.send('across processes');
+    expect(await bob.next()).toBe('You wrote: across processes');
+    expect(await alice.next()).toBe('bob: across processes');
+    process.kill(main.child.pid!, 'SIGTERM');
+    expect(await alice.waitClosed(15_000)).toEqual({ code: 1001, reason: 'Server shutting down' });
+    expect(await bob.waitClosed(15_000)).toEqual({ code: 1001, reason: 'Server shutting down' });
+    expect(await within(main.exited, 'main.ts to exit', 15_000)).toBe(0);
+  });
+
+  test('a worker that cannot reach Redis fails serve() with SWB_ERR_WORKER_FAILED', async () => {
+    const main = runMain({ PORT: '0', WORKERS: '2', REDIS_URL: `redis://127.0.0.1:${await freePort()}` });
+    running = main.child;
+    expect(await within(main.exited, 'main.ts to exit', 30_000)).toBe(1);
+    expect(main.output()).toMatch(/serve\(\): worker 0 \(pid \d+\) failed to start: RedisBus could not reach Redis at redis:\/\/127\.0\.0\.1:\d+ within 5000 ms/);
+    expect(main.output()).toContain('[SWB_ERR_WORKER_FAILED]');
+  });
+});
