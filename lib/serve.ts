@@ -160,7 +160,9 @@ async function primary(o: Resolved): Promise<ServePrimary> {
       });
       child.once('exit', (code, signal) => {
         clearTimeout(timer);
-        rejectStart(new SwitchboardError('SWB_ERR_WORKER_FAILED', `serve(): worker ${i} exited (${signal ?? `code ${String(code)}`}) before it was listening.`));
+        rejectStart(
+          new SwitchboardError('SWB_ERR_WORKER_FAILED', `serve(): worker ${i} exited (${signal ?? `code ${String(code)}`}) before it was listening.`),
+        );
         if (children[i] === child) children[i] = null;
         if (!closing && ports[i] !== undefined) restart(i, code, signal);
       });

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { within } from './helpers';
 
-const INSTALL = 'The Redis bus tests need a real redis-server and it is not installed. Install it: apt-get install -y redis-server (Debian/Ubuntu), brew install redis (macOS).';
+const INSTALL =
+  'The Redis bus tests need a real redis-server and it is not installed. Install it: apt-get install -y redis-server (Debian/Ubuntu), brew install redis (macOS).';
 
 /** Throws, loudly, when redis-server is missing: the tests fail instead of passing silently. */
 export function requireRedisServer(): void {

@@ -120,9 +120,10 @@ export class RedisBus implements Bus {
     return this.up;
   }
 
-  /** @internal Connects both clients and waits until this node's subscription is live end to end. */
+  /** Called by `app.listen()`: connects both clients and waits until this node's subscription is live end to end. */
   async open(node: BusNode): Promise<void> {
-    if (this.node !== null || this.closing) throw new SwitchboardError('SWB_ERR_INVALID_ARGUMENT', 'This RedisBus is already used by an App: give each App its own bus.');
+    if (this.node !== null || this.closing)
+      throw new SwitchboardError('SWB_ERR_INVALID_ARGUMENT', 'This RedisBus is already used by an App: give each App its own bus.');
     this.node = node;
     this.header = originHeader(node.nodeId);
     this.directChannel = `${this.prefix}:node:${node.nodeId}`;
@@ -191,7 +192,7 @@ export class RedisBus implements Bus {
     return this.send(`${this.prefix}:node:${id.slice(0, dash)}`, KIND_SEND, id, payload, this.onDirectPublished);
   }
 
-  /** @internal Unsubscribes and quits both connections; nothing of the bus keeps the process alive after it. */
+  /** Called by `app.close()`: unsubscribes and quits both connections; nothing of the bus keeps the process alive after it. */
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;

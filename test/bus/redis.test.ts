@@ -148,7 +148,10 @@ describe('RedisBus across nodes', () => {
   test('sendTo an id of a node that is gone: true (handed on), then counted as unroutable', async () => {
     const a = await node();
     expect(a.app.sendTo('0123456789ab-1', 'nobody')).toBe(true);
-    await within(waitUntil(() => a.bus.stats.unroutable === 1), 'the unroutable count');
+    await within(
+      waitUntil(() => a.bus.stats.unroutable === 1),
+      'the unroutable count',
+    );
     expect(a.bus.stats.published).toBe(1);
   });
 
@@ -246,7 +249,9 @@ describe('RedisBus across nodes', () => {
     expect(await a.nextChange()).toBe(true);
     expect(await b.nextChange()).toBe(true);
     expect(a.bus.stats.reconnects).toBe(1);
-    expect(a.logger.warnings[1]).toMatch(/^switchboard: RedisBus reconnected to redis:\/\/127\.0\.0\.1:\d+ after \d+ ms; \d+ outgoing messages were dropped during the gap\.$/);
+    expect(a.logger.warnings[1]).toMatch(
+      /^switchboard: RedisBus reconnected to redis:\/\/127\.0\.0\.1:\d+ after \d+ ms; \d+ outgoing messages were dropped during the gap\.$/,
+    );
     alice.send('after');
     expect(await bob.next()).toBe('alice: after');
     expect(await carol.next()).toBe('alice: after');
@@ -296,7 +301,9 @@ describe('RedisBus at start and close', () => {
     );
     expect(() => new RedisBus({ prefix: 'a b' })).toThrow('option "prefix" must be a name of 1–64 letters, digits, _ . : -, got "a b".');
     expect(() => new RedisBus({ connectTimeout: 0 })).toThrow('option "connectTimeout" must be an integer from 1 to 600000, got 0.');
-    expect(() => new RedisBus({ urls: 'x' } as never)).toThrow('option "urls" must be one of url, prefix, connectTimeout, maxReconnectDelay, onConnectionChange');
+    expect(() => new RedisBus({ urls: 'x' } as never)).toThrow(
+      'option "urls" must be one of url, prefix, connectTimeout, maxReconnectDelay, onConnectionChange',
+    );
   });
 });
 

@@ -65,15 +65,15 @@ function runMain(env: Record<string, string>): { child: ChildProcess; output: ()
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const ports = new Promise<number[]>((resolve, reject) => {
     const look = (): void => {
       const m = /listening on ports ([\d, ]+) \(/.exec(output);
       if (m !== null) resolve(m[1]!.split(', ').map(Number));
     };
-    child.stdout!.on('data', look);
+    child.stdout.on('data', look);
     void exited.then(() => reject(new Error(`main.ts exited before listening:\n${output}`)));
   });
   // A test that expects the failure never awaits the ports.
@@ -113,7 +113,9 @@ describe('examples/cluster, real processes (serve with 2 workers)', () => {
     const main = runMain({ PORT: '0', WORKERS: '2', REDIS_URL: `redis://127.0.0.1:${await freePort()}` });
     running = main.child;
     expect(await within(main.exited, 'main.ts to exit', 30_000)).toBe(1);
-    expect(main.output()).toMatch(/serve\(\): worker 0 \(pid \d+\) failed to start: RedisBus could not reach Redis at redis:\/\/127\.0\.0\.1:\d+ within 5000 ms/);
+    expect(main.output()).toMatch(
+      /serve\(\): worker 0 \(pid \d+\) failed to start: RedisBus could not reach Redis at redis:\/\/127\.0\.0\.1:\d+ within 5000 ms/,
+    );
     expect(main.output()).toContain('[SWB_ERR_WORKER_FAILED]');
   });
 });
