@@ -162,3 +162,38 @@ export function forSmoke(s: Scenario): Scenario {
       return { ...s, parallel: s.smoke.parallel };
   }
 }
+
+/**
+ * Cross-process fan-out (`node dist/benchmarks/fanout.js`): one sender on worker 0, receivers spread
+ * over `workers` processes of one machine sharing a Redis bus; `bus: 'local'` is the in-process
+ * baseline (one process, no Redis). Switchboard only: the other servers have no cross-process bus.
+ */
+export interface FanoutScenario extends Base {
+  kind: 'fanout';
+  route: '/broadcast';
+  bus: 'local' | 'redis';
+  workers: number;
+  bytes: number;
+  receivers: number;
+  inFlight: number;
+  smoke: { receivers: number };
+}
+
+const fanout = (bus: 'local' | 'redis', workers: number): FanoutScenario => ({
+  id: `fanout-${bus}-${workers}w`,
+  title: `Broadcast 32 B to 1,000 receivers, ${workers} worker${workers > 1 ? 's' : ''}, ${bus === 'local' ? 'in-process bus' : 'Redis bus'}`,
+  measures:
+    bus === 'local'
+      ? 'deliveries per second with the in-process bus (the baseline for the Redis bus overhead)'
+      : `deliveries per second when receivers are spread over ${workers} processes sharing Redis pub/sub`,
+  kind: 'fanout',
+  route: '/broadcast',
+  bus,
+  workers,
+  bytes: 32,
+  receivers: 1000,
+  inFlight: 8,
+  smoke: { receivers: 20 },
+});
+
+export const fanoutScenarios: readonly FanoutScenario[] = [fanout('local', 1), fanout('redis', 1), fanout('redis', 2), fanout('redis', 4)];

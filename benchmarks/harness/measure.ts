@@ -35,20 +35,31 @@ export interface Probe {
   histogram: Histogram | null;
 }
 
-export async function measureWindows(pid: number, warmupMs: number, windowMs: number, repetitions: number, probe: Probe): Promise<Sample[]> {
+/**
+ * `server` is the server's PID, or a function returning the CPU seconds of all its processes (a
+ * cluster of workers and Redis).
+ */
+export async function measureWindows(
+  server: number | (() => number),
+  warmupMs: number,
+  windowMs: number,
+  repetitions: number,
+  probe: Probe,
+): Promise<Sample[]> {
+  const serverCpu = typeof server === 'number' ? () => cpuSeconds(server) : server;
   await sleep(warmupMs);
   probe.check();
   const samples: Sample[] = [];
   for (let r = 0; r < repetitions; r++) {
     probe.histogram?.reset();
     const ops0 = probe.ops();
-    const cpu0 = cpuSeconds(pid);
+    const cpu0 = serverCpu();
     const own0 = process.cpuUsage();
     const t0 = performance.now();
     await sleep(windowMs);
     const ops1 = probe.ops();
     const t1 = performance.now();
-    const cpu1 = cpuSeconds(pid);
+    const cpu1 = serverCpu();
     const own = process.cpuUsage(own0);
     probe.check();
     const ops = ops1 - ops0;

@@ -1,0 +1,206 @@
+/**
+ * Cross-process fan-out: the broadcast load with its receivers spread over 1, 2 and 4 worker processes
+ * sharing a Redis bus, and the in-process bus on one process as the baseline. Starts its own
+ * redis-server on a free port of 127.0.0.1 (stopped by its PID at the end).
+ *
+ *   npm run build && node dist/benchmarks/fanout.js [--smoke] [--scenarios=id,id] [--repetitions=N] [--window=ms] [--warmup=ms]
+ *
+ * Nothing is pinned here: the point is to use every core, so workers, Redis and this load generator
+ * share the machine's CPUs; "server CPU" adds up every worker and redis-server.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { probe, type Target } from './harness/client';
+import { runBroadcast } from './harness/load-broadcast';
+import { sleep } from './harness/measure';
+import { busyCheck, cpuModel, cpuSeconds } from './harness/proc';
+import { textOfSize, wireFor } from './harness/protocols';
+import { startServer, stopAll } from './harness/server-process';
+import { formatRate } from './harness/stats';
+import { summarizeSamples } from './results';
+import { fanoutScenarios, fullTiming, smokeTiming, type FanoutScenario, type Timing } from './scenarios';
+import { ROOT } from './servers';
+
+const SERVER = path.join(ROOT, 'dist/benchmarks/servers/switchboard-cluster.js');
+
+interface Row {
+  id: string;
+  title: string;
+  bus: string;
+  workers: number;
+  receivers: number;
+  deliveriesPerSecond: { median: number; min: number; max: number };
+  serverCpuUsPerDelivery: number;
+  serverCpuUsPerPublish: number;
+  serverCpuShare: number;
+  p50Us: number;
+  p99Us: number;
+}
+
+function parseArgs(argv: readonly string[]): { smoke: boolean; ids: string[] | null; timing: Timing } {
+  const smoke = argv.includes('--smoke');
+  const timing = { ...(smoke ? smokeTiming : fullTiming) };
+  let ids: string[] | null = null;
+  for (const a of argv) {
+    const [k, v = ''] = a.split('=', 2);
+    if (k === '--scenarios') ids = v.split(',');
+    else if (k === '--repetitions') timing.repetitions = Math.max(1, Number(v));
+    else if (k === '--window') timing.windowMs = Math.max(100, Number(v));
+    else if (k === '--warmup') timing.warmupMs = Math.max(0, Number(v));
+    else if (k !== '--smoke') throw new Error(`unknown argument ${a}`);
+  }
+  return { smoke, ids, timing };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+  });
+}
+
+async function startRedis(): Promise<{ child: ChildProcess; url: string; dir: string }> {
+  if (spawnSync('redis-server', ['--version']).status !== 0) throw new Error('redis-server is not installed: apt-get install -y redis-server');
+  const port = await freePort();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'swb-bench-redis-'));
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`redis-server not ready within 10 s:\n${out}`)), 10_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      if (out.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server exited (${String(code)}):\n${out}`));
+    });
+  });
+  return { child, url: `redis://127.0.0.1:${port}`, dir };
+}
+
+async function runOne(s: FanoutScenario, timing: Timing, redisUrl: string, redisPid: number): Promise<Row> {
+  const env: Record<string, string> = { WORKERS: String(s.workers) };
+  if (s.bus === 'redis') env.REDIS_URL = redisUrl;
+  const server = await startServer({ argv: [process.execPath, SERVER], cwd: ROOT, env }, null, 30_000);
+  try {
+    const ports = (/^PORTS ([\d,]+)$/m.exec(server.log())?.[1] ?? '').split(',').map(Number);
+    const pids = (/^PIDS ([\d,]+)$/m.exec(server.log())?.[1] ?? '').split(',').map(Number);
+    if (ports.length !== s.workers || pids.length !== s.workers) throw new Error(`expected ${s.workers} workers, got:\n${server.log()}`);
+    const cpu = (): number =>
+      pids.reduce((sum, pid) => sum + cpuSeconds(pid), server.pid > 0 ? cpuSeconds(server.pid) : 0) + (s.bus === 'redis' ? cpuSeconds(redisPid) : 0);
+    const body = textOfSize(s.bytes);
+    const wire = wireFor('plain', '/broadcast', body);
+    const targets: Target[] = ports.map((port) => ({ port, path: wire.path, protocol: 'plain' }));
+    await probe(targets[0]!, wire.request, wire.reply, 5000);
+    const samples = await runBroadcast(
+      targets,
+      cpu,
+      { receivers: s.receivers, inFlight: s.inFlight, request: wire.request },
+      timing.warmupMs,
+      timing.windowMs,
+      timing.repetitions,
+    );
+    const sum = summarizeSamples(samples);
+    return {
+      id: s.id,
+      title: s.title,
+      bus: s.bus,
+      workers: s.workers,
+      receivers: s.receivers,
+      deliveriesPerSecond: { median: sum.value.median, min: sum.value.min, max: sum.value.max },
+      serverCpuUsPerDelivery: sum.serverCpuUsPerOp.median,
+      serverCpuUsPerPublish: sum.serverCpuUsPerOp.median * (s.receivers + 1),
+      serverCpuShare: sum.serverCpuShare.median,
+      p50Us: sum.p50Us.median,
+      p99Us: sum.p99Us.median,
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  const picked = fanoutScenarios
+    .filter((s) => args.ids === null || args.ids.includes(s.id))
+    .map((s) => (args.smoke ? { ...s, receivers: s.smoke.receivers } : s));
+  if (picked.length === 0) throw new Error(`no scenario selected; ids: ${fanoutScenarios.map((s) => s.id).join(', ')}`);
+  if (!fs.existsSync(SERVER)) throw new Error(`${path.relative(ROOT, SERVER)} is missing: run \`npm run build\``);
+  const busy = await busyCheck(args.smoke ? 300 : 1000);
+  for (const w of busy.warnings) console.log(`WARNING: ${w}`);
+  console.log(
+    `fanout: ${picked.length} scenarios on ${os.cpus().length} CPUs (${cpuModel()}); windows of ${args.timing.windowMs} ms × ${args.timing.repetitions}`,
+  );
+  const redis = await startRedis();
+  const rows: Row[] = [];
+  let failures = 0;
+  try {
+    for (const s of picked) {
+      try {
+        const row = await runOne(s, args.timing, redis.url, redis.child.pid!);
+        rows.push(row);
+        console.log(
+          `  ${s.id.padEnd(18)} ${formatRate(row.deliveriesPerSecond.median)} deliveries/s (${formatRate(row.deliveriesPerSecond.min)}–${formatRate(row.deliveriesPerSecond.max)})` +
+            `  server+redis ${row.serverCpuUsPerPublish.toFixed(1)} µs CPU/publish, ${(100 * row.serverCpuShare).toFixed(0)}% of one CPU`,
+        );
+      } catch (err) {
+        failures++;
+        await stopAll();
+        console.log(`  ${s.id.padEnd(18)} FAILED: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  } finally {
+    redis.child.kill('SIGTERM');
+    await sleep(100);
+    fs.rmSync(redis.dir, { recursive: true, force: true });
+  }
+  const local = rows.find((r) => r.bus === 'local' && r.workers === 1);
+  const redis1 = rows.find((r) => r.bus === 'redis' && r.workers === 1);
+  if (local !== undefined && redis1 !== undefined)
+    console.log(
+      `\nRedis bus overhead, 1 worker: +${(redis1.serverCpuUsPerPublish - local.serverCpuUsPerPublish).toFixed(1)} µs CPU per publish (server + redis-server), ` +
+        `deliveries/s ×${(redis1.deliveriesPerSecond.median / local.deliveriesPerSecond.median).toFixed(2)}`,
+    );
+  if (!args.smoke && rows.length > 0) {
+    const dir = path.join(ROOT, 'benchmarks', 'results');
+    fs.mkdirSync(dir, { recursive: true });
+    const out = path.join(dir, `fanout-${new Date().toISOString().slice(0, 10)}.json`);
+    const file = {
+      kind: 'fanout',
+      date: new Date().toISOString(),
+      cpus: os.cpus().length,
+      cpu: cpuModel(),
+      timing: args.timing,
+      warnings: busy.warnings,
+      rows,
+    };
+    fs.writeFileSync(out, `${JSON.stringify(file, null, 2)}\n`);
+    console.log(`results: ${path.relative(ROOT, out)}`);
+  }
+  console.log(`\nfanout: ${failures === 0 ? 'all ran' : `${failures} failed`}`);
+  return failures === 0 ? 0 : 1;
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    async (err: unknown) => {
+      console.error(err instanceof Error ? err.message : err);
+      await stopAll();
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,38 @@
+/**
+ * The fan-out benchmark's server: serve() with WORKERS worker processes, each serving /broadcast
+ * (ws.broadcast of every message, the sender included) with a RedisBus on REDIS_URL, or with the
+ * in-process bus when REDIS_URL is unset (the baseline). Prints `PORTS`, `PIDS`, then `LISTENING <port>`.
+ */
+import 'reflect-metadata';
+import { App, Connector, LocalBus, OnMessage, serve, WebSocketRoute } from '../../lib';
+import { RedisBus } from '../../lib/redis';
+
+@WebSocketRoute('/broadcast')
+class Broadcast {
+  @OnMessage()
+  message(ws: Connector, text: string): void {
+    ws.broadcast(text);
+  }
+}
+
+async function main(): Promise<void> {
+  const url = process.env.REDIS_URL;
+  const served = await serve({
+    workers: Number(process.env.WORKERS ?? 1),
+    port: 0,
+    host: '127.0.0.1',
+    app: () => new App({ routes: [Broadcast], bus: url === undefined ? new LocalBus() : new RedisBus({ url }) }),
+    // The harness reads stdout; the "no shared port" notice is expected here.
+    logger: { warn: () => undefined, error: (m: string, e?: unknown) => console.error(m, e ?? '') },
+  });
+  if (served.role === 'worker') return;
+  console.log(`PORTS ${served.ports.join(',')}`);
+  console.log(`PIDS ${served.pids.join(',')}`);
+  console.log(`LISTENING ${served.ports[0]!}`);
+  process.on('SIGTERM', () => void served.close().then(() => process.exit(0)));
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
