@@ -262,6 +262,15 @@ describe('RedisBus across nodes', () => {
 });
 
 describe('RedisBus at start and close', () => {
+  test('close() during a Redis gap resolves at once and leaves nothing running', async () => {
+    const a = await node();
+    await redis.kill();
+    expect(await a.nextChange()).toBe(false);
+    await within(a.app.close(), 'app.close() during the gap');
+    expect(a.bus.connected).toBe(false);
+  });
+
+
   test('listen() rejects with SWB_ERR_REDIS_UNAVAILABLE when Redis cannot be reached', async () => {
     const port = await freePort();
     const app = new App({ routes: [Chat], bus: new RedisBus({ url: `redis://:secret@127.0.0.1:${port}`, connectTimeout: 300 }), logger: recordingLogger() });
