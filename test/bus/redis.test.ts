@@ -270,7 +270,6 @@ describe('RedisBus at start and close', () => {
     expect(a.bus.connected).toBe(false);
   });
 
-
   test('listen() rejects with SWB_ERR_REDIS_UNAVAILABLE when Redis cannot be reached', async () => {
     const port = await freePort();
     const app = new App({ routes: [Chat], bus: new RedisBus({ url: `redis://:secret@127.0.0.1:${port}`, connectTimeout: 300 }), logger: recordingLogger() });
