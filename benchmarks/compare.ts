@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { CLIENT_CPU, runScenario } from './harness/run-scenario';
 import { isPinnedChild, reexecPinned } from './harness/pin-self';
 import { busyCheck } from './harness/proc';
-import { pinningAvailable, stopAll } from './harness/server-process';
+import { exitWith, pinningAvailable, stopAll } from './harness/server-process';
 import { summarize } from './harness/stats';
 import { openFileLimit } from './harness/load-idle';
 import type { Sample } from './harness/measure';
@@ -164,13 +164,6 @@ if (require.main === module) {
   if (!isPinnedChild()) {
     reexecPinned(CLIENT_CPU);
   } else {
-    main().then(
-      (code) => process.exit(code),
-      async (err: unknown) => {
-        console.error(err instanceof Error ? err.message : err);
-        await stopAll();
-        process.exit(1);
-      },
-    );
+    exitWith(main);
   }
 }

@@ -18,10 +18,11 @@ import { runBroadcast } from './harness/load-broadcast';
 import { sleep } from './harness/measure';
 import { busyCheck, cpuModel, cpuSeconds } from './harness/proc';
 import { textOfSize, wireFor } from './harness/protocols';
-import { startServer, stopAll } from './harness/server-process';
+import { exitWith, startServer, stopAll } from './harness/server-process';
 import { formatRate } from './harness/stats';
 import { summarizeSamples } from './results';
-import { fanoutScenarios, fullTiming, smokeTiming, type FanoutScenario, type Timing } from './scenarios';
+import { parseArgs } from './run';
+import { fanoutScenarios, type FanoutScenario, type Timing } from './scenarios';
 import { ROOT } from './servers';
 
 const SERVER = path.join(ROOT, 'dist/benchmarks/servers/switchboard-cluster.js');
@@ -38,21 +39,6 @@ interface Row {
   serverCpuShare: number;
   p50Us: number;
   p99Us: number;
-}
-
-function parseArgs(argv: readonly string[]): { smoke: boolean; ids: string[] | null; timing: Timing } {
-  const smoke = argv.includes('--smoke');
-  const timing = { ...(smoke ? smokeTiming : fullTiming) };
-  let ids: string[] | null = null;
-  for (const a of argv) {
-    const [k, v = ''] = a.split('=', 2);
-    if (k === '--scenarios') ids = v.split(',');
-    else if (k === '--repetitions') timing.repetitions = Math.max(1, Number(v));
-    else if (k === '--window') timing.windowMs = Math.max(100, Number(v));
-    else if (k === '--warmup') timing.warmupMs = Math.max(0, Number(v));
-    else if (k !== '--smoke') throw new Error(`unknown argument ${a}`);
-  }
-  return { smoke, ids, timing };
 }
 
 function freePort(): Promise<number> {
@@ -135,7 +121,7 @@ async function runOne(s: FanoutScenario, timing: Timing, redisUrl: string, redis
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const picked = fanoutScenarios
-    .filter((s) => args.ids === null || args.ids.includes(s.id))
+    .filter((s) => args.scenarios === null || args.scenarios.includes(s.id))
     .map((s) => (args.smoke ? { ...s, receivers: s.smoke.receivers } : s));
   if (picked.length === 0) throw new Error(`no scenario selected; ids: ${fanoutScenarios.map((s) => s.id).join(', ')}`);
   if (!fs.existsSync(SERVER)) throw new Error(`${path.relative(ROOT, SERVER)} is missing: run \`npm run build\``);
@@ -194,13 +180,4 @@ async function main(): Promise<number> {
   return failures === 0 ? 0 : 1;
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    async (err: unknown) => {
-      console.error(err instanceof Error ? err.message : err);
-      await stopAll();
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) exitWith(main);

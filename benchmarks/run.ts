@@ -12,7 +12,7 @@ import { runScenario, CLIENT_CPU } from './harness/run-scenario';
 import { openFileLimit } from './harness/load-idle';
 import { isPinnedChild, reexecPinned } from './harness/pin-self';
 import { busyCheck } from './harness/proc';
-import { pinningAvailable, stopAll } from './harness/server-process';
+import { exitWith, pinningAvailable, stopAll } from './harness/server-process';
 import { formatBytes, formatMicros, formatRate } from './harness/stats';
 import { writeReport } from './report';
 import { describeMachine, summarizeSamples, unitOf, type ResultsFile, type ScenarioResult, type ServerResult } from './results';
@@ -21,7 +21,7 @@ import { ROOT, servers } from './servers';
 
 const SMOKE_DEADLINE_S = 150;
 
-interface Args {
+export interface Args {
   smoke: boolean;
   scenarios: string[] | null;
   servers: string[] | null;
@@ -29,7 +29,7 @@ interface Args {
   docs: boolean;
 }
 
-function parseArgs(argv: readonly string[]): Args {
+export function parseArgs(argv: readonly string[]): Args {
   const smoke = argv.includes('--smoke');
   const timing = { ...(smoke ? smokeTiming : fullTiming) };
   const args: Args = { smoke, scenarios: null, servers: null, timing, docs: !smoke };
@@ -176,13 +176,6 @@ if (require.main === module) {
   if (!isPinnedChild()) {
     reexecPinned(CLIENT_CPU);
   } else {
-    main().then(
-      (code) => process.exit(code),
-      async (err: unknown) => {
-        console.error(err instanceof Error ? err.message : err);
-        await stopAll();
-        process.exit(1);
-      },
-    );
+    exitWith(main);
   }
 }

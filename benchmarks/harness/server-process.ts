@@ -129,3 +129,15 @@ export async function stopAll(): Promise<void> {
   for (const c of live) killGroup(c, 'SIGKILL');
   await new Promise((r) => setTimeout(r, 100));
 }
+
+/** Runs an entry point: exits with its code; on an error, prints it, kills every server and exits 1. */
+export function exitWith(main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    async (err: unknown) => {
+      console.error(err instanceof Error ? err.message : err);
+      await stopAll();
+      process.exit(1);
+    },
+  );
+}

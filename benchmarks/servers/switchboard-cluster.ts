@@ -4,16 +4,9 @@
  * in-process bus when REDIS_URL is unset (the baseline). Prints `PORTS`, `PIDS`, then `LISTENING <port>`.
  */
 import 'reflect-metadata';
-import { App, Connector, LocalBus, OnMessage, serve, WebSocketRoute } from '../../lib';
+import { App, LocalBus, serve } from '../../lib';
 import { RedisBus } from '../../lib/redis';
-
-@WebSocketRoute('/broadcast')
-class Broadcast {
-  @OnMessage()
-  message(ws: Connector, text: string): void {
-    ws.broadcast(text);
-  }
-}
+import { Broadcast } from './switchboard';
 
 async function main(): Promise<void> {
   const url = process.env.REDIS_URL;

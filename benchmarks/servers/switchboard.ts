@@ -30,7 +30,7 @@ class EchoJson {
 }
 
 @WebSocketRoute('/broadcast')
-class Broadcast {
+export class Broadcast {
   @OnMessage()
   message(ws: Connector, text: string): void {
     ws.broadcast(text);
@@ -44,7 +44,10 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void app.close({ timeout: 1000 }).then(() => process.exit(0)));
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+// Also imported by switchboard-cluster.ts for its Broadcast route.
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
