@@ -15,7 +15,7 @@ const INSTALL =
 
 /** Throws, loudly, when redis-server is missing: the tests fail instead of passing silently. */
 export function requireRedisServer(): void {
-  const r = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
+  const r = spawnSync('redis-server', ['--version'], { encoding: 'utf8', env: process.env });
   if (r.error !== undefined || r.status !== 0) throw new Error(INSTALL);
 }
 

@@ -2,10 +2,12 @@
  * RedisBus against a real redis-server: several Apps in this process, each with its own RedisBus,
  * stand for the nodes of a cluster; real uWS servers on port 0 and real ws clients.
  */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { App, Connector, OnConnect, OnMessage, SwitchboardError, WebSocketRoute } from '../../lib';
 import { RedisBus } from '../../lib/redis';
 import { closeAll, connect, recordingLogger, start, within, type Client } from '../helpers';
-import { freePort, RedisServer } from '../redis-server';
+import { freePort, RedisServer, requireRedisServer } from '../redis-server';
 
 jest.setTimeout(30_000);
 
@@ -301,6 +303,38 @@ describe('RedisBus at start and close', () => {
     await expect(new App({ routes: [Chat], bus: a.bus, logger: recordingLogger() }).listen(0, '127.0.0.1')).rejects.toThrow(
       'This RedisBus is already used by an App: give each App its own bus. [SWB_ERR_INVALID_ARGUMENT]',
     );
+  });
+
+  test('without the redis package, listen() says how to install it (and switchboard itself loads without it)', () => {
+    const root = join(__dirname, '..', '..');
+    const script = `
+      const { App } = require('switchboard');
+      const { RedisBus } = require('switchboard/redis');
+      new App({ bus: new RedisBus() }).listen(0, '127.0.0.1').catch((e) => { console.log(e.code + ' ' + e.message); });`;
+    const r = spawnSync(
+      process.execPath,
+      ['-r', join(root, 'test/fixtures/without-redis.js'), '-r', join(root, 'test/fixtures/register-ts.js'), '-e', script],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    );
+    expect(r.stdout.trim()).toBe(
+      'SWB_ERR_REDIS_MISSING RedisBus needs the "redis" package (node-redis 5 or newer), which could not be loaded (Cannot find module \'redis\'). Install it: npm i redis [SWB_ERR_REDIS_MISSING]',
+    );
+  });
+
+  test('a missing redis-server makes these tests fail, saying how to install it', () => {
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      expect(() => requireRedisServer()).toThrow(
+        /^The Redis bus tests need a real redis-server and it is not installed\. Install it: apt-get install -y redis-server/,
+      );
+    } finally {
+      process.env.PATH = path;
+    }
   });
 
   test('options are validated', () => {
