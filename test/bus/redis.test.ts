@@ -45,7 +45,7 @@ afterAll(async () => {
 afterEach(async () => {
   await closeAll();
   // A failed outage test must not leave the next tests without Redis.
-  if (!redis.running) await redis.restart();
+  if (redis !== undefined && !redis.running) await redis.restart();
 });
 
 interface Node {
