@@ -56,6 +56,22 @@ describe('examples/cluster, two nodes in this process', () => {
     expect(await alice.silentFor(100)).toBe(true);
     expect([...a.logger.errors, ...b.logger.errors]).toEqual([]);
   });
+
+  test('app.close() on one node: its @OnClose broadcasts still reach the other node before the bus closes', async () => {
+    const a = await node();
+    const b = await node();
+    const bob = await connect(b.url('/ws/bob'));
+    expect(await bob.next()).toMatch(/^Welcome, bob\./);
+    const alice = await connect(a.url('/ws/alice'));
+    expect(await alice.next()).toMatch(/^Welcome, alice\./);
+    expect(await bob.next()).toBe('alice joined');
+    bob.send('sync');
+    expect(await bob.next()).toBe('You wrote: sync');
+    expect([[], ['bob joined']]).toContainEqual(await framesBefore(alice, 'bob: sync'));
+    await a.app.close();
+    expect(await alice.waitClosed()).toEqual({ code: 1001, reason: 'Server shutting down' });
+    expect(await bob.next()).toBe('alice left');
+  });
 });
 
 /**
