@@ -124,10 +124,10 @@ export class RedisBus implements Bus {
   async open(node: BusNode): Promise<void> {
     if (this.node !== null || this.closing)
       throw new SwitchboardError('SWB_ERR_INVALID_ARGUMENT', 'This RedisBus is already used by an App: give each App its own bus.');
+    const createClient = await loadClient();
     this.node = node;
     this.header = originHeader(node.nodeId);
     this.directChannel = `${this.prefix}:node:${node.nodeId}`;
-    const createClient = await loadClient();
     const deadline = Date.now() + this.connectTimeout;
     let lastError: Error | null = null;
     const make = (): Client => {
