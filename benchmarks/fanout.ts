@@ -20,26 +20,12 @@ import { busyCheck, cpuModel, cpuSeconds } from './harness/proc';
 import { textOfSize, wireFor } from './harness/protocols';
 import { exitWith, startServer, stopAll } from './harness/server-process';
 import { formatRate } from './harness/stats';
-import { summarizeSamples } from './results';
+import { summarizeSamples, type FanoutFile, type FanoutRow } from './results';
 import { parseArgs } from './run';
 import { fanoutScenarios, type FanoutScenario, type Timing } from './scenarios';
 import { ROOT } from './servers';
 
 const SERVER = path.join(ROOT, 'dist/benchmarks/servers/switchboard-cluster.js');
-
-interface Row {
-  id: string;
-  title: string;
-  bus: string;
-  workers: number;
-  receivers: number;
-  deliveriesPerSecond: { median: number; min: number; max: number };
-  serverCpuUsPerDelivery: number;
-  serverCpuUsPerPublish: number;
-  serverCpuShare: number;
-  p50Us: number;
-  p99Us: number;
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -77,7 +63,7 @@ async function startRedis(): Promise<{ child: ChildProcess; url: string; dir: st
   return { child, url: `redis://127.0.0.1:${port}`, dir };
 }
 
-async function runOne(s: FanoutScenario, timing: Timing, redisUrl: string, redisPid: number): Promise<Row> {
+async function runOne(s: FanoutScenario, timing: Timing, redisUrl: string, redisPid: number): Promise<FanoutRow> {
   const env: Record<string, string> = { WORKERS: String(s.workers) };
   if (s.bus === 'redis') env.REDIS_URL = redisUrl;
   const server = await startServer({ argv: [process.execPath, SERVER], cwd: ROOT, env }, null, 30_000);
@@ -131,7 +117,7 @@ async function main(): Promise<number> {
     `fanout: ${picked.length} scenarios on ${os.cpus().length} CPUs (${cpuModel()}); windows of ${args.timing.windowMs} ms × ${args.timing.repetitions}`,
   );
   const redis = await startRedis();
-  const rows: Row[] = [];
+  const rows: FanoutRow[] = [];
   let failures = 0;
   try {
     for (const s of picked) {
@@ -164,7 +150,7 @@ async function main(): Promise<number> {
     const dir = path.join(ROOT, 'benchmarks', 'results');
     fs.mkdirSync(dir, { recursive: true });
     const out = path.join(dir, `fanout-${new Date().toISOString().slice(0, 10)}.json`);
-    const file = {
+    const file: FanoutFile = {
       kind: 'fanout',
       date: new Date().toISOString(),
       cpus: os.cpus().length,
@@ -174,7 +160,9 @@ async function main(): Promise<number> {
       rows,
     };
     fs.writeFileSync(out, `${JSON.stringify(file, null, 2)}\n`);
-    console.log(`results: ${path.relative(ROOT, out)}`);
+    console.log(
+      `results: ${path.relative(ROOT, out)} (docs/benchmarks.md shows the newest at the next \`npm run bench\`, or: node dist/benchmarks/report.js <bench results file>)`,
+    );
   }
   console.log(`\nfanout: ${failures === 0 ? 'all ran' : `${failures} failed`}`);
   return failures === 0 ? 0 : 1;

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatBytes, formatMicros, formatRate } from './harness/stats';
-import type { InstructionsFile, ResultsFile, ScenarioResult, ServerResult } from './results';
+import type { FanoutFile, InstructionsFile, ResultsFile, ScenarioResult, ServerResult } from './results';
 import { ROOT } from './servers';
 
 const BASELINE = 'uws';
@@ -128,13 +128,37 @@ function instructionsSection(file: InstructionsFile, resultsPath: string): strin
   ];
 }
 
-/** The newest instructions-<date>.json in benchmarks/results, if any. */
-function latestInstructions(): { file: InstructionsFile; path: string } | null {
+/** The cross-process fan-out of `npm run bench:fanout`, as a table with the in-process bus as baseline. */
+function fanoutSection(file: FanoutFile, resultsPath: string): string[] {
+  const base = file.rows.find((r) => r.bus === 'local');
+  const rows = file.rows.map((r) => {
+    const ratio = base === undefined ? '–' : `${(r.deliveriesPerSecond.median / base.deliveriesPerSecond.median).toFixed(2)}×`;
+    const rate = `${formatRate(r.deliveriesPerSecond.median)} (${formatRate(r.deliveriesPerSecond.min)}–${formatRate(r.deliveriesPerSecond.max)})`;
+    return `| ${r.title} | ${rate} | ${ratio} | ${r.serverCpuUsPerPublish.toFixed(1)} µs |`;
+  });
+  return [
+    '## Cross-process fan-out (Redis bus)',
+    '',
+    `One sender on worker 0, ${file.rows[0]?.receivers.toLocaleString('en-US') ?? '?'} receivers spread over the workers, which share a Redis bus; ` +
+      `${file.cpus} × ${file.cpu}, nothing pinned, ${file.date.slice(0, 10)} (${resultsPath}; \`npm run bench:fanout\`). ` +
+      'CPU per publish adds up every worker, the primary and redis-server. See [scale-out](scale-out.md#benchmark) for how to read it.',
+    '',
+    ...file.warnings.map((w) => `- warning: ${w}`),
+    ...(file.warnings.length > 0 ? [''] : []),
+    '| scenario | deliveries/s | vs in-process bus | CPU per publish |',
+    '| --- | ---: | ---: | ---: |',
+    ...rows,
+    '',
+  ];
+}
+
+/** The newest <prefix>-<date>.json in benchmarks/results, if any. */
+function latestResults<T>(prefix: string): { file: T; path: string } | null {
   const dir = path.join(ROOT, 'benchmarks', 'results');
-  const names = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => /^instructions-.*\.json$/.test(f)) : [];
+  const names = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.startsWith(`${prefix}-`) && f.endsWith('.json')) : [];
   const newest = names.sort().at(-1);
   if (newest === undefined) return null;
-  return { file: JSON.parse(fs.readFileSync(path.join(dir, newest), 'utf8')) as InstructionsFile, path: `benchmarks/results/${newest}` };
+  return { file: JSON.parse(fs.readFileSync(path.join(dir, newest), 'utf8')) as T, path: `benchmarks/results/${newest}` };
 }
 
 export function renderMarkdown(file: ResultsFile, resultsPath: string, charts: readonly string[]): string {
@@ -168,8 +192,10 @@ export function renderMarkdown(file: ResultsFile, resultsPath: string, charts: r
   if (file.warnings.length > 0) out.push('**Warnings for this run:**', '', ...file.warnings.map((w) => `- ${w}`), '');
   for (const c of charts) out.push(`![${c}](${c})`, '');
   for (const s of file.scenarios) out.push(`## ${s.title}`, '', `Measures ${s.measures}.`, '', table(s), '');
-  const instructions = latestInstructions();
+  const instructions = latestResults<InstructionsFile>('instructions');
   if (instructions !== null) out.push(...instructionsSection(instructions.file, instructions.path));
+  const fanout = latestResults<FanoutFile>('fanout');
+  if (fanout !== null) out.push(...fanoutSection(fanout.file, fanout.path));
   return out.join('\n');
 }
 

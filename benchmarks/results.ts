@@ -116,3 +116,30 @@ export interface InstructionsFile {
   results: Record<string, Record<string, number>>;
   titles: Record<string, string>;
 }
+
+/** One scenario of `npm run bench:fanout`. */
+export interface FanoutRow {
+  id: string;
+  title: string;
+  bus: string;
+  workers: number;
+  receivers: number;
+  deliveriesPerSecond: { median: number; min: number; max: number };
+  serverCpuUsPerDelivery: number;
+  /** CPU of every worker, the primary and redis-server, per publish (per delivery × recipients). */
+  serverCpuUsPerPublish: number;
+  serverCpuShare: number;
+  p50Us: number;
+  p99Us: number;
+}
+
+/** benchmarks/results/fanout-<date>.json */
+export interface FanoutFile {
+  kind: 'fanout';
+  date: string;
+  cpus: number;
+  cpu: string;
+  timing: Timing;
+  warnings: string[];
+  rows: FanoutRow[];
+}
