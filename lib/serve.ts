@@ -115,17 +115,30 @@ function resolve(options: ServeOptions): Resolved {
 }
 
 async function worker(o: Resolved, index: number): Promise<ServeWorker> {
-  const report = (message: WorkerMessage): void => void process.send?.(message);
+  // The primary may be gone by the time this worker has something to say: never throw for that.
+  const report = (message: WorkerMessage): void => {
+    if (process.connected) process.send?.(message, undefined, undefined, () => undefined);
+  };
+  // SIGTERM from the primary's close(), or the primary gone (its IPC channel closes): leave gracefully.
+  // Installed before the app starts, so a worker orphaned while starting does not go on to listen.
+  let app: App | null = null;
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    // Not listening yet: nothing to close gracefully (exiting drops a half-open bus connection too).
+    if (app === null) process.exit(0);
+    else void app.close().finally(() => process.exit(0));
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  process.once('disconnect', stop);
   try {
-    const app = await o.app();
-    const { port } = await app.listen(Number(process.env[PORT_ENV] ?? o.port), o.host);
-    // SIGTERM from the primary's close(), or the primary gone (its IPC channel closes): leave gracefully.
-    const stop = (): void => void app.close().finally(() => process.exit(0));
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
-    process.once('disconnect', stop);
+    const built = await o.app();
+    const { port } = await built.listen(Number(process.env[PORT_ENV] ?? o.port), o.host);
+    app = built;
     report({ swb: 'listening', port });
-    return { role: 'worker', index, port, app };
+    return { role: 'worker', index, port, app: built };
   } catch (error) {
     report({ swb: 'failed', message: error instanceof Error ? error.message : String(error) });
     throw error;
