@@ -3,6 +3,7 @@
  * real thing: main.ts run by node, forking two worker processes with serve().
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp } from '../../examples/cluster/app';
 import { RedisBus } from '../../lib/redis';
@@ -144,6 +145,20 @@ describe('examples/cluster, real processes (serve with 2 workers)', () => {
     expect(await within(main.exited, 'main.ts to exit', 15_000)).toBe(0);
   });
 
+  test('when the primary is killed, each worker closes its app gracefully and exits (no orphans)', async () => {
+    const main = runMain({ PORT: '0', WORKERS: '2', REDIS_URL: redis.url });
+    running = main.child;
+    const ports = await within(main.ports, 'main.ts to print its ports', 30_000);
+    const workers = childrenOf(main.child.pid!);
+    expect(workers).toHaveLength(2);
+    const clients = await Promise.all(ports.map((port) => connect(`ws://127.0.0.1:${port}/ws/someone`)));
+    process.kill(main.child.pid!, 'SIGKILL');
+    for (const c of clients) expect(await c.waitClosed(15_000)).toEqual({ code: 1001, reason: 'Server shutting down' });
+    // Orphans are reparented away from us, so no exit event reaches this process: poll /proc, bounded.
+    for (let i = 0; i < 150 && workers.some(alive); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(workers.filter(alive)).toEqual([]);
+  });
+
   test('a worker that cannot reach Redis fails serve() with SWB_ERR_WORKER_FAILED', async () => {
     const main = runMain({ PORT: '0', WORKERS: '2', REDIS_URL: `redis://127.0.0.1:${await freePort()}` });
     running = main.child;
@@ -154,3 +169,18 @@ describe('examples/cluster, real processes (serve with 2 workers)', () => {
     expect(main.output()).toContain('[SWB_ERR_WORKER_FAILED]');
   });
 });
+
+/** The PIDs of a process's children (Linux /proc). */
+function childrenOf(pid: number): number[] {
+  return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+}
+
+/** False once the process has exited (gone, or a zombie nobody has reaped yet). */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
