@@ -224,7 +224,8 @@ export class App {
 
   /**
    * Sends to one connection by id, from anywhere (a timer, an HTTP handler).
-   * @returns false when the id is unknown or closed, or there was nothing to send.
+   * @returns false when the id is unknown or closed, or there was nothing to send. An id of another
+   * process (with a RedisBus) cannot be checked synchronously: true once handed to Redis (docs/scale-out.md).
    * @example
    * app.sendTo(userConnections.get(userId), { title: 'New order' });
    */

@@ -129,7 +129,8 @@ export class Connector<S extends object = Record<string, unknown>> {
 
   /**
    * Sends to any connection of the app by id (on any process sharing the bus).
-   * @returns false when that id is unknown or closed (on this process), or nothing was sent.
+   * @returns false when that id is unknown or closed (on this process), or nothing was sent; for an id
+   * of another process, true once handed to the bus (delivery is at-most-once, docs/scale-out.md).
    */
   sendTo(id: string, data: Reply): boolean {
     if (typeof id !== 'string') throw invalidArgument('ws.sendTo(id, data)', 'id', 'a connection id string', id);
