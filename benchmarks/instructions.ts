@@ -20,7 +20,7 @@ import { closeAll, connectMany, probe, type Conn, type Target } from './harness/
 import { buildClientFrame } from './harness/frames';
 import { sleep } from './harness/measure';
 import { jsonOfSize, textOfSize, type Route } from './harness/protocols';
-import { startServer, stopAll } from './harness/server-process';
+import { exitWith, startServer } from './harness/server-process';
 import type { InstructionsFile } from './results';
 import { ROOT, servers } from './servers';
 
@@ -167,13 +167,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    async (err: unknown) => {
-      console.error(err instanceof Error ? err.message : err);
-      await stopAll();
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) exitWith(main);
