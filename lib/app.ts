@@ -188,7 +188,7 @@ export class App {
       throw invalidArgument('app.listen(port, host)', 'host', 'a host name or address', host);
     this.assertNew('app.listen()');
     this.phase = 'starting';
-    const server = new UwsServer();
+    const server = new UwsServer(this.options.limits);
     try {
       const providers = new Map(this.providers);
       const closing = (): boolean => this.phase === 'closing' || this.phase === 'closed';
@@ -199,6 +199,7 @@ export class App {
           open: dispatch.open,
           message: dispatch.message,
           close: dispatch.closed,
+          drain: plan.onDrain === null ? null : dispatch.drain,
         });
       }
       const { maxBodyLength, logger } = this.options;

@@ -78,6 +78,9 @@ export function closed(c: Connector, code: number, reason: string): void {
 function enqueue(c: Connector, data: ArrayBuffer, isBinary: boolean): void {
   const queue = (c.queue ??= []);
   if (queue.length >= c.route.transport.maxQueuedMessages) {
+    // A flooding client gets none of its queued messages handled: dropping them frees their copies now
+    // (up to maxQueuedMessages × maxPayloadLength) instead of after every handler has run for nobody.
+    queue.length = 0;
     // Straight to the socket, not via c.close(): that would wait for the pending handler.
     c.socket?.end(1008, 'Too many queued messages');
     return;
@@ -172,6 +175,18 @@ function log(c: Connector, what: string, error: unknown): void {
   const handler = c.route.name;
   const detail = error instanceof SwitchboardError ? '' : ' (the client got an internal_error frame)';
   c.hub.logger.error(`switchboard: a handler of ${handler} ${what} on connection ${c.id}${detail}`, error);
+}
+
+/** uWS reports the send buffer drained: a signal outside the message order, its return value ignored. */
+export function drain(c: Connector): void {
+  const onDrain = c.route.onDrain;
+  if (onDrain === null || c.socket === null) return;
+  try {
+    const result = onDrain(c, noData, false);
+    if (isThenable(result)) result.then(undefined, (error: unknown) => log(c, '(@OnDrain) rejected', error));
+  } catch (error) {
+    log(c, '(@OnDrain) threw', error);
+  }
 }
 
 function runClose(c: Connector): void {

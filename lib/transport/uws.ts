@@ -6,6 +6,7 @@
 import { STATUS_CODES } from 'node:http';
 import * as uWS from 'uWebSockets.js';
 import { HttpError, SwitchboardError } from '../errors';
+import { checkHandshake, checkRequestLimits, type RequestLimits } from '../handshake';
 import type { ResolvedTransport } from '../options';
 import type { Publisher, Socket } from './socket';
 
@@ -28,6 +29,8 @@ export interface WsRouteHandlers<U> {
   open(userData: U, socket: Socket): void;
   message(userData: U, data: ArrayBuffer, isBinary: boolean): void;
   close(userData: U, code: number, reason: string): void;
+  /** The send buffer has drained; null when the route has no use for it (uWS then skips the call). */
+  drain: ((userData: U) => void) | null;
 }
 
 interface Slot<U> {
@@ -77,10 +80,10 @@ function statusLine(status: number): string {
 function rejectUpgrade(res: uWS.HttpResponse, error: unknown): void {
   const status = error instanceof HttpError ? error.status : 500;
   const message = error instanceof HttpError ? error.message : '';
-  res
-    .writeStatus(statusLine(status))
-    .writeHeader('content-type', 'text/plain; charset=utf-8')
-    .end(message || STATUS_CODES[status] || '', true);
+  res.writeStatus(statusLine(status));
+  // RFC 6455 §4.4: a 426 names the version the server speaks.
+  if (status === 426) res.writeHeader('sec-websocket-version', '13');
+  res.writeHeader('content-type', 'text/plain; charset=utf-8').end(message || STATUS_CODES[status] || '', true);
 }
 
 function isThenable<T>(value: unknown): value is PromiseLike<T> {
@@ -90,6 +93,8 @@ function isThenable<T>(value: unknown): value is PromiseLike<T> {
 export class UwsServer implements Publisher {
   private readonly app = uWS.App();
   private listenSocket: uWS.us_listen_socket | null = null;
+
+  constructor(private readonly limits: RequestLimits) {}
 
   publish(topic: string, payload: string | ArrayBuffer | Uint8Array, isBinary: boolean, compress: boolean): boolean {
     return this.app.publish(topic, payload, isBinary, compress);
@@ -115,11 +120,15 @@ export class UwsServer implements Publisher {
         const extensions = req.getHeader('sec-websocket-extensions');
         const headers: string[] = [];
         req.forEach((name, value) => headers.push(name, value));
+        const url = req.getUrl();
+        const query = req.getQuery() ?? '';
+        const refused = checkRequestLimits(this.limits, url, query, headers) ?? checkHandshake(key, req.getHeader('sec-websocket-version'));
+        if (refused !== null) return rejectUpgrade(res, refused);
         const params: string[] = [];
         for (let i = 0; i < paramCount; i++) params.push(req.getParameter(i));
         const raw: RawUpgrade = {
-          url: req.getUrl(),
-          query: req.getQuery() ?? '',
+          url,
+          query,
           headers,
           params,
           remoteAddress: decoder.decode(res.getRemoteAddressAsText()),
@@ -148,16 +157,38 @@ export class UwsServer implements Publisher {
       open: (ws) => handlers.open(ws.getUserData().value, ws),
       message: (ws, data, isBinary) => handlers.message(ws.getUserData().value, data, isBinary),
       close: (ws, code, reason) => handlers.close(ws.getUserData().value, code, reason.byteLength === 0 ? '' : decoder.decode(reason)),
+      ...(handlers.drain === null ? {} : { drain: bindDrain(handlers.drain) }),
+    });
+    // uWS hands an upgrade whose Sec-WebSocket-Key is not 24 characters long (or missing) on to the next
+    // route, which would answer 404 or reach an app's HTTP handler: refuse it here as a bad handshake.
+    this.app.get(pattern, (res, req) => {
+      if (req.getHeader('upgrade').toLowerCase() !== 'websocket') {
+        req.setYield(true);
+        return;
+      }
+      const headers: string[] = [];
+      req.forEach((name, value) => headers.push(name, value));
+      const refused = checkRequestLimits(this.limits, req.getUrl(), req.getQuery() ?? '', headers);
+      rejectUpgrade(res, refused ?? checkHandshake(req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-version')));
     });
   }
 
   addHttpRoute(method: HttpMethod, pattern: string, paramCount: number, maxBodyLength: number, handler: HttpHandler): void {
     this.app[method](pattern, (res, req) => {
+      const list: string[] = [];
+      req.forEach((name, value) => list.push(name, value));
+      const url = req.getUrl();
+      const query = req.getQuery() ?? '';
+      const refused = checkRequestLimits(this.limits, url, query, list);
+      if (refused !== null) return writePlain(res, refused.status, true);
       const headers: Record<string, string> = Object.create(null) as Record<string, string>;
-      req.forEach((name, value) => (headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`));
+      for (let i = 0; i < list.length; i += 2) {
+        const name = list[i]!;
+        headers[name] = headers[name] === undefined ? list[i + 1]! : `${headers[name]}, ${list[i + 1]!}`;
+      }
       const params: string[] = [];
       for (let i = 0; i < paramCount; i++) params.push(req.getParameter(i));
-      const head = { method: req.getMethod().toUpperCase(), url: req.getUrl(), query: req.getQuery() ?? '', headers, params };
+      const head = { method: req.getMethod().toUpperCase(), url, query, headers, params };
       let aborted = false;
       res.onAborted(() => (aborted = true));
       const respond = (result: HttpResult): void => {
@@ -185,12 +216,7 @@ export class UwsServer implements Publisher {
 
   /** The 404 for every path no route claimed; registered last, uWS matches the most specific route first. */
   addNotFound(): void {
-    this.app.any('/*', (res) => {
-      const { status, headers, body } = plain(404);
-      res.writeStatus(statusLine(status));
-      for (const [name, value] of headers) res.writeHeader(name, value);
-      res.end(body);
-    });
+    this.app.any('/*', (res) => writePlain(res, 404, false));
   }
 
   listen(host: string | undefined, port: number): Promise<number> {
@@ -218,6 +244,18 @@ export class UwsServer implements Publisher {
   closeAll(): void {
     (this.app as unknown as { close(): void }).close();
   }
+}
+
+/** One shared listener per route: the Connector travels in the socket's user data, as for the other events. */
+function bindDrain<U>(drain: (userData: U) => void): (ws: uWS.WebSocket<Slot<U>>) => void {
+  return (ws) => drain(ws.getUserData().value);
+}
+
+function writePlain(res: uWS.HttpResponse, code: number, closeConnection: boolean): void {
+  const { status, headers, body } = plain(code);
+  res.writeStatus(statusLine(status));
+  for (const [name, value] of headers) res.writeHeader(name, value);
+  res.end(body, closeConnection);
 }
 
 function plain(status: number): HttpResult {
