@@ -171,9 +171,10 @@ function failed(c: Connector, error: unknown): ErrorReply {
   return internalError;
 }
 
-function log(c: Connector, what: string, error: unknown): void {
+/** `answered`: the client got an internal_error frame for it (not so for @OnClose and @OnDrain). */
+function log(c: Connector, what: string, error: unknown, answered = true): void {
   const handler = c.route.name;
-  const detail = error instanceof SwitchboardError ? '' : ' (the client got an internal_error frame)';
+  const detail = answered && !(error instanceof SwitchboardError) ? ' (the client got an internal_error frame)' : '';
   c.hub.logger.error(`switchboard: a handler of ${handler} ${what} on connection ${c.id}${detail}`, error);
 }
 
@@ -183,9 +184,9 @@ export function drain(c: Connector): void {
   if (onDrain === null || c.socket === null) return;
   try {
     const result = onDrain(c, noData, false);
-    if (isThenable(result)) result.then(undefined, (error: unknown) => log(c, '(@OnDrain) rejected', error));
+    if (isThenable(result)) result.then(undefined, (error: unknown) => log(c, '(@OnDrain) rejected', error, false));
   } catch (error) {
-    log(c, '(@OnDrain) threw', error);
+    log(c, '(@OnDrain) threw', error, false);
   }
 }
 
@@ -199,13 +200,13 @@ function runClose(c: Connector): void {
     const result = onClose(c, code, c.closeReason);
     if (isThenable(result)) {
       result.then(finalized, (error: unknown) => {
-        log(c, '(@OnClose) rejected', error);
+        log(c, '(@OnClose) rejected', error, false);
         finalized();
       });
       return;
     }
   } catch (error) {
-    log(c, '(@OnClose) threw', error);
+    log(c, '(@OnClose) threw', error, false);
   }
   finalized();
 }
