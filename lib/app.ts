@@ -34,6 +34,10 @@ export interface CloseOptions {
 
 type Phase = 'new' | 'starting' | 'listening' | 'closing' | 'closed';
 
+const GOING_AWAY = 'Server shutting down';
+/** How long app.close() lets clients answer its 1001 before it force-closes what is left. */
+const CLOSE_LINGER_MS = 100;
+
 /**
  * A switchboard server: WebSocket routes, HTTP handlers and providers on one port.
  * @example
@@ -199,7 +203,7 @@ export class App {
           open: dispatch.open,
           message: dispatch.message,
           close: dispatch.closed,
-          drain: plan.onDrain === null ? null : dispatch.drain,
+          drain: dispatch.drain,
         });
       }
       const { maxBodyLength, logger } = this.options;
@@ -290,15 +294,31 @@ export class App {
       this.phase = 'closed';
       return;
     }
+    const deadline = Date.now() + timeout;
     server.stopListening();
-    for (const c of [...this.hub.connections.values()]) c.socket?.end(1001, 'Server shutting down');
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, timeout, true)));
-    if (await Promise.race([this.hub.whenIdle().then(() => false), expired]))
+    // A close frame queues behind what is already buffered for a slow reader, and the final force-close
+    // would discard it: such connections are ended by dispatch.drain once their buffer is empty.
+    this.hub.closing = true;
+    const open = this.hub.connections.size;
+    for (const c of [...this.hub.connections.values()]) if (c.socket !== null && c.socket.getBufferedAmount() === 0) c.socket.end(1001, GOING_AWAY);
+    if (!(await this.until(this.hub.whenIdle(), deadline))) {
       this.options.logger.warn(`switchboard: app.close() gave up after ${timeout} ms on handlers still running.`);
-    clearTimeout(timer);
+      for (const c of [...this.hub.connections.values()]) c.socket?.end(1001, GOING_AWAY);
+    }
+    // The force-close below resets connections whose peer has not yet read the 1001 (the client would
+    // see 1006): give the close handshakes a moment to complete first.
+    if (open > 0) await this.until(new Promise((resolve) => setTimeout(resolve, CLOSE_LINGER_MS)), deadline);
     await this.bus.close();
     server.closeAll();
     this.phase = 'closed';
+  }
+
+  /** Awaits `promise` until `deadline` (ms since the epoch); true when it settled in time. */
+  private async until(promise: Promise<unknown>, deadline: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()), false)));
+    const settled = await Promise.race([promise.then(() => true), expired]);
+    clearTimeout(timer);
+    return settled;
   }
 }

@@ -180,8 +180,15 @@ function log(c: Connector, what: string, error: unknown, answered = true): void 
 
 /** uWS reports the send buffer drained: a signal outside the message order, its return value ignored. */
 export function drain(c: Connector): void {
+  const socket = c.socket;
+  if (socket === null) return;
+  if (c.hub.closing) {
+    // app.close() deferred this connection's 1001 until what was queued before it had gone out.
+    if (socket.getBufferedAmount() === 0) socket.end(1001, 'Server shutting down');
+    return;
+  }
   const onDrain = c.route.onDrain;
-  if (onDrain === null || c.socket === null) return;
+  if (onDrain === null) return;
   try {
     const result = onDrain(c, noData, false);
     if (isThenable(result)) result.then(undefined, (error: unknown) => log(c, '(@OnDrain) rejected', error, false));

@@ -14,6 +14,8 @@ export class Hub implements BusNode {
   readonly nodeId = randomBytes(6).toString('hex');
   readonly connections = new Map<string, Connector>();
   publisher: Publisher | null = null;
+  /** app.close() has begun: connections still flushing are ended (1001) when they drain. */
+  closing = false;
   private seq = 0;
   private unfinished = 0;
   private onIdle: (() => void) | null = null;

@@ -29,8 +29,8 @@ export interface WsRouteHandlers<U> {
   open(userData: U, socket: Socket): void;
   message(userData: U, data: ArrayBuffer, isBinary: boolean): void;
   close(userData: U, code: number, reason: string): void;
-  /** The send buffer has drained; null when the route has no use for it (uWS then skips the call). */
-  drain: ((userData: U) => void) | null;
+  /** The send buffer has drained (not called once the socket is closing). */
+  drain(userData: U): void;
 }
 
 interface Slot<U> {
@@ -157,7 +157,7 @@ export class UwsServer implements Publisher {
       open: (ws) => handlers.open(ws.getUserData().value, ws),
       message: (ws, data, isBinary) => handlers.message(ws.getUserData().value, data, isBinary),
       close: (ws, code, reason) => handlers.close(ws.getUserData().value, code, reason.byteLength === 0 ? '' : decoder.decode(reason)),
-      ...(handlers.drain === null ? {} : { drain: bindDrain(handlers.drain) }),
+      drain: (ws) => handlers.drain(ws.getUserData().value),
     });
     // uWS hands an upgrade whose Sec-WebSocket-Key is not 24 characters long (or missing) on to the next
     // route, which would answer 404 or reach an app's HTTP handler: refuse it here as a bad handshake.
@@ -244,11 +244,6 @@ export class UwsServer implements Publisher {
   closeAll(): void {
     (this.app as unknown as { close(): void }).close();
   }
-}
-
-/** One shared listener per route: the Connector travels in the socket's user data, as for the other events. */
-function bindDrain<U>(drain: (userData: U) => void): (ws: uWS.WebSocket<Slot<U>>) => void {
-  return (ws) => drain(ws.getUserData().value);
 }
 
 function writePlain(res: uWS.HttpResponse, code: number, closeConnection: boolean): void {

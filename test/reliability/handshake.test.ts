@@ -93,7 +93,13 @@ describe('request-size caps (431 / 414) before any app code', () => {
 
   test.each([
     ['a 100 KB header line', { 'X-Big': big }, '', 431, 'A header is longer than 8192 bytes'],
-    ['20 KB of headers in 4 lines', { A: 'a'.repeat(5000), B: 'b'.repeat(5000), C: 'c'.repeat(5000), D: 'd'.repeat(5000) }, '', 431, 'Headers longer than 16384 bytes in total'],
+    [
+      '20 KB of headers in 4 lines',
+      { A: 'a'.repeat(5000), B: 'b'.repeat(5000), C: 'c'.repeat(5000), D: 'd'.repeat(5000) },
+      '',
+      431,
+      'Headers longer than 16384 bytes in total',
+    ],
     ['a 100 KB query string', {}, `?q=${big}`, 414, 'URL longer than 8192 characters'],
     ['300 query parameters', {}, `?${Array.from({ length: 300 }, (_, i) => `p${i}=1`).join('&')}`, 414, 'More than 256 query parameters'],
   ])('%s', async (_name, headers: Record<string, string>, query, status, body) => {

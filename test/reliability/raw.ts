@@ -130,7 +130,6 @@ export class RawSocket {
     }
   }
 
-
   private async until<T>(what: string, ms: number, ready: () => T | undefined): Promise<T> {
     return within(
       (async () => {
