@@ -4,7 +4,9 @@
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { within } from '../helpers';
+import WebSocket from 'ws';
+import { Connector, OnClose, OnMessage, WebSocketRoute } from '../../lib';
+import { start, within } from '../helpers';
 import { closePayload, frame, rawUpgrade, type RawSocket } from './raw';
 
 const PING = 0x9;
@@ -64,4 +66,57 @@ export async function pingAll(sockets: readonly RawSocket[], ms: number): Promis
   });
   const results = await within(Promise.all(answered), `${sockets.length} pongs`, ms + 1000);
   return results.reduce<number>((a, b) => a + b, 0);
+}
+
+/** `clients` connections sending all the time, then app.close(): 1001 for all, @OnClose once each, nothing after. */
+export async function closeUnderLoad(clients: number): Promise<void> {
+  const closes = new Map<string, number>();
+  const codesSeen = new Set<number>();
+  let closeResolved = false;
+  let lateHandlers = 0;
+  @WebSocketRoute('/busy')
+  class Busy {
+    @OnMessage()
+    async message(_ws: Connector, text: string) {
+      if (closeResolved) lateHandlers++;
+      await new Promise((resolve) => setImmediate(resolve));
+      return text;
+    }
+
+    @OnClose()
+    close(ws: Connector, code: number) {
+      if (closeResolved) lateHandlers++;
+      closes.set(ws.id, (closes.get(ws.id) ?? 0) + 1);
+      codesSeen.add(code);
+    }
+  }
+  const { app, url } = await start({ routes: [Busy] });
+  const sockets: WebSocket[] = [];
+  const codes: Promise<number>[] = [];
+  await bounded(clients, 50, async () => {
+    const ws = new WebSocket(url('/busy'));
+    codes.push(new Promise((resolve) => ws.on('close', (code) => resolve(code))));
+    ws.on('error', () => undefined);
+    await within(new Promise((resolve) => ws.once('open', resolve)), 'a client to connect', 30_000);
+    sockets.push(ws);
+  });
+  // Every client keeps sending while the app closes.
+  let sending = true;
+  const pump = (): void => {
+    if (!sending) return;
+    for (const ws of sockets) if (ws.readyState === WebSocket.OPEN) ws.send('x');
+    setImmediate(pump);
+  };
+  pump();
+  await within(app.close({ timeout: 20_000 }), 'app.close()', 30_000);
+  closeResolved = true;
+  const received = await within(Promise.all(codes), 'every client to see its close', 30_000);
+  sending = false;
+  expect(received.filter((code) => code !== 1001)).toEqual([]);
+  expect(closes.size).toBe(clients);
+  expect([...closes.values()].every((n) => n === 1)).toBe(true);
+  expect([...codesSeen]).toEqual([1001]);
+  // A round trip of the event loop after close resolved: nothing ran since.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(lateHandlers).toBe(0);
 }
