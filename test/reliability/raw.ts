@@ -37,7 +37,7 @@ export function frame(opcode: number, payload: Buffer | string, { fin = true, rs
     head.writeBigUInt64BE(BigInt(len), 2);
   }
   if (!mask) return Buffer.concat([head, body]);
-  head[1]! |= 0x80;
+  head[1] |= 0x80;
   const key = randomBytes(4);
   for (let i = 0; i < body.length; i++) body[i]! ^= key[i & 3]!;
   return Buffer.concat([head, key, body]);
