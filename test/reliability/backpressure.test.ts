@@ -2,7 +2,7 @@
  * A client that stops reading while the server pushes: maxBackpressure bounds what waits for it,
  * closeOnBackpressureLimit closes it instead, and @OnDrain / ws.bufferedAmount let a handler resume.
  */
-import { Connector, OnClose, OnDrain, OnMessage, WebSocketRoute } from '../../lib';
+import { App, Connector, OnClose, OnDrain, OnMessage, WebSocketRoute } from '../../lib';
 import { closeAll, recordingLogger, start, within } from '../helpers';
 import { frame, rawUpgrade, type RawSocket } from './raw';
 
@@ -122,4 +122,28 @@ test('a rejecting @OnDrain is logged; the connection stays usable', async () => 
   expect(logger.errors.length).toBe(state.drains);
   expect(logger.errors[0]!.message).toMatch(/^switchboard: a handler of Pusher \(@OnDrain\) rejected on connection \S+$/);
   raw.destroy();
+});
+
+test('@OnDrain declaration mistakes fail at register, naming the fix', () => {
+  @WebSocketRoute('/two-drains')
+  class TwoDrains {
+    @OnDrain()
+    a() {}
+
+    @OnDrain()
+    b() {}
+  }
+  @WebSocketRoute('/drain-text')
+  class DrainText {
+    @OnDrain()
+    drain(ws: Connector, text: string) {
+      return [ws, text];
+    }
+  }
+  expect(() => new App({ routes: [TwoDrains] })).toThrow(
+    'TwoDrains declares two @OnDrain handlers (a and b). Keep one and call the other from it. [SWB_ERR_DUPLICATE_HANDLER]',
+  );
+  expect(() => new App({ routes: [DrainText] })).toThrow(
+    'DrainText.drain: parameter #1 (String) asks for a String (read as a message or close code), which @OnDrain does not have. Remove it, or mark it with @Inject/@Query/@Param/@Header. [SWB_ERR_UNRESOLVED_PARAMETER]',
+  );
 });
