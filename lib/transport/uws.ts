@@ -94,6 +94,9 @@ export class UwsServer implements Publisher {
   private readonly app = uWS.App();
   private listenSocket: uWS.us_listen_socket | null = null;
 
+  /** WebSocket route patterns by shape, until an HTTP GET route claims the same path. */
+  private readonly wsPatterns = new Map<string, string>();
+
   constructor(private readonly limits: RequestLimits) {}
 
   publish(topic: string, payload: string | ArrayBuffer | Uint8Array, isBinary: boolean, compress: boolean): boolean {
@@ -159,22 +162,29 @@ export class UwsServer implements Publisher {
       close: (ws, code, reason) => handlers.close(ws.getUserData().value, code, reason.byteLength === 0 ? '' : decoder.decode(reason)),
       drain: (ws) => handlers.drain(ws.getUserData().value),
     });
-    // uWS hands an upgrade whose Sec-WebSocket-Key is not 24 characters long (or missing) on to the next
-    // route, which would answer 404 or reach an app's HTTP handler: refuse it here as a bad handshake.
-    this.app.get(pattern, (res, req) => {
-      if (req.getHeader('upgrade').toLowerCase() !== 'websocket') {
-        req.setYield(true);
-        return;
-      }
-      const headers: string[] = [];
-      req.forEach((name, value) => headers.push(name, value));
-      const refused = checkRequestLimits(this.limits, req.getUrl(), req.getQuery() ?? '', headers);
-      rejectUpgrade(res, refused ?? checkHandshake(req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-version')));
-    });
+    this.wsPatterns.set(shapeOf(pattern), pattern);
+  }
+
+  /**
+   * uWS hands an upgrade whose Sec-WebSocket-Key is not 24 characters long (or missing) on to the next
+   * route, which would answer 404 or reach an app's HTTP handler: refused here as a bad handshake.
+   * Returns true when it answered.
+   */
+  private refuseBadUpgrade(res: uWS.HttpResponse, req: uWS.HttpRequest): boolean {
+    if (req.getHeader('upgrade').toLowerCase() !== 'websocket') return false;
+    const headers: string[] = [];
+    req.forEach((name, value) => headers.push(name, value));
+    const refused = checkRequestLimits(this.limits, req.getUrl(), req.getQuery() ?? '', headers);
+    rejectUpgrade(res, refused ?? checkHandshake(req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-version')));
+    return true;
   }
 
   addHttpRoute(method: HttpMethod, pattern: string, paramCount: number, maxBodyLength: number, handler: HttpHandler): void {
+    // A WebSocket route plus two GET handlers on one path make uWS v20.30 abort the process ("Internal
+    // routing error", test/reliability/handshake.test.ts), so there the app's own handler does the check.
+    const sharesWsPath = method === 'get' && this.wsPatterns.delete(shapeOf(pattern));
     this.app[method](pattern, (res, req) => {
+      if (sharesWsPath && this.refuseBadUpgrade(res, req)) return;
       const list: string[] = [];
       req.forEach((name, value) => list.push(name, value));
       const url = req.getUrl();
@@ -216,6 +226,10 @@ export class UwsServer implements Publisher {
 
   /** The 404 for every path no route claimed; registered last, uWS matches the most specific route first. */
   addNotFound(): void {
+    for (const pattern of this.wsPatterns.values())
+      this.app.get(pattern, (res, req) => {
+        if (!this.refuseBadUpgrade(res, req)) req.setYield(true);
+      });
     this.app.any('/*', (res) => writePlain(res, 404, false));
   }
 
@@ -244,6 +258,11 @@ export class UwsServer implements Publisher {
   closeAll(): void {
     (this.app as unknown as { close(): void }).close();
   }
+}
+
+/** Patterns that differ only in parameter names match the same paths. */
+function shapeOf(pattern: string): string {
+  return pattern.replace(/:[^/]+/g, ':');
 }
 
 function writePlain(res: uWS.HttpResponse, code: number, closeConnection: boolean): void {

@@ -81,10 +81,15 @@ describe('handshake headers', () => {
     expect(upgrades).toBe(1);
   });
 
-  test('a plain GET of a WebSocket path still reaches the HTTP routes (404 here)', async () => {
+  test('a plain GET of a WebSocket path still reaches the HTTP routes: 404, or an app handler on the same path', async () => {
     const { port } = await start({ routes: [Guarded] });
-    const { status } = await ask(port, `GET /ws HTTP/1.1\r\nHost: ${HOST}:${port}\r\n\r\n`);
-    expect(status).toBe(404);
+    expect((await ask(port, `GET /ws HTTP/1.1\r\nHost: ${HOST}:${port}\r\n\r\n`)).status).toBe(404);
+    const app = new App({ routes: [Guarded], logger: recordingLogger() });
+    app.get('/ws', () => 'a page');
+    const other = await start(app);
+    expect(await ask(other.port, `GET /ws HTTP/1.1\r\nHost: ${HOST}\r\n\r\n`)).toEqual({ status: 200, version: undefined, body: 'a page' });
+    expect((await ask(other.port, upgradeRequest(other.port, '/ws', { 'Sec-WebSocket-Key': 'short' }))).status).toBe(400);
+    await served(other.port);
   });
 });
 
