@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatBytes, formatMicros, formatRate } from './harness/stats';
-import type { ResultsFile, ScenarioResult, ServerResult } from './results';
+import type { InstructionsFile, ResultsFile, ScenarioResult, ServerResult } from './results';
 import { ROOT } from './servers';
 
 const BASELINE = 'uws';
@@ -106,6 +106,37 @@ const CHARTS: readonly { scenario: string; file: string }[] = [
   { scenario: 'broadcast-1000', file: 'benchmarks-broadcast.svg' },
 ];
 
+/** The instruction counts of `npm run bench:instructions`, as a table with ratios against raw uWS. */
+function instructionsSection(file: InstructionsFile, resultsPath: string): string[] {
+  const rows = Object.entries(file.results).map(([id, r]) => {
+    const uws = r.uws;
+    const sb = r.switchboard;
+    const ratio = uws !== undefined && sb !== undefined ? `${(sb / uws).toFixed(3)}×` : '–';
+    return `| ${file.titles[id] ?? id} | ${uws === undefined ? '–' : Math.round(uws)} | ${sb === undefined ? '–' : Math.round(sb)} | ${ratio} |`;
+  });
+  return [
+    '## Instructions per message',
+    '',
+    `Counted by valgrind's callgrind in the server process (every thread), over ${file.messages.toLocaleString('en-US')} messages after as many for warm-up, ` +
+      `at revision \`${file.gitRevision}\` on ${file.date.slice(0, 10)} (${resultsPath}; \`npm run bench:instructions\`). ` +
+      'Unlike the rates above, these repeat to within a few percent whatever else the machine is doing; they do not see cache misses or the cost of system calls.',
+    '',
+    '| scenario | raw uWS | switchboard | switchboard / raw uWS |',
+    '| --- | ---: | ---: | ---: |',
+    ...rows,
+    '',
+  ];
+}
+
+/** The newest instructions-<date>.json in benchmarks/results, if any. */
+function latestInstructions(): { file: InstructionsFile; path: string } | null {
+  const dir = path.join(ROOT, 'benchmarks', 'results');
+  const names = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => /^instructions-.*\.json$/.test(f)) : [];
+  const newest = names.sort().at(-1);
+  if (newest === undefined) return null;
+  return { file: JSON.parse(fs.readFileSync(path.join(dir, newest), 'utf8')) as InstructionsFile, path: `benchmarks/results/${newest}` };
+}
+
 export function renderMarkdown(file: ResultsFile, resultsPath: string, charts: readonly string[]): string {
   const m = file.machine;
   const t = file.timing;
@@ -137,6 +168,8 @@ export function renderMarkdown(file: ResultsFile, resultsPath: string, charts: r
   if (file.warnings.length > 0) out.push('**Warnings for this run:**', '', ...file.warnings.map((w) => `- ${w}`), '');
   for (const c of charts) out.push(`![${c}](${c})`, '');
   for (const s of file.scenarios) out.push(`## ${s.title}`, '', `Measures ${s.measures}.`, '', table(s), '');
+  const instructions = latestInstructions();
+  if (instructions !== null) out.push(...instructionsSection(instructions.file, instructions.path));
   return out.join('\n');
 }
 

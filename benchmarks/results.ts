@@ -105,3 +105,14 @@ export function describeMachine(specs: readonly ServerSpec[], pinned: boolean, o
     versions,
   };
 }
+
+/** What `npm run bench:instructions` writes: benchmarks/results/instructions-<date>.json. */
+export interface InstructionsFile {
+  date: string;
+  gitRevision: string;
+  node: string;
+  messages: number;
+  /** case id → server name → instructions per message (per delivery for broadcast). */
+  results: Record<string, Record<string, number>>;
+  titles: Record<string, string>;
+}

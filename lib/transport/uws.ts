@@ -34,7 +34,16 @@ export interface WsRouteHandlers<U> {
 }
 
 interface Slot<U> {
-  readonly value: U;
+  value: U;
+}
+
+/**
+ * The user data of a socket, read as a plain property of the uWS WebSocket object. uWS.js copies the
+ * upgrade's user data onto that object (getUserData() returns the socket itself), and open() makes sure
+ * of it, so the message path reads a field instead of making a native getUserData() call per message.
+ */
+function slotOf<U>(ws: uWS.WebSocket<Slot<U>>): Slot<U> {
+  return ws as unknown as Slot<U>;
 }
 
 export interface RawHttpRequest {
@@ -157,10 +166,14 @@ export class UwsServer implements Publisher {
           },
         );
       },
-      open: (ws) => handlers.open(ws.getUserData().value, ws),
-      message: (ws, data, isBinary) => handlers.message(ws.getUserData().value, data, isBinary),
-      close: (ws, code, reason) => handlers.close(ws.getUserData().value, code, reason.byteLength === 0 ? '' : decoder.decode(reason)),
-      drain: (ws) => handlers.drain(ws.getUserData().value),
+      open: (ws) => {
+        const slot = slotOf(ws);
+        slot.value ??= ws.getUserData().value;
+        handlers.open(slot.value, ws);
+      },
+      message: (ws, data, isBinary) => handlers.message(slotOf(ws).value, data, isBinary),
+      close: (ws, code, reason) => handlers.close(slotOf(ws).value, code, reason.byteLength === 0 ? '' : decoder.decode(reason)),
+      drain: (ws) => handlers.drain(slotOf(ws).value),
     });
     this.wsPatterns.set(shapeOf(pattern), pattern);
   }
