@@ -2,6 +2,7 @@
  * SOAK_CONNECTIONS (default 10,000) idle connections held at once against a server in its own process,
  * each answering a ping; reports the server's memory per connection.
  */
+import { execSync } from 'node:child_process';
 import { ServerProcess } from '../child/control';
 import { count, MiB, openIdle, pingAll, report } from '../scenarios';
 import type { RawSocket } from '../raw';
@@ -12,6 +13,9 @@ let server: ServerProcess;
 let sockets: RawSocket[] = [];
 
 beforeAll(async () => {
+  // This process holds one descriptor per client connection: fail clearly rather than with EMFILE.
+  const limit = Number(execSync('ulimit -n', { shell: '/bin/bash' }).toString().trim());
+  if (limit < N + 500) throw new Error(`SOAK_CONNECTIONS=${N} needs \`ulimit -n\` of at least ${N + 500} in the shell that runs Jest (it is ${limit})`);
   server = await ServerProcess.start();
 });
 afterAll(async () => {
