@@ -8,6 +8,7 @@ import { Connector, HttpError, OnMessage, SwitchboardError, WebSocketRoute, WsEr
 import { transportDefaults } from '../../lib/options';
 import { encode } from '../../lib/reply';
 import { decodeParams, parsePattern } from '../../lib/route-pattern';
+import { checkHandshake, checkRequestLimits } from '../../lib/handshake';
 
 const utf8 = new TextEncoder();
 
@@ -248,6 +249,50 @@ describe('parameter resolvers (lib/compile.ts)', () => {
           }
         }
       }),
+    );
+  });
+});
+
+describe('handshake checks (lib/handshake.ts)', () => {
+  test('Sec-WebSocket-Key: base64 of exactly 16 bytes passes, of any other length is a 400', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 0, maxLength: 40 }), (bytes) => {
+        const refused = checkHandshake(Buffer.from(bytes).toString('base64'), '13');
+        if (bytes.length === 16) expect(refused).toBeNull();
+        else expect(refused?.status).toBe(400);
+      }),
+    );
+  });
+
+  test('any string as key and version: null, 400 or 426, never a throw', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), (key, version) => {
+        expect([undefined, 400, 426]).toContain(checkHandshake(key, version)?.status);
+      }),
+    );
+  });
+
+  test('request caps: within every cap passes; one past any cap is refused with its status', () => {
+    const limits = { maxHeaderCount: 6, maxHeaderLineBytes: 40, maxHeaderBytes: 100, maxUrlLength: 50, maxQueryParams: 4 };
+    const header = fc.tuple(fc.stringMatching(/^[a-z-]{1,10}$/), fc.string({ maxLength: 40 }));
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 60 }),
+        fc.array(fc.stringMatching(/^[a-z]=\d$/), { maxLength: 6 }),
+        fc.array(header, { maxLength: 8 }),
+        (url, params, headers) => {
+          const query = params.join('&');
+          const flat = headers.flat();
+          const lines = headers.map(([n, v]) => n.length + v.length);
+          const expected =
+            url.length + query.length > 50 || params.length > 4
+              ? 414
+              : headers.length > 6 || lines.some((l) => l > 40) || lines.reduce((a, b) => a + b, 0) > 100
+                ? 431
+                : undefined;
+          expect(checkRequestLimits(limits, url, query, flat)?.status).toBe(expected);
+        },
+      ),
     );
   });
 });
