@@ -302,8 +302,10 @@ export class App {
     const open = this.hub.connections.size;
     for (const c of [...this.hub.connections.values()]) if (c.socket !== null && c.socket.getBufferedAmount() === 0) c.socket.end(1001, GOING_AWAY);
     if (!(await this.until(this.hub.whenIdle(), deadline))) {
-      this.options.logger.warn(`switchboard: app.close() gave up after ${timeout} ms on handlers still running.`);
-      for (const c of [...this.hub.connections.values()]) c.socket?.end(1001, GOING_AWAY);
+      const unread = [...this.hub.connections.values()].filter((c) => c.socket !== null);
+      const why = unread.length === 0 ? 'handlers still running' : `${unread.length} client(s) not reading what was sent to them`;
+      this.options.logger.warn(`switchboard: app.close() gave up after ${timeout} ms on ${why}.`);
+      for (const c of unread) c.socket?.end(1001, GOING_AWAY);
     }
     // The force-close below resets connections whose peer has not yet read the 1001 (the client would
     // see 1006): give the close handshakes a moment to complete first.

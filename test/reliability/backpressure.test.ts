@@ -4,7 +4,7 @@
  */
 import { App, Connector, OnClose, OnDrain, OnMessage, WebSocketRoute } from '../../lib';
 import { closeAll, recordingLogger, start, within } from '../helpers';
-import { frame, rawUpgrade, type RawSocket } from './raw';
+import { closePayload, frame, rawUpgrade, type RawSocket } from './raw';
 
 afterEach(closeAll);
 
@@ -146,4 +146,36 @@ test('@OnDrain declaration mistakes fail at register, naming the fix', () => {
   expect(() => new App({ routes: [DrainText] })).toThrow(
     'DrainText.drain: parameter #1 (String) asks for a String (read as a message or close code), which @OnDrain does not have. Remove it, or mark it with @Inject/@Query/@Param/@Header. [SWB_ERR_UNRESOLVED_PARAMETER]',
   );
+});
+
+describe('app.close() and a reader with frames still buffered', () => {
+  test('it gets every frame, then its 1001: the close frame waits for the drain instead of being lost', async () => {
+    const { pushed, closed, Pusher } = pusher(false);
+    const { app, port } = await start({ routes: [Pusher] });
+    const { raw, push } = await stalledClient(port, pushed);
+    const closing = app.close({ timeout: 10_000 });
+    raw.socket.resume();
+    let binary = 0;
+    let last = await raw.next(10_000);
+    while (last.opcode === BINARY) {
+      binary++;
+      last = await raw.next(10_000);
+    }
+    expect([binary, last]).toEqual([push.sent, { opcode: 0x8, payload: closePayload(1001, 'Server shutting down') }]);
+    raw.write(frame(0x8, closePayload(1001)));
+    await within(closing, 'app.close()', 15_000);
+    expect(await closed).toBe(1001);
+    raw.destroy();
+  });
+
+  test('one that never reads holds app.close() up to its timeout, which then goes on and says so', async () => {
+    const { pushed, closed, Pusher } = pusher(false);
+    const logger = recordingLogger();
+    const { app, port } = await start({ routes: [Pusher], logger });
+    const { raw } = await stalledClient(port, pushed);
+    await within(app.close({ timeout: 300 }), 'app.close()', 5000);
+    expect(logger.warnings).toEqual(['switchboard: app.close() gave up after 300 ms on 1 client(s) not reading what was sent to them.']);
+    expect(await closed).toBe(1001);
+    raw.destroy();
+  });
 });
