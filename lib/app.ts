@@ -10,7 +10,7 @@ import { checkRoom, roomTopic, type Connector } from './connector';
 import * as dispatch from './dispatch';
 import { invalidArgument, SwitchboardError } from './errors';
 import { httpHandler, type HttpHandlerFn } from './http';
-import { Hub } from './hub';
+import { GOING_AWAY, Hub } from './hub';
 import type { ProviderToken } from './metadata';
 import { resolveAppOptions, type AppOptions, type ResolvedApp, type RouteClass } from './options';
 import { encode, type Reply } from './reply';
@@ -34,7 +34,6 @@ export interface CloseOptions {
 
 type Phase = 'new' | 'starting' | 'listening' | 'closing' | 'closed';
 
-const GOING_AWAY = 'Server shutting down';
 /** How long app.close() lets clients answer its 1001 before it force-closes what is left. */
 const CLOSE_LINGER_MS = 100;
 

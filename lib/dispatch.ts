@@ -9,6 +9,7 @@
 import type { Connector } from './connector';
 import { SwitchboardError, ValidationError, WsError } from './errors';
 import { eventError, eventReply, parseEnvelope } from './events';
+import { GOING_AWAY } from './hub';
 import { encode } from './reply';
 import type { Invoker } from './compile';
 import type { StandardIssue } from './standard-schema';
@@ -184,7 +185,7 @@ export function drain(c: Connector): void {
   if (socket === null) return;
   if (c.hub.closing) {
     // app.close() deferred this connection's 1001 until what was queued before it had gone out.
-    if (socket.getBufferedAmount() === 0) socket.end(1001, 'Server shutting down');
+    if (socket.getBufferedAmount() === 0) socket.end(1001, GOING_AWAY);
     return;
   }
   const onDrain = c.route.onDrain;

@@ -27,7 +27,7 @@ export const requestLimitDefaults: RequestLimits = Object.freeze({
   maxQueryParams: 256,
 });
 
-/** uWS v20.30 parses at most this many headers; a request with more is never answered by uWS. */
+/** uWS v20.30 parses at most this many headers; it never hands on a request with more (docs/limits.md). */
 export const UWS_MAX_HEADERS = 48;
 
 const AMPERSAND = 0x26;
