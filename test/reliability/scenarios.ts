@@ -12,6 +12,7 @@ import { closePayload, frame, rawUpgrade, type RawSocket } from './raw';
 const PING = 0x9;
 const PONG = 0xa;
 const CLOSE = 0x8;
+const TEXT = 0x1;
 
 /** A count from the environment, or the default. */
 export function count(name: string, fallback: number): number {
@@ -57,12 +58,14 @@ export async function openIdle(port: number, path: string, n: number, concurrenc
   return sockets;
 }
 
-/** Pings every socket and awaits every pong; returns how many answered. */
+/** Pings every socket, then sends it a text message; counts those that answered both (pong, then the echo). */
 export async function pingAll(sockets: readonly RawSocket[], ms: number): Promise<number> {
   const answered = sockets.map(async (raw, i) => {
     raw.write(frame(PING, String(i)));
-    const f = await raw.next(ms);
-    return f.opcode === PONG && f.payload.toString() === String(i) ? 1 : 0;
+    const pong = await raw.next(ms);
+    raw.write(frame(TEXT, `echo ${i}`));
+    const echo = await raw.next(ms);
+    return pong.opcode === PONG && pong.payload.toString() === String(i) && echo.opcode === TEXT && echo.payload.toString() === `echo ${i}` ? 1 : 0;
   });
   const results = await within(Promise.all(answered), `${sockets.length} pongs`, ms + 1000);
   return results.reduce<number>((a, b) => a + b, 0);

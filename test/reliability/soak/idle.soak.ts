@@ -23,7 +23,7 @@ afterAll(async () => {
   await server.kill();
 });
 
-test(`${N} concurrent idle connections each answer a ping; memory per connection is reported`, async () => {
+test(`${N} concurrent idle connections each answer a ping and an echo; memory per connection is reported`, async () => {
   // Warm-up, so the baseline already has uWS's and Node's pools at working size.
   for (const s of await openIdle(server.port, '/echo', 200, 100)) s.destroy();
   await within(
