@@ -10,7 +10,7 @@ import { checkRoom, roomTopic, type Connector } from './connector';
 import * as dispatch from './dispatch';
 import { invalidArgument, SwitchboardError } from './errors';
 import { httpHandler, type HttpHandlerFn } from './http';
-import { Hub } from './hub';
+import { GOING_AWAY, Hub } from './hub';
 import type { ProviderToken } from './metadata';
 import { resolveAppOptions, type AppOptions, type ResolvedApp, type RouteClass } from './options';
 import { encode, type Reply } from './reply';
@@ -33,6 +33,9 @@ export interface CloseOptions {
 }
 
 type Phase = 'new' | 'starting' | 'listening' | 'closing' | 'closed';
+
+/** How long app.close() lets clients answer its 1001 before it force-closes what is left. */
+const CLOSE_LINGER_MS = 100;
 
 /**
  * A switchboard server: WebSocket routes, HTTP handlers and providers on one port.
@@ -188,7 +191,7 @@ export class App {
       throw invalidArgument('app.listen(port, host)', 'host', 'a host name or address', host);
     this.assertNew('app.listen()');
     this.phase = 'starting';
-    const server = new UwsServer();
+    const server = new UwsServer(this.options.limits);
     let busOpen = false;
     try {
       const providers = new Map(this.providers);
@@ -200,6 +203,7 @@ export class App {
           open: dispatch.open,
           message: dispatch.message,
           close: dispatch.closed,
+          drain: dispatch.drain,
         });
       }
       const { maxBodyLength, logger } = this.options;
@@ -294,15 +298,33 @@ export class App {
       this.phase = 'closed';
       return;
     }
+    const deadline = Date.now() + timeout;
     server.stopListening();
-    for (const c of [...this.hub.connections.values()]) c.socket?.end(1001, 'Server shutting down');
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, timeout, true)));
-    if (await Promise.race([this.hub.whenIdle().then(() => false), expired]))
-      this.options.logger.warn(`switchboard: app.close() gave up after ${timeout} ms on handlers still running.`);
-    clearTimeout(timer);
+    // A close frame queues behind what is already buffered for a slow reader, and the final force-close
+    // would discard it: such connections are ended by dispatch.drain once their buffer is empty.
+    this.hub.closing = true;
+    const open = this.hub.connections.size;
+    for (const c of [...this.hub.connections.values()]) if (c.socket !== null && c.socket.getBufferedAmount() === 0) c.socket.end(1001, GOING_AWAY);
+    if (!(await this.until(this.hub.whenIdle(), deadline))) {
+      const unread = [...this.hub.connections.values()].filter((c) => c.socket !== null);
+      const why = unread.length === 0 ? 'handlers still running' : `${unread.length} client(s) not reading what was sent to them`;
+      this.options.logger.warn(`switchboard: app.close() gave up after ${timeout} ms on ${why}.`);
+      for (const c of unread) c.socket?.end(1001, GOING_AWAY);
+    }
+    // The force-close below resets connections whose peer has not yet read the 1001 (the client would
+    // see 1006): give the close handshakes a moment to complete first.
+    if (open > 0) await this.until(new Promise((resolve) => setTimeout(resolve, CLOSE_LINGER_MS)), deadline);
     await this.bus.close();
     server.closeAll();
     this.phase = 'closed';
+  }
+
+  /** Awaits `promise` until `deadline` (ms since the epoch); true when it settled in time. */
+  private async until(promise: Promise<unknown>, deadline: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()), false)));
+    const settled = await Promise.race([promise.then(() => true), expired]);
+    clearTimeout(timer);
+    return settled;
   }
 }

@@ -64,6 +64,8 @@ export interface RoutePlan {
   /** Event handlers by name, receiving the frame's `data`; null when the route has none. */
   readonly events: ReadonlyMap<string, Invoker<unknown>> | null;
   readonly onClose: CloseInvoker | null;
+  /** `@OnDrain`: the send buffer has drained after backpressure. */
+  readonly onDrain: Invoker | null;
 }
 
 const positional: Record<HandlerKind, readonly Spec[]> = {
@@ -71,6 +73,7 @@ const positional: Record<HandlerKind, readonly Spec[]> = {
   connect: [{ kind: 'connector' }, { kind: 'deps' }],
   message: [{ kind: 'connector' }, { kind: 'message' }, { kind: 'deps' }],
   close: [{ kind: 'connector' }, { kind: 'code' }, { kind: 'reason' }],
+  drain: [{ kind: 'connector' }, { kind: 'deps' }],
 };
 
 const messageKinds = new Set(['text', 'number', 'boolean', 'json', 'buffer', 'uint8array', 'arraybuffer', 'message']);
@@ -94,7 +97,7 @@ export function compileRoute(cls: RouteClass, appTransport: ResolvedTransport): 
   const parsed = parsePattern(route.pattern, where);
   checkRouteOptions(where, route.options);
 
-  const handlers: Record<HandlerKind, CompiledHandler | null> = { upgrade: null, connect: null, message: null, close: null };
+  const handlers: Record<HandlerKind, CompiledHandler | null> = { upgrade: null, connect: null, message: null, close: null, drain: null };
   const events = new Map<string, CompiledEvent>();
   for (const { kind, method, event, schema } of getHandlers(cls.prototype as object)) {
     const label = `${cls.name}.${String(method)}`;
@@ -325,6 +328,7 @@ export function bindRoute(compiled: CompiledRoute, providers: Providers): RouteP
     onMessage: bind('message', message),
     events: events.size === 0 ? null : events,
     onClose: bind('close', close),
+    onDrain: bind('drain', message),
   });
 }
 

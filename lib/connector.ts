@@ -71,8 +71,12 @@ export class Connector<S extends object = Record<string, unknown>> {
     /** Path parameters of the route, e.g. `{ clientId: '42' }` for `/ws/:clientId`. */
     readonly params: Readonly<Record<string, string>>,
     private readonly rawQuery: string,
-    /** Header names and values, alternating; parsed into `headers` on first read. */
-    private readonly rawHeaders: readonly string[],
+    /**
+     * Header names and values, alternating, joined by "\n" (which neither may contain); parsed into
+     * `headers` on first read. One flat string instead of an array of strings: 0.4 KiB less per idle
+     * connection (benchmarks, idle-memory-10k).
+     */
+    private readonly rawHeaders: string,
     /** Peer address as text (IPv4, or IPv6 in uWS's long form). */
     readonly remoteAddress: string,
     state: S | undefined,
@@ -87,7 +91,7 @@ export class Connector<S extends object = Record<string, unknown>> {
 
   /** Request headers at upgrade, lower-cased names; repeated headers joined with ", ". */
   get headers(): Readonly<Record<string, string>> {
-    if (this.headerMap === null) this.headerMap = headersOf(this.rawHeaders);
+    if (this.headerMap === null) this.headerMap = headersOf(this.rawHeaders.split('\n'));
     return this.headerMap;
   }
 

@@ -74,6 +74,17 @@ export function OnClose(): MethodDecorator {
 }
 
 /**
+ * Runs when this connection's send buffer has drained after backpressure (`ws.bufferedAmount` fell),
+ * so a handler that pushes a lot can resume sending. Its return value is ignored and errors are only
+ * logged: it is a signal, outside the message order, and may run while an async handler is pending.
+ * @example
+ * @OnDrain() drain(ws: Connector) { while (ws.bufferedAmount < 64 * 1024 && feed.hasMore()) ws.send(feed.next()); }
+ */
+export function OnDrain(): MethodDecorator {
+  return lifecycle('drain');
+}
+
+/**
  * Runs at the HTTP upgrade, before any socket exists. Return `false` to reject with 403, throw
  * `HttpError` for another status, or return an object to seed `ws.state`. May be async.
  * @example

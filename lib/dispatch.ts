@@ -9,6 +9,7 @@
 import type { Connector } from './connector';
 import { SwitchboardError, ValidationError, WsError } from './errors';
 import { eventError, eventReply, parseEnvelope } from './events';
+import { GOING_AWAY } from './hub';
 import { encode } from './reply';
 import type { Invoker } from './compile';
 import type { StandardIssue } from './standard-schema';
@@ -78,6 +79,9 @@ export function closed(c: Connector, code: number, reason: string): void {
 function enqueue(c: Connector, data: ArrayBuffer, isBinary: boolean): void {
   const queue = (c.queue ??= []);
   if (queue.length >= c.route.transport.maxQueuedMessages) {
+    // A flooding client gets none of its queued messages handled: dropping them frees their copies now
+    // (up to maxQueuedMessages × maxPayloadLength) instead of after every handler has run for nobody.
+    queue.length = 0;
     // Straight to the socket, not via c.close(): that would wait for the pending handler.
     c.socket?.end(1008, 'Too many queued messages');
     return;
@@ -168,10 +172,30 @@ function failed(c: Connector, error: unknown): ErrorReply {
   return internalError;
 }
 
-function log(c: Connector, what: string, error: unknown): void {
+/** `answered`: the client got an internal_error frame for it (not so for @OnClose and @OnDrain). */
+function log(c: Connector, what: string, error: unknown, answered = true): void {
   const handler = c.route.name;
-  const detail = error instanceof SwitchboardError ? '' : ' (the client got an internal_error frame)';
+  const detail = answered && !(error instanceof SwitchboardError) ? ' (the client got an internal_error frame)' : '';
   c.hub.logger.error(`switchboard: a handler of ${handler} ${what} on connection ${c.id}${detail}`, error);
+}
+
+/** uWS reports the send buffer drained: a signal outside the message order, its return value ignored. */
+export function drain(c: Connector): void {
+  const socket = c.socket;
+  if (socket === null) return;
+  if (c.hub.closing) {
+    // app.close() deferred this connection's 1001 until what was queued before it had gone out.
+    if (socket.getBufferedAmount() === 0) socket.end(1001, GOING_AWAY);
+    return;
+  }
+  const onDrain = c.route.onDrain;
+  if (onDrain === null) return;
+  try {
+    const result = onDrain(c, noData, false);
+    if (isThenable(result)) result.then(undefined, (error: unknown) => log(c, '(@OnDrain) rejected', error, false));
+  } catch (error) {
+    log(c, '(@OnDrain) threw', error, false);
+  }
 }
 
 function runClose(c: Connector): void {
@@ -184,13 +208,13 @@ function runClose(c: Connector): void {
     const result = onClose(c, code, c.closeReason);
     if (isThenable(result)) {
       result.then(finalized, (error: unknown) => {
-        log(c, '(@OnClose) rejected', error);
+        log(c, '(@OnClose) rejected', error, false);
         finalized();
       });
       return;
     }
   } catch (error) {
-    log(c, '(@OnClose) threw', error);
+    log(c, '(@OnClose) threw', error, false);
   }
   finalized();
 }

@@ -9,11 +9,16 @@ import type { Logger } from './options';
 import type { Payload } from './reply';
 import type { Publisher } from './transport/socket';
 
+/** The reason of the 1001 every connection gets from app.close(). */
+export const GOING_AWAY = 'Server shutting down';
+
 export class Hub implements BusNode {
   /** 12 hex digits: ids stay unique across the processes sharing a bus. */
   readonly nodeId = randomBytes(6).toString('hex');
   readonly connections = new Map<string, Connector>();
   publisher: Publisher | null = null;
+  /** app.close() has begun: connections still flushing are ended (1001) when they drain. */
+  closing = false;
   private seq = 0;
   private unfinished = 0;
   private onIdle: (() => void) | null = null;

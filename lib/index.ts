@@ -5,7 +5,7 @@ import 'reflect-metadata';
 
 export { App, type CloseOptions } from './app';
 export { Connector, type BroadcastOptions } from './connector';
-export { WebSocketRoute, OnConnect, OnMessage, OnClose, OnUpgrade, Inject, Query, Param, Header, type EventOptions } from './decorators';
+export { WebSocketRoute, OnConnect, OnMessage, OnClose, OnUpgrade, OnDrain, Inject, Query, Param, Header, type EventOptions } from './decorators';
 export { WsError, HttpError, SwitchboardError, ErrorCodes, type ErrorCode } from './errors';
 export { LocalBus } from './bus/local';
 export { serve, type ServeOptions, type ServePrimary, type ServeWorker } from './serve';

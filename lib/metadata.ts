@@ -9,7 +9,7 @@ import type { StandardSchemaV1 } from './standard-schema';
 /** Anything `app.provide()` accepts as a key: a class, a string or a symbol. */
 export type ProviderToken = string | symbol | (abstract new (...args: never[]) => unknown);
 
-export type HandlerKind = 'upgrade' | 'connect' | 'message' | 'close';
+export type HandlerKind = 'upgrade' | 'connect' | 'message' | 'close' | 'drain';
 
 export interface RouteMeta {
   readonly pattern: string;

@@ -5,6 +5,7 @@
 import type { Bus } from './bus/bus';
 import type { Connector } from './connector';
 import { invalidOption } from './errors';
+import { requestLimitDefaults, UWS_MAX_HEADERS, type RequestLimits } from './handshake';
 import type { Reply } from './reply';
 
 /** Where switchboard reports handler errors. Defaults to `console`. */
@@ -56,6 +57,16 @@ export interface AppOptions extends TransportOptions {
   maxBodyLength?: number;
   /** Start even if uWebSockets.js fell back to its slow pure-JS build (also: SWITCHBOARD_ALLOW_UWS_FALLBACK=1). Default false. */
   allowJsFallback?: boolean;
+  /** Headers a request may have; more get 431. 1 to 48 (uWS v20.30 parses no more). Default 48. */
+  maxHeaderCount?: number;
+  /** Bytes of one request header (name and value); longer gets 431. Default 8192. */
+  maxHeaderLineBytes?: number;
+  /** Bytes of all request headers; more gets 431. Default 16384. */
+  maxHeaderBytes?: number;
+  /** Characters of a request's path and query string; longer gets 414. Default 8192. */
+  maxUrlLength?: number;
+  /** Parameters in a request's query string; more gets 414. Default 256. */
+  maxQueryParams?: number;
 }
 
 export interface ResolvedTransport {
@@ -81,7 +92,8 @@ export const transportDefaults: ResolvedTransport = Object.freeze({
 
 const transportKeys = ['maxPayloadLength', 'idleTimeout', 'maxBackpressure', 'closeOnBackpressureLimit', 'compression', 'maxQueuedMessages', 'origins'];
 const routeKeys = [...transportKeys, 'onError'];
-const appKeys = [...transportKeys, 'routes', 'bus', 'logger', 'closeTimeout', 'maxBodyLength', 'allowJsFallback'];
+const limitKeys = ['maxHeaderCount', 'maxHeaderLineBytes', 'maxHeaderBytes', 'maxUrlLength', 'maxQueryParams'] as const;
+const appKeys = [...transportKeys, ...limitKeys, 'routes', 'bus', 'logger', 'closeTimeout', 'maxBodyLength', 'allowJsFallback'];
 
 export function checkKeys(where: string, options: object, known: readonly string[]): void {
   for (const key of Object.keys(options)) {
@@ -148,6 +160,16 @@ export interface ResolvedApp {
   readonly closeTimeout: number;
   readonly maxBodyLength: number;
   readonly allowJsFallback: boolean;
+  readonly limits: RequestLimits;
+}
+
+function resolveLimits(where: string, options: AppOptions): RequestLimits {
+  const limits: Record<string, number> = {};
+  for (const key of limitKeys) {
+    const value = options[key];
+    limits[key] = value === undefined ? requestLimitDefaults[key] : integerIn(where, key, value, 1, key === 'maxHeaderCount' ? UWS_MAX_HEADERS : 2 ** 31 - 1);
+  }
+  return Object.freeze(limits as unknown as RequestLimits);
 }
 
 export function resolveAppOptions(options: AppOptions): ResolvedApp {
@@ -164,5 +186,6 @@ export function resolveAppOptions(options: AppOptions): ResolvedApp {
     maxBodyLength: options.maxBodyLength === undefined ? 1024 * 1024 : integerIn(where, 'maxBodyLength', options.maxBodyLength, 0, 2 ** 31 - 1),
     allowJsFallback:
       options.allowJsFallback === undefined ? process.env.SWITCHBOARD_ALLOW_UWS_FALLBACK === '1' : boolean(where, 'allowJsFallback', options.allowJsFallback),
+    limits: resolveLimits(where, options),
   };
 }

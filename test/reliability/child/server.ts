@@ -1,0 +1,117 @@
+/**
+ * The server of the soak tests, in its own process so that its memory is measured apart from the
+ * clients', and so that 10,000 connections need 10,000 descriptors here and 10,000 in the test process.
+ * Driven over IPC: every request gets one reply with the same `seq`.
+ */
+import { App, Connector, OnClose, OnConnect, OnMessage, WebSocketRoute } from '../../../lib';
+
+const counts = { closes: 0, afterClose: 0 };
+let closed = false;
+
+@WebSocketRoute('/echo')
+class Echo {
+  @OnConnect()
+  connect(ws: Connector) {
+    ws.join('lobby');
+  }
+
+  @OnMessage()
+  message(_ws: Connector, text: string) {
+    if (closed) counts.afterClose++;
+    return text;
+  }
+
+  @OnClose()
+  close() {
+    if (closed) counts.afterClose++;
+    counts.closes++;
+  }
+}
+
+const pushers = new Set<Connector>();
+
+@WebSocketRoute('/push', { maxBackpressure: 1024 * 1024, closeOnBackpressureLimit: process.env.CLOSE_ON_LIMIT === '1' })
+class Push {
+  @OnConnect()
+  connect(ws: Connector) {
+    pushers.add(ws);
+    return 'ready';
+  }
+
+  @OnClose()
+  close(ws: Connector) {
+    pushers.delete(ws);
+  }
+}
+
+export interface Stats {
+  rss: number;
+  heapUsed: number;
+  connections: number;
+  lobby: number;
+  closes: number;
+  afterClose: number;
+}
+
+export interface PushResult {
+  sent: number;
+  dropped: number;
+  maxRss: number;
+  open: boolean;
+}
+
+export type Request = { seq: number } & ({ cmd: 'stats' } | { cmd: 'push'; bytes: number } | { cmd: 'close' });
+
+const quiet = { error: (): void => undefined, warn: (): void => undefined };
+const app = new App({ routes: [Echo, Push], logger: quiet });
+const gc = (globalThis as { gc?: () => void }).gc;
+
+function stats(): Stats {
+  gc?.();
+  const { rss, heapUsed } = process.memoryUsage();
+  return { rss, heapUsed, connections: app.connectionCount, lobby: app.roomSize('lobby'), ...counts };
+}
+
+/** Pushes `bytes` to the one /push connection in 64 KiB frames, a batch per event-loop turn, as an app feeding a stream would. */
+function push(bytes: number): Promise<PushResult> {
+  const [ws] = pushers;
+  const chunk = Buffer.alloc(64 * 1024, 0x61);
+  const result: PushResult = { sent: 0, dropped: 0, maxRss: process.memoryUsage().rss, open: true };
+  let left = bytes;
+  return new Promise((resolve) => {
+    const step = (): void => {
+      for (let i = 0; i < 16 && left > 0; i++, left -= chunk.length) {
+        if (ws !== undefined && ws.send(chunk)) result.sent += chunk.length;
+        else result.dropped += chunk.length;
+      }
+      result.maxRss = Math.max(result.maxRss, process.memoryUsage().rss);
+      if (left > 0) setImmediate(step);
+      else {
+        result.open = ws !== undefined && ws.isOpen;
+        resolve(result);
+      }
+    };
+    step();
+  });
+}
+
+async function handle(request: Request): Promise<unknown> {
+  switch (request.cmd) {
+    case 'stats':
+      return stats();
+    case 'push':
+      return push(request.bytes);
+    case 'close':
+      await app.close({ timeout: 10_000 });
+      closed = true;
+      // Anything a handler does from here on counts as running after close resolved.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return stats();
+  }
+}
+
+process.on('message', (request: Request) => {
+  void handle(request).then((reply) => process.send!({ seq: request.seq, reply }));
+});
+
+void app.listen(0, '127.0.0.1').then(({ port }) => process.send!({ seq: 0, reply: { port } }));

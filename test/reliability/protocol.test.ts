@@ -1,0 +1,123 @@
+/**
+ * Protocol violations from a raw TCP client against a real server: what uWS v20.30 does with each
+ * (asserted exactly, documented in docs/limits.md), and that every other client keeps being served.
+ */
+import { Connector, OnClose, OnMessage, WebSocketRoute } from '../../lib';
+import { closeAll, connect, start, type Client } from '../helpers';
+import { closePayload, frame, rawUpgrade, type RawSocket } from './raw';
+
+const TEXT = 0x1;
+const CLOSE = 0x8;
+const PING = 0x9;
+const PONG = 0xa;
+const CONTINUATION = 0x0;
+
+const closes: { code: number; reason: string }[] = [];
+
+@WebSocketRoute('/echo', { maxPayloadLength: 1024 })
+class Echo {
+  @OnMessage()
+  message(_ws: Connector, text: string) {
+    return `echo:${text}`;
+  }
+
+  @OnClose()
+  close(_ws: Connector, code: number, reason: string) {
+    closes.push({ code, reason });
+  }
+}
+
+let port: number;
+let bystander: Client;
+
+beforeAll(async () => {
+  const started = await start({ routes: [Echo] });
+  port = started.port;
+  bystander = await connect(started.url('/echo'));
+});
+afterAll(closeAll);
+beforeEach(() => (closes.length = 0));
+
+/** After each probe, a client connected before it is still answered. */
+afterEach(async () => {
+  bystander.send('still there?');
+  expect(await bystander.next()).toBe('echo:still there?');
+});
+
+async function probe(bytes: Buffer): Promise<{ frames: { opcode: number; payload: string }[]; raw: RawSocket }> {
+  const raw = await rawUpgrade(port, '/echo');
+  raw.write(bytes);
+  const { frames } = await raw.end();
+  return { frames: frames.map((f) => ({ opcode: f.opcode, payload: f.payload.toString('hex') })), raw };
+}
+
+describe('violations close that connection (uWS v20.30 drops TCP, no RFC close frame)', () => {
+  test.each([
+    ['a message over maxPayloadLength (RFC: 1009)', frame(TEXT, Buffer.alloc(1025, 0x61)), 'Received too big message'],
+    ['invalid UTF-8 in a text frame (RFC: 1007)', frame(TEXT, Buffer.from([0x61, 0xff, 0xfe])), 'Received invalid UTF-8'],
+    ['a reserved data opcode 0x3 (RFC: 1002)', frame(0x3, 'x'), ''],
+    ['a reserved control opcode 0xB (RFC: 1002)', frame(0xb, 'x'), ''],
+    ['RSV1 set without a negotiated extension (RFC: 1002)', frame(TEXT, 'x', { rsv: 4 }), ''],
+    ['RSV3 set (RFC: 1002)', frame(TEXT, 'x', { rsv: 1 }), ''],
+    ['a continuation frame with nothing to continue (RFC: 1002)', frame(CONTINUATION, 'x'), ''],
+    ['a fragmented control frame (RFC: 1002)', frame(PING, 'x', { fin: false }), ''],
+    ['a control frame over 125 bytes (RFC: 1002)', frame(PING, Buffer.alloc(126, 1)), ''],
+  ])('%s', async (_name, bytes, reason) => {
+    const { frames } = await probe(bytes);
+    expect(frames).toEqual([]);
+    expect(closes).toEqual([{ code: 1006, reason }]);
+  });
+});
+
+describe('close frames', () => {
+  test('a valid close is echoed with its code', async () => {
+    const { frames } = await probe(frame(CLOSE, closePayload(1000, 'bye')));
+    expect(frames).toEqual([{ opcode: CLOSE, payload: closePayload(1000, 'bye').toString('hex') }]);
+    expect(closes).toEqual([{ code: 1000, reason: 'bye' }]);
+  });
+
+  test.each([
+    ['999 (below the range)', closePayload(999), 1006],
+    ['1005 (never on the wire)', closePayload(1005), 1006],
+    ['1006 (never on the wire)', closePayload(1006), 1006],
+    ['5000 (above the range)', closePayload(5000), 1006],
+    ['in a 1-byte payload', Buffer.from([0x03]), 1005],
+  ])('an invalid close code %s: an empty close frame back, then the end (RFC: 1002)', async (_name, payload, seen) => {
+    const { frames } = await probe(frame(CLOSE, payload));
+    expect(frames).toEqual([{ opcode: CLOSE, payload: '' }]);
+    expect(closes).toEqual([{ code: seen, reason: '' }]);
+  });
+});
+
+describe('well-formed traffic', () => {
+  test('ping → pong with the same payload', async () => {
+    const raw = await rawUpgrade(port, '/echo');
+    raw.write(frame(PING, 'are you there'));
+    expect(await raw.next()).toEqual({ opcode: PONG, payload: Buffer.from('are you there') });
+    raw.destroy();
+  });
+
+  test('a fragmented message is reassembled; a ping between fragments is answered first', async () => {
+    const raw = await rawUpgrade(port, '/echo');
+    raw.write(frame(TEXT, 'frag', { fin: false }));
+    raw.write(frame(PING, 'mid'));
+    raw.write(frame(CONTINUATION, 'men', { fin: false }));
+    raw.write(frame(CONTINUATION, 'ted'));
+    expect(await raw.next()).toEqual({ opcode: PONG, payload: Buffer.from('mid') });
+    expect(await raw.next()).toEqual({ opcode: TEXT, payload: Buffer.from('echo:fragmented') });
+    raw.destroy();
+  });
+
+  test('a fragmented message whose total exceeds maxPayloadLength is dropped like a single one', async () => {
+    const { frames } = await probe(Buffer.concat([frame(TEXT, Buffer.alloc(600, 0x61), { fin: false }), frame(CONTINUATION, Buffer.alloc(600, 0x61))]));
+    expect(frames).toEqual([]);
+  });
+
+  test('upstream limit: uWS does not check the mask bit (an unmasked frame is read as if masked)', async () => {
+    const raw = await rawUpgrade(port, '/echo');
+    // Header says "unmasked, 2 bytes"; uWS reads the next 4 bytes as a mask key anyway.
+    raw.write(Buffer.concat([Buffer.from([0x81, 0x02]), Buffer.alloc(4), Buffer.from('hi')]));
+    expect(await raw.next()).toEqual({ opcode: TEXT, payload: Buffer.from('echo:hi') });
+    raw.destroy();
+  });
+});
