@@ -179,6 +179,13 @@ export function resolveAppOptions(options: AppOptions): ResolvedApp {
   const logger = options.logger ?? console;
   if (typeof logger.error !== 'function' || typeof logger.warn !== 'function')
     throw invalidOption(where, 'logger', 'an object with error() and warn() methods', logger);
+  const bus: unknown = options.bus;
+  // Caught here rather than as "x.open is not a function" at listen(): `bus: RedisBus` (the class) is an easy slip.
+  if (
+    bus !== undefined &&
+    (bus === null || typeof bus !== 'object' || !['open', 'publish', 'sendTo', 'close'].every((m) => typeof (bus as Record<string, unknown>)[m] === 'function'))
+  )
+    throw invalidOption(where, 'bus', 'a Bus instance such as new LocalBus() or new RedisBus({ url })', bus);
   return {
     transport: resolveTransport(where, options, transportDefaults),
     logger,

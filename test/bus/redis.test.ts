@@ -346,6 +346,9 @@ describe('RedisBus at start and close', () => {
     );
     expect(() => new RedisBus({ prefix: 'a b' })).toThrow('option "prefix" must be a name of 1–64 letters, digits, _ . : -, got "a b".');
     expect(() => new RedisBus({ connectTimeout: 0 })).toThrow('option "connectTimeout" must be an integer from 1 to 600000, got 0.');
+    expect(() => new App({ bus: RedisBus as never })).toThrow(
+      'new App(options): option "bus" must be a Bus instance such as new LocalBus() or new RedisBus({ url }), got function RedisBus. [SWB_ERR_INVALID_OPTION]',
+    );
     expect(() => new RedisBus({ urls: 'x' } as never)).toThrow(
       'option "urls" must be one of url, prefix, connectTimeout, maxReconnectDelay, onConnectionChange',
     );
