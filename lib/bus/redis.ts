@@ -160,6 +160,7 @@ export class RedisBus implements Bus {
       await within(this.probe(), deadline - Date.now());
     } catch (error) {
       const cause = lastError ?? (error instanceof Error ? error : null);
+      this.stopProbe();
       this.destroyClients();
       this.node = null;
       throw new SwitchboardError(
