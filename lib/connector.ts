@@ -61,13 +61,14 @@ export class Connector<S extends object = Record<string, unknown>> {
   private query: URLSearchParams | null = null;
   private headerMap: Readonly<Record<string, string>> | null = null;
   private stateValue: S | undefined;
+  private idValue: string | null = null;
 
   /** @internal */
   constructor(
     /** @internal */ readonly hub: Hub,
     /** @internal */ readonly route: RoutePlan,
-    /** Unique id of this connection, across the app (and every process sharing its bus). */
-    readonly id: string,
+    /** @internal This connection's number on its process; `id` is made from it when first read. */
+    readonly seq: number,
     /** Path parameters of the route, e.g. `{ clientId: '42' }` for `/ws/:clientId`. */
     readonly params: Readonly<Record<string, string>>,
     private readonly rawQuery: string,
@@ -82,6 +83,11 @@ export class Connector<S extends object = Record<string, unknown>> {
     state: S | undefined,
   ) {
     this.stateValue = state;
+  }
+
+  /** Unique id of this connection, across the app (and every process sharing its bus). */
+  get id(): string {
+    return (this.idValue ??= this.hub.idOf(this.seq));
   }
 
   /** Query string of the upgrade request, as Robyn's `query_params`: `ws.queryParams.get('name')`. */

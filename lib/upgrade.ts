@@ -38,7 +38,7 @@ export function upgrade(hub: Hub, plan: RoutePlan, raw: RawUpgrade, closing: () 
   const params = decodeParams(plan.paramNames, raw.params);
   const make = (state: Record<string, unknown> | undefined): Connector => {
     if (closing()) throw new HttpError(503, 'Server is shutting down');
-    return new Connector(hub, plan, hub.nextId(), params, raw.query, raw.headers.join('\n'), raw.remoteAddress, state);
+    return new Connector(hub, plan, hub.nextSeq(), params, raw.query, raw.headers.join('\n'), raw.remoteAddress, state);
   };
   const onUpgrade = plan.onUpgrade;
   if (onUpgrade === null) return make(undefined);

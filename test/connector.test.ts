@@ -56,8 +56,12 @@ describe('Connector', () => {
     a.send(idB);
     expect(await b.next()).toBe(`from ${idA}`);
     expect(await a.next()).toBe('{"delivered":true}');
-    a.send('no-such-id');
-    expect(await a.next()).toBe('{"delivered":false}');
+    // Near misses of a live id: a prefix parseInt would accept, another case, a suffix.
+    for (const wrong of ['no-such-id', `${idB}.5`, `${idB} `, idB.toUpperCase(), `${idB}-1`, idB.slice(0, -1)]) {
+      if (wrong === idA) continue;
+      a.send(wrong);
+      expect(await a.next()).toBe('{"delivered":false}');
+    }
     await b.close();
     a.send(idB);
     expect(await a.next()).toBe('{"delivered":false}');
