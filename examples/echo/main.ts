@@ -1,18 +1,7 @@
 /**
  * Runs the echo example: `npm run build && PORT=9999 node dist/examples/echo/main.js`.
  */
+import { runExample } from '../run-example';
 import { createApp } from './app';
 
-async function main(): Promise<void> {
-  const app = createApp();
-  const { port } = await app.listen(Number(process.env.PORT ?? 9999));
-  console.log(`listening on http://localhost:${port}`);
-  const stop = (): void => void app.close();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runExample(createApp, 9999);
