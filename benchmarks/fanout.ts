@@ -104,6 +104,11 @@ async function runOne(s: FanoutScenario, timing: Timing, redisUrl: string, redis
   }
 }
 
+/** "+12.3" or "-4.5": an overhead within the noise can come out negative. */
+function signed(x: number): string {
+  return `${x >= 0 ? '+' : ''}${x.toFixed(1)}`;
+}
+
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const picked = fanoutScenarios
@@ -143,7 +148,7 @@ async function main(): Promise<number> {
   const redis1 = rows.find((r) => r.bus === 'redis' && r.workers === 1);
   if (local !== undefined && redis1 !== undefined)
     console.log(
-      `\nRedis bus overhead, 1 worker: +${(redis1.serverCpuUsPerPublish - local.serverCpuUsPerPublish).toFixed(1)} µs CPU per publish (server + redis-server), ` +
+      `\nRedis bus overhead, 1 worker: ${signed(redis1.serverCpuUsPerPublish - local.serverCpuUsPerPublish)} µs CPU per publish (server + redis-server), ` +
         `deliveries/s ×${(redis1.deliveriesPerSecond.median / local.deliveriesPerSecond.median).toFixed(2)}`,
     );
   if (!args.smoke && rows.length > 0) {

@@ -12,9 +12,15 @@ import { ROOT } from './servers';
 
 const BASELINE = 'uws';
 
-function ratio(r: ServerResult, base: ServerResult | undefined): string {
-  const v = r.summary?.value.median;
-  const b = base?.summary?.value.median;
+type Summary = NonNullable<ServerResult['summary']>;
+const rate = (m: Summary): number => m.value.median;
+/** Server CPU time per operation: steadier than rates, and still telling when the generator is the limit. */
+const cpuPerOp = (m: Summary): number => m.serverCpuUsPerOp.median;
+
+/** `pick` of this server over `pick` of raw uWS, e.g. "0.97×". */
+function ratio(r: ServerResult, base: ServerResult | undefined, pick: (m: Summary) => number): string {
+  const v = r.summary === undefined ? undefined : pick(r.summary);
+  const b = base?.summary === undefined ? undefined : pick(base.summary);
   if (v === undefined || b === undefined || !Number.isFinite(v) || !Number.isFinite(b) || b === 0) return '–';
   return `${(v / b).toFixed(2)}×`;
 }
@@ -30,26 +36,26 @@ function table(s: ScenarioResult): string {
     );
   } else {
     lines.push(
-      `| server | ${s.unit} (median) | min – max | vs raw uWS | p50 latency | p99 latency | server CPU per op | server CPU busy |`,
-      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      `| server | ${s.unit} (median) | min – max | vs raw uWS | p50 latency | p99 latency | server CPU per op | CPU per op vs raw uWS | server CPU busy | generator busy |`,
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     );
   }
   for (const r of s.servers) {
     const m = r.summary;
     if (r.status !== 'ok' || m === undefined) {
       const why = (r.reason ?? '').split('\n')[0] ?? '';
-      lines.push(`| ${r.label} | ${r.status}: ${why.replace(/\|/g, '\\|')} |${idle ? ' | | | |' : ' | | | | | |'}`);
+      lines.push(`| ${r.label} | ${r.status}: ${why.replace(/\|/g, '\\|')} |${idle ? ' | | | |' : ' | | | | | | | |'}`);
       continue;
     }
     if (idle) {
       const before = r.idle !== undefined ? Math.min(...r.idle.map((i) => i.baselineBytes)) : NaN;
       const after = r.idle !== undefined ? Math.max(...r.idle.map((i) => i.loadedBytes)) : NaN;
       lines.push(
-        `| ${r.label} | ${formatBytes(m.value.median)} | ${formatBytes(m.value.min)} – ${formatBytes(m.value.max)} | ${ratio(r, base)} | ${formatBytes(before)} | ${formatBytes(after)} |`,
+        `| ${r.label} | ${formatBytes(m.value.median)} | ${formatBytes(m.value.min)} – ${formatBytes(m.value.max)} | ${ratio(r, base, rate)} | ${formatBytes(before)} | ${formatBytes(after)} |`,
       );
     } else {
       lines.push(
-        `| ${r.label} | ${formatRate(m.value.median)} | ${formatRate(m.value.min)} – ${formatRate(m.value.max)} | ${ratio(r, base)} | ${formatMicros(m.p50Us.median)} | ${formatMicros(m.p99Us.median)} | ${m.serverCpuUsPerOp.median.toFixed(2)} µs | ${(100 * m.serverCpuShare.median).toFixed(0)}% |`,
+        `| ${r.label} | ${formatRate(m.value.median)} | ${formatRate(m.value.min)} – ${formatRate(m.value.max)} | ${ratio(r, base, rate)} | ${formatMicros(m.p50Us.median)} | ${formatMicros(m.p99Us.median)} | ${m.serverCpuUsPerOp.median.toFixed(2)} µs | ${ratio(r, base, cpuPerOp)} | ${(100 * m.serverCpuShare.median).toFixed(0)}% | ${(100 * m.clientCpuShare.median).toFixed(0)}% |`,
       );
     }
   }
@@ -176,6 +182,7 @@ export function renderMarkdown(file: ResultsFile, resultsPath: string, charts: r
       `Each number is the median of ${t.repetitions} windows of ${t.windowMs / 1000} s after a ${t.warmupMs / 1000} s warm-up (idle memory: ${t.repetitions} fresh server processes), ` +
       'with the range min – max beside it. "vs raw uWS" is the ratio to the same work written by hand on uWebSockets.js, the ceiling for switchboard. ' +
       '"Server CPU per op" is the server process\'s user + system CPU time over the window divided by the operations in it; "server CPU busy" near 100% means the server was the bottleneck. ' +
+      '"Generator busy" near 100% means the load generator (one Node.js process on one core) was, and that server\'s rate is only a lower bound: compare CPU per op there. ' +
       'Run-to-run noise on this kind of machine is 10–25%: differences smaller than that are not findings.',
     '',
     '## Machine',
