@@ -75,9 +75,9 @@ export class FrameReader {
 
   constructor(private readonly sink: FrameSink) {}
 
-  push(chunk: Buffer): void {
+  /** Reads `chunk[0, end)`; the bytes need not outlive the call (the client reuses one buffer for every read). */
+  push(chunk: Buffer, end = chunk.length): void {
     let pos = 0;
-    const end = chunk.length;
     while (pos < end) {
       if (this.state === State.Header) {
         // Fast path: the whole header is inside this chunk and nothing is buffered.
