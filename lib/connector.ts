@@ -5,6 +5,7 @@
  */
 import { invalidArgument, SwitchboardError } from './errors';
 import type { Hub } from './hub';
+import { headersOf } from './headers';
 import { encode, type Payload, type Reply } from './reply';
 import type { RoutePlan } from './compile';
 import type { Socket } from './transport/socket';
@@ -259,16 +260,4 @@ function checkClose(code: unknown, reason: unknown): void {
     );
   if (typeof reason !== 'string' || encoder.encode(reason).byteLength > 123)
     throw new SwitchboardError('SWB_ERR_INVALID_CLOSE_CODE', 'ws.close(code, reason): reason must be a string of at most 123 bytes of UTF-8.');
-}
-
-/** Header names and values, alternating → a frozen object; repeated names joined with ", ". */
-export function headersOf(raw: readonly string[]): Readonly<Record<string, string>> {
-  const headers = Object.create(null) as Record<string, string>;
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!;
-    const value = raw[i + 1]!;
-    const previous = headers[name];
-    headers[name] = previous === undefined ? value : `${previous}, ${value}`;
-  }
-  return Object.freeze(headers);
 }

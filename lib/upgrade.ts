@@ -3,8 +3,9 @@
  * that becomes the socket's user data. Throws HttpError to reject; transport/uws.ts writes the status.
  */
 import type { RoutePlan } from './compile';
-import { Connector, headersOf } from './connector';
+import { Connector } from './connector';
 import { HttpError } from './errors';
+import { headersOf } from './headers';
 import type { Hub } from './hub';
 import { decodeParams } from './route-pattern';
 import type { RawUpgrade } from './transport/uws';

@@ -7,6 +7,7 @@ import { STATUS_CODES } from 'node:http';
 import * as uWS from 'uWebSockets.js';
 import { HttpError, SwitchboardError } from '../errors';
 import { checkHandshake, checkRequestLimits, type RequestLimits } from '../handshake';
+import { headerRecord } from '../headers';
 import type { ResolvedTransport } from '../options';
 import type { Publisher, Socket } from './socket';
 
@@ -104,6 +105,13 @@ export function canSharePort(): Promise<boolean> {
 
 const decoder = new TextDecoder();
 
+/** The request's headers copied out (uWS's request dies with its callback): names and values alternating. */
+function headerList(req: uWS.HttpRequest): string[] {
+  const list: string[] = [];
+  req.forEach((name, value) => list.push(name, value));
+  return list;
+}
+
 function statusLine(status: number): string {
   return `${status} ${STATUS_CODES[status] ?? 'Unknown'}`;
 }
@@ -152,8 +160,7 @@ export class UwsServer implements Publisher {
         const key = req.getHeader('sec-websocket-key');
         const protocol = req.getHeader('sec-websocket-protocol');
         const extensions = req.getHeader('sec-websocket-extensions');
-        const headers: string[] = [];
-        req.forEach((name, value) => headers.push(name, value));
+        const headers = headerList(req);
         const url = req.getUrl();
         const query = req.getQuery() ?? '';
         const refused = checkRequestLimits(this.limits, url, query, headers) ?? checkHandshake(key, req.getHeader('sec-websocket-version'));
@@ -207,9 +214,7 @@ export class UwsServer implements Publisher {
    */
   private refuseBadUpgrade(res: uWS.HttpResponse, req: uWS.HttpRequest): boolean {
     if (req.getHeader('upgrade').toLowerCase() !== 'websocket') return false;
-    const headers: string[] = [];
-    req.forEach((name, value) => headers.push(name, value));
-    const refused = checkRequestLimits(this.limits, req.getUrl(), req.getQuery() ?? '', headers);
+    const refused = checkRequestLimits(this.limits, req.getUrl(), req.getQuery() ?? '', headerList(req));
     rejectUpgrade(res, refused ?? checkHandshake(req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-version')));
     return true;
   }
@@ -220,17 +225,12 @@ export class UwsServer implements Publisher {
     const sharesWsPath = method === 'get' && this.wsPatterns.delete(shapeOf(pattern));
     this.app[method](pattern, (res, req) => {
       if (sharesWsPath && this.refuseBadUpgrade(res, req)) return;
-      const list: string[] = [];
-      req.forEach((name, value) => list.push(name, value));
+      const list = headerList(req);
       const url = req.getUrl();
       const query = req.getQuery() ?? '';
       const refused = checkRequestLimits(this.limits, url, query, list);
       if (refused !== null) return writePlain(res, refused.status, true);
-      const headers: Record<string, string> = Object.create(null) as Record<string, string>;
-      for (let i = 0; i < list.length; i += 2) {
-        const name = list[i]!;
-        headers[name] = headers[name] === undefined ? list[i + 1]! : `${headers[name]}, ${list[i + 1]!}`;
-      }
+      const headers = headerRecord(list);
       const params: string[] = [];
       for (let i = 0; i < paramCount; i++) params.push(req.getParameter(i));
       const head = { method: req.getMethod().toUpperCase(), url, query, headers, params };
