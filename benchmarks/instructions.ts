@@ -1,8 +1,9 @@
 /**
  * `npm run bench:instructions`: the instructions the server executes per message, counted by
- * valgrind's callgrind. Rates on a small shared machine swing 10–25% run to run; an instruction count
- * repeats to a fraction of a percent whatever else the machine is doing, so it is the number to judge
- * a change of the hot path by (it cannot see cache misses or syscalls' cost: the rates still matter).
+ * valgrind's callgrind. Rates on a small shared machine swing 10–25% run to run; an echo's instruction
+ * count repeats to about 1% whatever else the machine is doing (broadcast per delivery, about 5%), so it
+ * is the number to judge a change of the hot path by (it cannot see cache misses or syscalls' cost: the
+ * rates still matter).
  *
  * Each server runs under callgrind. The generator (this process, outside valgrind) sends a fixed
  * number of messages as warm-up (so the JIT has settled), has callgrind dump and reset its counters,
