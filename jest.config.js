@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // Suites under fixtures/ are run by other tests in a child Jest, never directly.
+  testPathIgnorePatterns: ['/node_modules/', '/test/fixtures/'],
   transform: {
     // Compiled without design types, as esbuild/tsx/swc would: proves Robyn's positional convention.
     '^.+\\.nometa\\.test\\.ts$': '<rootDir>/test/nometa-transform.js',

@@ -1,5 +1,6 @@
 /**
- * Per-connection ordering, the bounded queue, reply sending and the error policy (DESIGN.md §4, §5).
+ * Per-connection ordering, the bounded queue, reply sending and the error policy (docs/lifecycle.md,
+ * docs/errors.md).
  *
  * A synchronous handler runs inline: no queue, no Promise. When a handler returns a thenable the
  * connection becomes `busy`; later messages are copied into its queue (the uWS ArrayBuffer dies with
@@ -151,7 +152,7 @@ function reply(c: Connector, value: unknown): void {
   if (payload !== null) c.sendPayload(payload);
 }
 
-/** Error → the reply to send instead (DESIGN.md §5). Never throws. */
+/** Error → the reply to send instead (docs/errors.md). Never throws. */
 function recover(c: Connector, error: unknown): unknown {
   const onError = c.route.onError;
   if (onError !== null) {

@@ -1,5 +1,5 @@
 /**
- * The JSON event wire format (DESIGN.md §6, docs/events.md): `{"event":"chat","data":…,"id"?:…}` in,
+ * The JSON event wire format (docs/events.md): `{"event":"chat","data":…,"id"?:…}` in,
  * `{"event":"chat","id"?:…,"data":…}` or `{"event":"chat","id"?:…,"error":{…}}` out.
  */
 import type { StandardIssue } from './standard-schema';

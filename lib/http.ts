@@ -1,5 +1,5 @@
 /**
- * The HTTP side of an App (DESIGN.md §6): request parsing and the value → response mapping.
+ * The HTTP side of an App (docs/http.md): request parsing and the value → response mapping.
  * Transport-agnostic: transport/uws.ts reads the request and writes the HttpResult.
  */
 import { STATUS_CODES } from 'node:http';

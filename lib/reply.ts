@@ -1,5 +1,5 @@
 /**
- * Value → frame encoding, shared by handler replies, send, sendTo and broadcast (DESIGN.md §2).
+ * Value → frame encoding, shared by handler replies, send, sendTo and broadcast (docs/replies.md).
  */
 import { describe, SwitchboardError } from './errors';
 

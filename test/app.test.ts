@@ -1,9 +1,7 @@
 import { App, Connector, OnClose, OnConnect, OnMessage, SwitchboardError, WebSocketRoute } from '../lib';
-import { closeAll, connect, recordingLogger, start, within } from './helpers';
+import { closeAll, connect, delay, eventually, recordingLogger, start, within } from './helpers';
 
 afterEach(closeAll);
-
-const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 @WebSocketRoute('/news')
 class News {
@@ -24,8 +22,7 @@ describe('App', () => {
     await b.next();
     expect(app.connectionCount).toBe(2);
     await a.close();
-    for (let i = 0; i < 100 && app.connectionCount !== 1; i++) await delay(5);
-    expect(app.connectionCount).toBe(1);
+    await eventually(() => app.connectionCount === 1, 'the server to see the close');
   });
 
   test('app.broadcast by class or pattern, app.sendTo by id, from outside any handler', async () => {
@@ -81,10 +78,13 @@ describe('App', () => {
 
   test('close() gives up after its timeout on a handler that never finishes, and says so', async () => {
     const logger = recordingLogger();
+    let started: () => void = () => undefined;
+    const inFlight = new Promise<void>((resolve) => (started = resolve));
     @WebSocketRoute('/stuck')
     class Stuck {
       @OnMessage()
       message() {
+        started();
         return new Promise(() => undefined);
       }
     }
@@ -92,7 +92,7 @@ describe('App', () => {
     const { url } = await start(app);
     const c = await connect(url('/stuck'));
     c.send('x');
-    await delay(20);
+    await within(inFlight, 'the handler to start');
     await app.close({ timeout: 50 });
     expect(logger.warnings).toEqual(['switchboard: app.close() gave up after 50 ms on handlers still running.']);
   });

@@ -13,7 +13,7 @@ import {
   WebSocketRoute,
   type UpgradeRequest,
 } from '../lib';
-import { closeAll, connect, recordingLogger, start } from './helpers';
+import { closeAll, connect, delay, eventually, recordingLogger, start } from './helpers';
 
 afterEach(closeAll);
 
@@ -174,7 +174,7 @@ describe('parameter resolution', () => {
       @OnMessage()
       async message(data: Buffer) {
         kept.push(data);
-        await new Promise((r) => setTimeout(r, 5));
+        await delay(5);
         return Buffer.concat(kept);
       }
       @OnClose()
@@ -189,7 +189,7 @@ describe('parameter resolution', () => {
     expect(await c.next()).toEqual(Buffer.from([1, 2]));
     expect(await c.next()).toEqual(Buffer.from([1, 2, 97, 98]));
     await c.close(4321, 'bye');
-    for (let i = 0; i < 100 && closed === null; i++) await new Promise((r) => setTimeout(r, 5));
+    await eventually(() => closed !== null, '@OnClose to run');
     expect(closed).toEqual([4321, 'bye']);
   });
 

@@ -147,7 +147,7 @@ describe('Connector', () => {
   });
 });
 
-describe('replies (DESIGN.md §2)', () => {
+describe('replies (docs/replies.md)', () => {
   @WebSocketRoute('/reply')
   class Replies {
     @OnMessage()

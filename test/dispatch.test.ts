@@ -1,9 +1,7 @@
 import { Connector, OnClose, OnConnect, OnMessage, WebSocketRoute, WsError } from '../lib';
-import { closeAll, connect, recordingLogger, start, within } from './helpers';
+import { closeAll, connect, delay, eventually, recordingLogger, start, within } from './helpers';
 
 afterEach(closeAll);
-
-const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('ordering', () => {
   test('async handlers with decreasing delays still reply in arrival order, after @OnConnect', async () => {
@@ -266,12 +264,7 @@ describe('errors', () => {
     expect(await c.next()).toBe('still here');
     await c.close();
     await within(closeRan, '@OnClose');
-    await within(
-      (async () => {
-        while (logger.errors.length === 0) await delay(5);
-      })(),
-      'the log line',
-    );
+    await eventually(() => logger.errors.length > 0, 'the log line');
     expect((logger.errors[0]!.error as Error).message).toBe('close failed');
   });
 });

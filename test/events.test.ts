@@ -1,11 +1,9 @@
 import { z } from 'zod';
 import { App, Connector, OnMessage, SwitchboardError, WebSocketRoute, WsError } from '../lib';
 import type { StandardSchemaV1 } from '../lib/standard-schema';
-import { closeAll, connect, recordingLogger, start } from './helpers';
+import { closeAll, connect, delay, recordingLogger, start } from './helpers';
 
 afterEach(closeAll);
-
-const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A hand-written Standard Schema with an async validate, to prove no validator library is assumed. */
 const positive: StandardSchemaV1<unknown, number> = {

@@ -40,6 +40,23 @@ export function within<T>(promise: Promise<T>, what: string, ms = WAIT_MS): Prom
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** Resolves after `ms`: for handlers that stand for slow work, never to wait for something to happen. */
+export function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Resolves once `condition` holds, checking every few milliseconds; rejects after `ms` naming `what`.
+ * For state that no event announces (a count, the process table); await the event where there is one.
+ */
+export async function eventually(condition: () => boolean | Promise<boolean>, what: string, ms = WAIT_MS): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${ms} ms waiting for ${what}`);
+    await delay(5);
+  }
+}
+
 export type Frame = string | Buffer;
 
 /** A ws client that buffers frames, so a test can await them one at a time. */
@@ -70,7 +87,7 @@ export class Client {
   /** Resolves true if no frame arrives within `ms` (for "nothing was sent" assertions). */
   async silentFor(ms: number): Promise<boolean> {
     if (this.frames.length > 0) return false;
-    await new Promise((r) => setTimeout(r, ms));
+    await delay(ms);
     return this.frames.length === 0;
   }
 

@@ -1,5 +1,5 @@
 import { App, HttpError } from '../lib';
-import { closeAll, recordingLogger, start } from './helpers';
+import { closeAll, recordingLogger, start, within } from './helpers';
 
 afterEach(closeAll);
 
@@ -78,12 +78,17 @@ describe('HTTP handlers', () => {
 });
 
 test('a client that disconnects before an async handler finishes leaves the server serving', async () => {
+  let entered: () => void = () => undefined;
+  let release: () => void = () => undefined;
   let finished: () => void = () => undefined;
+  const inHandler = new Promise<void>((resolve) => (entered = resolve));
+  const gate = new Promise<void>((resolve) => (release = resolve));
   const handlerDone = new Promise<void>((resolve) => (finished = resolve));
   const logger = recordingLogger();
   const app = new App({ logger })
     .get('/slow', async () => {
-      await new Promise((r) => setTimeout(r, 50));
+      entered();
+      await gate;
       finished();
       return 'late';
     })
@@ -91,9 +96,11 @@ test('a client that disconnects before an async handler finishes leaves the serv
   const { port } = await start(app);
   const controller = new AbortController();
   const aborted = fetch(`http://127.0.0.1:${port}/slow`, { signal: controller.signal }).catch((error: Error) => error.name);
-  setTimeout(() => controller.abort(), 10);
+  await within(inHandler, 'the handler to start');
+  controller.abort();
   expect(await aborted).toBe('AbortError');
-  await handlerDone;
+  release();
+  await within(handlerDone, 'the handler to finish');
   expect(await (await fetch(`http://127.0.0.1:${port}/fast`)).text()).toBe('fast');
   expect(logger.errors).toEqual([]);
 });

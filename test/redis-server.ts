@@ -1,23 +1,15 @@
 /**
  * A real redis-server for the bus tests: on a free port of 127.0.0.1, no persistence, in a temp dir,
  * ready once it logs "Ready to accept connections", stopped by its PID. It can be killed and started
- * again on the same port to test a Redis outage.
+ * again on the same port to test a Redis outage. Suites using it run under describeNeeding('redis-server').
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { missing } from './external';
 import { within } from './helpers';
-
-const INSTALL =
-  'The Redis bus tests need a real redis-server and it is not installed. Install it: apt-get install -y redis-server (Debian/Ubuntu), brew install redis (macOS).';
-
-/** Throws, loudly, when redis-server is missing: the tests fail instead of passing silently. */
-export function requireRedisServer(): void {
-  const r = spawnSync('redis-server', ['--version'], { encoding: 'utf8', env: process.env });
-  if (r.error !== undefined || r.status !== 0) throw new Error(INSTALL);
-}
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -50,7 +42,8 @@ export class RedisServer {
   }
 
   static async start(): Promise<RedisServer> {
-    requireRedisServer();
+    const why = missing('redis-server');
+    if (why !== null) throw new Error(why);
     const server = new RedisServer(await freePort());
     await server.restart();
     return server;

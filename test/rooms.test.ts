@@ -1,9 +1,7 @@
 import { Connector, OnClose, OnMessage, SwitchboardError, WebSocketRoute } from '../lib';
-import { closeAll, connect, start } from './helpers';
+import { closeAll, connect, eventually, start } from './helpers';
 
 afterEach(closeAll);
-
-const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 @WebSocketRoute('/rooms')
 class Rooms {
@@ -74,7 +72,7 @@ describe('rooms', () => {
     expect(app.roomSize('one')).toBe(1);
     closedRooms.length = 0;
     await a.close();
-    for (let i = 0; i < 100 && closedRooms.length === 0; i++) await delay(5);
+    await eventually(() => closedRooms.length > 0, '@OnClose to run');
     expect(closedRooms).toEqual([0]);
     expect([app.roomSize('one'), app.roomSize('two'), app.publish('one', 'x')]).toEqual([0, 0, 0]);
   });

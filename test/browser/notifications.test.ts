@@ -2,9 +2,10 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { createApp } from '../../examples/notifications/app';
 import { closeAll, recordingLogger, start } from '../helpers';
-import { ARTIFACTS, describeWithBrowser, launch } from './browser';
+import { describeNeeding } from '../external';
+import { ARTIFACTS, launch } from './browser';
 
-describeWithBrowser('examples/notifications in a real browser', () => {
+describeNeeding('chromium', 'examples/notifications in a real browser', () => {
   let browser: Browser;
   beforeAll(async () => {
     browser = await launch();

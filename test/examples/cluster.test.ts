@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { createApp } from '../../examples/cluster/app';
 import { RedisBus } from '../../lib/redis';
 import { canSharePort } from '../../lib/transport/uws';
-import { closeAll, connect, recordingLogger, start, within, type Client, type Frame } from '../helpers';
+import { closeAll, connect, eventually, recordingLogger, start, within, type Client, type Frame } from '../helpers';
+import { describeNeeding } from '../external';
 import { freePort, RedisServer } from '../redis-server';
 
 jest.setTimeout(60_000);
@@ -32,7 +33,7 @@ async function node() {
   return { ...started, logger, base: `http://127.0.0.1:${started.port}` };
 }
 
-describe('examples/cluster, two nodes in this process', () => {
+describeNeeding('redis-server', 'examples/cluster, two nodes in this process', () => {
   test('a message sent on one node reaches the clients of the other; whispers cross nodes', async () => {
     const a = await node();
     const b = await node();
@@ -113,7 +114,7 @@ function runMain(env: Record<string, string>): { child: ChildProcess; output: ()
   return { child, output: () => output, ports, exited };
 }
 
-describe('examples/cluster, real processes (serve with 2 workers)', () => {
+describeNeeding('redis-server', 'examples/cluster, real processes (serve with 2 workers)', () => {
   let running: ChildProcess | null = null;
   afterEach(() => {
     // Only the process this test started, by its PID; its workers leave when its IPC channel closes.
@@ -155,8 +156,7 @@ describe('examples/cluster, real processes (serve with 2 workers)', () => {
     process.kill(main.child.pid!, 'SIGKILL');
     for (const c of clients) expect(await c.waitClosed(15_000)).toEqual({ code: 1001, reason: 'Server shutting down' });
     // Orphans are reparented away from us, so no exit event reaches this process: poll /proc, bounded.
-    for (let i = 0; i < 150 && workers.some(alive); i++) await new Promise((r) => setTimeout(r, 100));
-    expect(workers.filter(alive)).toEqual([]);
+    await eventually(() => !workers.some(alive), 'the orphaned workers to exit', 15_000);
   });
 
   test('a worker that cannot reach Redis fails serve() with SWB_ERR_WORKER_FAILED', async () => {

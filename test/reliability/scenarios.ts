@@ -6,7 +6,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { Connector, OnClose, OnMessage, WebSocketRoute } from '../../lib';
-import { start, within } from '../helpers';
+import { delay, start, within } from '../helpers';
 import { closePayload, frame, rawUpgrade, type RawSocket } from './raw';
 
 const PING = 0x9;
@@ -120,6 +120,6 @@ export async function closeUnderLoad(clients: number): Promise<void> {
   expect([...closes.values()].every((n) => n === 1)).toBe(true);
   expect([...codesSeen]).toEqual([1001]);
   // A round trip of the event loop after close resolved: nothing ran since.
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  await delay(20);
   expect(lateHandlers).toBe(0);
 }
