@@ -109,17 +109,24 @@ function address(host: string | undefined, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
-/**
- * The port is held by another listener. `sharing`: the failed listen asked to share the port
- * (reusePort, serve()), so the holder is one that does not share it, or runs as another user.
- */
-export function portInUse(where: string, host: string | undefined, port: number, sharing: boolean): SwitchboardError {
-  const fix = sharing
-    ? 'by a server that does not share it. Every server on a shared port must listen with reusePort: true (serve() workers do) and run as the same user; ' +
-      'otherwise stop that server or choose another port.'
-    : '(another process, or another App in this one, listens there). Stop that server or choose another port (0 picks a free one). ' +
-      'To share a port between processes on purpose, use serve({ workers }) or give every App new App({ reusePort: true }).';
-  return new SwitchboardError('SWB_ERR_PORT_IN_USE', `${where}: cannot listen on ${address(host, port)}: the port is already in use ${fix}`);
+/** What the failed bind was for: app.listen() alone, app.listen() with reusePort (or a serve() worker), serve()'s check. */
+export type PortClaim = 'exclusive' | 'shared' | 'serve';
+
+const portInUseFixes: Readonly<Record<PortClaim, string>> = {
+  exclusive:
+    '(another process, or another App in this one, listens there). Stop that server or choose another port (0 picks a free one). ' +
+    'To share a port between processes on purpose, use serve({ workers }) or give every App new App({ reusePort: true }).',
+  shared:
+    'by a server that does not share it. Every server on a shared port must listen with reusePort: true (serve() workers do) and run as the same user; ' +
+    'otherwise stop that server or choose another port.',
+  serve:
+    '(another process, or another App in this one, listens there). Stop that server or choose another port (0 picks a free one): ' +
+    "serve()'s workers never join a port another server holds, even one that shares it.",
+};
+
+/** The port is held by another listener. */
+export function portInUse(where: string, host: string | undefined, port: number, claim: PortClaim): SwitchboardError {
+  return new SwitchboardError('SWB_ERR_PORT_IN_USE', `${where}: cannot listen on ${address(host, port)}: the port is already in use ${portInUseFixes[claim]}`);
 }
 
 /** Why binding failed, from the system's error code (as node:net reports it). */

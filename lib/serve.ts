@@ -151,7 +151,7 @@ async function worker(o: Resolved, index: number): Promise<ServeWorker> {
 async function portToShare(o: Resolved): Promise<number> {
   const result = await tryBind(o.host, o.port);
   if ('port' in result) return result.port;
-  if (result.code === 'EADDRINUSE') throw portInUse('serve()', o.host, o.port, false);
+  if (result.code === 'EADDRINUSE') throw portInUse('serve()', o.host, o.port, 'serve');
   throw listenFailed('serve()', o.host, o.port, result.code);
 }
 

@@ -269,13 +269,12 @@ export class UwsServer implements Publisher {
           return;
         }
         // uWS says only `false`: the same bind through node:net names the cause.
-        void tryBind(host, port).then((result) =>
+        void tryBind(host, port).then((result) => {
+          const code = 'code' in result ? result.code : null;
           reject(
-            'code' in result && result.code === 'EADDRINUSE'
-              ? portInUse('app.listen()', host, port, reusePort)
-              : listenFailed('app.listen()', host, port, 'code' in result ? result.code : null),
-          ),
-        );
+            code === 'EADDRINUSE' ? portInUse('app.listen()', host, port, reusePort ? 'shared' : 'exclusive') : listenFailed('app.listen()', host, port, code),
+          );
+        });
       };
       // The typings have no (host, port, options, callback) overload; uWS itself takes it.
       (this.app.listen as (...a: unknown[]) => unknown).apply(this.app, [...args, done]);
