@@ -88,6 +88,8 @@ export function assertNativeUws(allowFallback: boolean): void {
  * two). Missing from uWS's typings, and from its JS fallback, whose node:net listen never shares.
  */
 const EXCLUSIVE_PORT = (uWS as unknown as { LIBUS_LISTEN_EXCLUSIVE_PORT?: number }).LIBUS_LISTEN_EXCLUSIVE_PORT;
+/** LIBUS_LISTEN_DEFAULT (SO_REUSEPORT on), which uWS does not export. */
+const SHARED_PORT = 0;
 
 const decoder = new TextDecoder();
 
@@ -260,7 +262,7 @@ export class UwsServer implements Publisher {
    */
   listen(host: string | undefined, port: number, reusePort: boolean): Promise<number> {
     const args: (string | number)[] = host === undefined ? [port] : [host, port];
-    if (EXCLUSIVE_PORT !== undefined) args.push(reusePort ? 0 : EXCLUSIVE_PORT);
+    if (EXCLUSIVE_PORT !== undefined) args.push(reusePort ? SHARED_PORT : EXCLUSIVE_PORT);
     return new Promise((resolve, reject) => {
       const done = (socket: uWS.us_listen_socket | false): void => {
         if (socket !== false) {

@@ -10,7 +10,8 @@ import { RedisBus } from '../../lib/redis';
 import { closeAll, connect, recordingLogger, start, within, type Client, type Frame } from '../helpers';
 import { freePort, RedisServer } from '../redis-server';
 
-jest.setTimeout(60_000);
+// Each real-process test starts three node processes that transpile the sources: slow on a loaded machine.
+jest.setTimeout(120_000);
 
 const ROOT = join(__dirname, '..', '..');
 let redis: RedisServer;
@@ -156,7 +157,7 @@ describe('examples/cluster, real processes (serve with 2 workers)', () => {
   test('two worker processes on one port: a broadcast from one reaches the other; SIGTERM stops all', async () => {
     const main = runMain({ PORT: '0', WORKERS: '2', REDIS_URL: redis.url });
     running = main.child;
-    const port = await within(main.port, 'main.ts to print its port', 30_000);
+    const port = await within(main.port, 'main.ts to print its port', 60_000);
     const [a, b] = await onTwoWorkers(port);
     a.client.send('across processes');
     expect(await nextChat(a.client)).toBe('You wrote: across processes');
@@ -173,7 +174,7 @@ describe('examples/cluster, real processes (serve with 2 workers)', () => {
   test('when the primary is killed, each worker closes its app gracefully and exits (no orphans)', async () => {
     const main = runMain({ PORT: '0', WORKERS: '2', REDIS_URL: redis.url });
     running = main.child;
-    const port = await within(main.port, 'main.ts to print its port', 30_000);
+    const port = await within(main.port, 'main.ts to print its port', 60_000);
     const workers = childrenOf(main.child.pid!);
     expect(workers).toHaveLength(2);
     const clients = (await onTwoWorkers(port)).map((m) => m.client);
@@ -187,7 +188,7 @@ describe('examples/cluster, real processes (serve with 2 workers)', () => {
   test('a worker that cannot reach Redis fails serve() with SWB_ERR_WORKER_FAILED', async () => {
     const main = runMain({ PORT: '0', WORKERS: '2', REDIS_URL: `redis://127.0.0.1:${await freePort()}` });
     running = main.child;
-    expect(await within(main.exited, 'main.ts to exit', 30_000)).toBe(1);
+    expect(await within(main.exited, 'main.ts to exit', 60_000)).toBe(1);
     expect(main.output()).toMatch(
       /serve\(\): worker [01] \(pid \d+\) failed to start: RedisBus could not reach Redis at redis:\/\/127\.0\.0\.1:\d+ within 5000 ms/,
     );

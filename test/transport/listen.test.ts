@@ -14,6 +14,9 @@ import { freePort } from '../redis-server';
 
 const ROOT = join(__dirname, '..', '..');
 
+// A child process transpiles the sources before it listens: seconds, more on a loaded machine.
+jest.setTimeout(60_000);
+
 function whoRoute(name: string) {
   @WebSocketRoute('/who')
   class Who {
@@ -80,7 +83,7 @@ function listenInChild(env: Record<string, string>, user?: { uid: number; gid: n
     started.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     started.once('exit', () => reject(new Error(`the child exited without a result:\n${output}`)));
   });
-  return within(line, 'the child to listen or fail', 20_000);
+  return within(line, 'the child to listen or fail', 45_000);
 }
 
 test('a second App on the same port rejects with SWB_ERR_PORT_IN_USE, and the first keeps every connection', async () => {
