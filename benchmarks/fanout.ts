@@ -1,6 +1,7 @@
 /**
- * Cross-process fan-out: the broadcast load with its receivers spread over 1, 2 and 4 worker processes
- * sharing a Redis bus, and the in-process bus on one process as the baseline. Starts its own
+ * Cross-process fan-out: the broadcast load on 1, 2 and 4 worker processes listening on one port and
+ * sharing a Redis bus (the kernel spreads the receivers and the sender over the workers), and the
+ * in-process bus on one process as the baseline. Starts its own
  * redis-server on a free port of 127.0.0.1 (stopped by its PID at the end).
  *
  *   npm run build && node dist/benchmarks/fanout.js [--smoke] [--scenarios=id,id] [--repetitions=N] [--window=ms] [--warmup=ms]
@@ -68,17 +69,16 @@ async function runOne(s: FanoutScenario, timing: Timing, redisUrl: string, redis
   if (s.bus === 'redis') env.REDIS_URL = redisUrl;
   const server = await startServer({ argv: [process.execPath, SERVER], cwd: ROOT, env }, null, 30_000);
   try {
-    const ports = (/^PORTS ([\d,]+)$/m.exec(server.log())?.[1] ?? '').split(',').map(Number);
     const pids = (/^PIDS ([\d,]+)$/m.exec(server.log())?.[1] ?? '').split(',').map(Number);
-    if (ports.length !== s.workers || pids.length !== s.workers) throw new Error(`expected ${s.workers} workers, got:\n${server.log()}`);
+    if (pids.length !== s.workers) throw new Error(`expected ${s.workers} workers, got:\n${server.log()}`);
     const cpu = (): number =>
       pids.reduce((sum, pid) => sum + cpuSeconds(pid), server.pid > 0 ? cpuSeconds(server.pid) : 0) + (s.bus === 'redis' ? cpuSeconds(redisPid) : 0);
     const body = textOfSize(s.bytes);
     const wire = wireFor('plain', '/broadcast', body);
-    const targets: Target[] = ports.map((port) => ({ port, path: wire.path, protocol: 'plain' }));
-    await probe(targets[0]!, wire.request, wire.reply, 5000);
+    const target: Target = { port: server.port, path: wire.path, protocol: 'plain' };
+    await probe(target, wire.request, wire.reply, 5000);
     const samples = await runBroadcast(
-      targets,
+      target,
       cpu,
       { receivers: s.receivers, inFlight: s.inFlight, request: wire.request },
       timing.warmupMs,

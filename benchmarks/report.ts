@@ -145,7 +145,7 @@ function fanoutSection(file: FanoutFile, resultsPath: string): string[] {
   return [
     '## Cross-process fan-out (Redis bus)',
     '',
-    `One sender on worker 0, ${file.rows[0]?.receivers.toLocaleString('en-US') ?? '?'} receivers spread over the workers, which share a Redis bus; ` +
+    `One sender and ${file.rows[0]?.receivers.toLocaleString('en-US') ?? '?'} receivers on one port, spread over the workers by the kernel; the workers share a Redis bus; ` +
       `${file.cpus} × ${file.cpu}, nothing pinned, ${file.date.slice(0, 10)} (${resultsPath}; \`npm run bench:fanout\`). ` +
       'CPU per publish adds up every worker, the primary and redis-server. See [scale-out](scale-out.md#benchmark) for how to read it.',
     '',

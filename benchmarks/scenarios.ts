@@ -164,9 +164,10 @@ export function forSmoke(s: Scenario): Scenario {
 }
 
 /**
- * Cross-process fan-out (`node dist/benchmarks/fanout.js`): one sender on worker 0, receivers spread
- * over `workers` processes of one machine sharing a Redis bus; `bus: 'local'` is the in-process
- * baseline (one process, no Redis). Switchboard only: the other servers have no cross-process bus.
+ * Cross-process fan-out (`node dist/benchmarks/fanout.js`): `workers` processes of one machine on one
+ * port, sharing a Redis bus; the kernel spreads the receivers and the sender over them. `bus: 'local'`
+ * is the in-process baseline (one process, no Redis). Switchboard only: the other servers have no
+ * cross-process bus.
  */
 export interface FanoutScenario extends Base {
   kind: 'fanout';

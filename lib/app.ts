@@ -181,11 +181,22 @@ export class App {
 
   /**
    * Starts serving. Port 0 picks a free port; the promise resolves with the one bound.
+   * The port is this App's alone unless the App was made with `reusePort: true`: when another
+   * process (or App) listens there, it rejects with SWB_ERR_PORT_IN_USE.
    * Rejects if a provider is missing or the port cannot be bound.
    * @example
    * const { port } = await app.listen(Number(process.env.PORT ?? 8000));
    */
-  async listen(port = 0, host?: string): Promise<{ port: number }> {
+  listen(port = 0, host?: string): Promise<{ port: number }> {
+    return this.start(port, host, this.options.reusePort);
+  }
+
+  /** @internal serve() workers share their port whatever the App's own `reusePort`. */
+  listenShared(port: number, host?: string): Promise<{ port: number }> {
+    return this.start(port, host, true);
+  }
+
+  private async start(port: number, host: string | undefined, reusePort: boolean): Promise<{ port: number }> {
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalidArgument('app.listen(port, host)', 'port', 'an integer from 0 to 65535', port);
     if (host !== undefined && (typeof host !== 'string' || host === ''))
       throw invalidArgument('app.listen(port, host)', 'host', 'a host name or address', host);
@@ -213,7 +224,7 @@ export class App {
       this.hub.publisher = server;
       await this.bus.open(this.hub);
       busOpen = true;
-      const bound = await server.listen(host, port);
+      const bound = await server.listen(host, port, reusePort);
       this.server = server;
       this.phase = 'listening';
       return { port: bound };

@@ -17,7 +17,8 @@ export const ErrorCodes = {
   SWB_ERR_MISSING_PROVIDER: 'a token injected by a route was never given to app.provide()',
   SWB_ERR_APP_STARTED: 'the app was changed (register, provide, get…) after listen()',
   SWB_ERR_APP_CLOSED: 'the app was used after close()',
-  SWB_ERR_LISTEN_FAILED: 'the port could not be bound',
+  SWB_ERR_PORT_IN_USE: 'listen() found the port taken by another server (another process, or another App in this one)',
+  SWB_ERR_LISTEN_FAILED: 'the port could not be bound for another reason than being in use (permission, address)',
   SWB_ERR_UNKNOWN_ROUTE: 'app.broadcast() named a route that is not registered',
   SWB_ERR_UNSENDABLE: 'a value cannot be encoded as a WebSocket frame',
   SWB_ERR_INVALID_CLOSE_CODE: 'ws.close() got a code or reason the protocol forbids',
@@ -100,4 +101,50 @@ export function invalidArgument(where: string, name: string, expected: string, g
 
 export function invalidOption(where: string, name: string, expected: string, got: unknown): SwitchboardError {
   return new SwitchboardError('SWB_ERR_INVALID_OPTION', `${where}: option "${name}" must be ${expected}, got ${describe(got)}.`);
+}
+
+/** How an address reads in a message: `127.0.0.1:8000`, `[::1]:8000`, or `port 8000 (all interfaces)`. */
+function address(host: string | undefined, port: number): string {
+  if (host === undefined) return `port ${port} (all interfaces)`;
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** What the failed bind was for: app.listen() alone, app.listen() with reusePort (or a serve() worker), serve()'s check. */
+export type PortClaim = 'exclusive' | 'shared' | 'serve';
+
+const portInUseFixes: Readonly<Record<PortClaim, string>> = {
+  exclusive:
+    '(another process, or another App in this one, listens there). Stop that server or choose another port (0 picks a free one). ' +
+    'To share a port between processes on purpose, use serve({ workers }) or give every App new App({ reusePort: true }).',
+  shared:
+    'by a server that does not share it. Every server on a shared port must listen with reusePort: true (serve() workers do) and run as the same user; ' +
+    'otherwise stop that server or choose another port.',
+  serve:
+    '(another process, or another App in this one, listens there). Stop that server or choose another port (0 picks a free one): ' +
+    "serve()'s workers never join a port another server holds, even one that shares it.",
+};
+
+/** The port is held by another listener. */
+export function portInUse(where: string, host: string | undefined, port: number, claim: PortClaim): SwitchboardError {
+  return new SwitchboardError('SWB_ERR_PORT_IN_USE', `${where}: cannot listen on ${address(host, port)}: the port is already in use ${portInUseFixes[claim]}`);
+}
+
+/** Why binding failed, from the system's error code (as node:net reports it). */
+const bindFailures: Readonly<Record<string, string>> = {
+  EACCES: 'permission denied (EACCES): ports below 1024 need root or the CAP_NET_BIND_SERVICE capability. Use a port from 1024 up',
+  EADDRNOTAVAIL: 'the host is not an address of this machine (EADDRNOTAVAIL). Use one of its interface addresses, 127.0.0.1, or no host for all interfaces',
+  ENOTFOUND: 'the host name does not resolve (ENOTFOUND). Use an address or a name this machine resolves',
+  EAI_AGAIN: 'the host name could not be resolved (EAI_AGAIN). Use an address or a name this machine resolves',
+};
+
+/**
+ * The port could not be bound for another reason than being in use. `code`: the system's error
+ * code for the same bind, or null when binding it again succeeded (the cause is then unknown).
+ */
+export function listenFailed(where: string, host: string | undefined, port: number, code: string | null): SwitchboardError {
+  const why =
+    code === null
+      ? 'uWebSockets.js could not bind it, yet binding it again right after succeeded (the port may have been released in between). Try again'
+      : (bindFailures[code] ?? `the system refused to bind it (${code})`);
+  return new SwitchboardError('SWB_ERR_LISTEN_FAILED', `${where}: cannot listen on ${address(host, port)}: ${why}.`);
 }

@@ -67,6 +67,11 @@ export interface AppOptions extends TransportOptions {
   maxUrlLength?: number;
   /** Parameters in a request's query string; more gets 414. Default 256. */
   maxQueryParams?: number;
+  /**
+   * Share the port with other servers that also set it (SO_REUSEPORT): the kernel balances new
+   * connections over them. Default false: `listen()` rejects with SWB_ERR_PORT_IN_USE when the port is taken.
+   */
+  reusePort?: boolean;
 }
 
 export interface ResolvedTransport {
@@ -93,7 +98,7 @@ export const transportDefaults: ResolvedTransport = Object.freeze({
 const transportKeys = ['maxPayloadLength', 'idleTimeout', 'maxBackpressure', 'closeOnBackpressureLimit', 'compression', 'maxQueuedMessages', 'origins'];
 const routeKeys = [...transportKeys, 'onError'];
 const limitKeys = ['maxHeaderCount', 'maxHeaderLineBytes', 'maxHeaderBytes', 'maxUrlLength', 'maxQueryParams'] as const;
-const appKeys = [...transportKeys, ...limitKeys, 'routes', 'bus', 'logger', 'closeTimeout', 'maxBodyLength', 'allowJsFallback'];
+const appKeys = [...transportKeys, ...limitKeys, 'routes', 'bus', 'logger', 'closeTimeout', 'maxBodyLength', 'allowJsFallback', 'reusePort'];
 
 export function checkKeys(where: string, options: object, known: readonly string[]): void {
   for (const key of Object.keys(options)) {
@@ -160,6 +165,7 @@ export interface ResolvedApp {
   readonly closeTimeout: number;
   readonly maxBodyLength: number;
   readonly allowJsFallback: boolean;
+  readonly reusePort: boolean;
   readonly limits: RequestLimits;
 }
 
@@ -193,6 +199,7 @@ export function resolveAppOptions(options: AppOptions): ResolvedApp {
     maxBodyLength: options.maxBodyLength === undefined ? 1024 * 1024 : integerIn(where, 'maxBodyLength', options.maxBodyLength, 0, 2 ** 31 - 1),
     allowJsFallback:
       options.allowJsFallback === undefined ? process.env.SWITCHBOARD_ALLOW_UWS_FALLBACK === '1' : boolean(where, 'allowJsFallback', options.allowJsFallback),
+    reusePort: options.reusePort === undefined ? false : boolean(where, 'reusePort', options.reusePort),
     limits: resolveLimits(where, options),
   };
 }

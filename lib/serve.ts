@@ -4,17 +4,17 @@
  * them apart, as node:cluster does. node:cluster itself is no use here: it shares Node's own listening
  * handle, and uWebSockets.js binds its own sockets.
  *
- * Port sharing needs SO_REUSEPORT, which uSockets sets only on some builds (uWS.js v20.30 on Linux does
- * not): serve() checks at start. Shared: every worker listens on `port`, and the kernel spreads
- * connections over them. Not shared: worker i listens on `port + i` (or a free port each with port 0),
- * and a load balancer in front spreads the connections (docs/scale-out.md).
+ * Every worker listens on the same port with SO_REUSEPORT, and the kernel spreads new connections over
+ * them. The primary checks first that the port is free (so the workers never join a foreign server's
+ * port) and, for port 0, picks the free port itself: Linux does not let a second socket join a port
+ * the kernel assigned to a bind on port 0, so the workers must all bind a port given by number.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import type { App } from './app';
-import { invalidOption, SwitchboardError } from './errors';
+import { invalidOption, listenFailed, portInUse, SwitchboardError } from './errors';
 import { checkKeys, integerIn, type Logger } from './options';
-import { canSharePort } from './transport/uws';
+import { tryBind } from './transport/bind-probe';
 
 const WORKER_ENV = 'SWITCHBOARD_WORKER';
 const PORT_ENV = 'SWITCHBOARD_WORKER_PORT';
@@ -26,7 +26,7 @@ export interface ServeOptions {
   app: () => App | Promise<App>;
   /** Worker processes. Default: os.availableParallelism(). */
   workers?: number;
-  /** The port (shared), or the first of consecutive ports (one per worker); 0 picks free ones. Default 8000. */
+  /** The port every worker listens on; 0: the primary picks a free one. Default 8000. */
   port?: number;
   /** Interface to listen on, as in `app.listen(port, host)`. */
   host?: string;
@@ -36,17 +36,15 @@ export interface ServeOptions {
   execArgv?: readonly string[];
   /** Milliseconds a worker may take to report that it listens. Default 30000. */
   startTimeout?: number;
-  /** Where the primary reports a port it cannot share and workers that died. Default console. */
+  /** Where the primary reports workers that died. Default console. */
   logger?: Logger;
 }
 
 /** What serve() returns in the primary process. */
 export interface ServePrimary {
   readonly role: 'primary';
-  /** The port of each worker, in worker order: all equal when `sharedPort`. */
-  readonly ports: readonly number[];
-  /** True when the workers share one port (SO_REUSEPORT); false when each has its own. */
-  readonly sharedPort: boolean;
+  /** The port every worker listens on (the one picked, with port 0). */
+  readonly port: number;
   /** Process ids of the workers now running. */
   readonly pids: readonly number[];
   /** Stops every worker gracefully (SIGTERM: each runs app.close()), killing those still running after 10 s. */
@@ -73,14 +71,14 @@ interface Resolved {
   readonly logger: Logger;
 }
 
-type WorkerMessage = { swb: 'listening'; port: number } | { swb: 'failed'; message: string };
+type WorkerMessage = { swb: 'listening' } | { swb: 'failed'; message: string };
 
 /**
  * Runs the app on `workers` processes. Call it from your main module: in the primary it forks the
  * workers and resolves once all listen; in each worker it builds the app with `options.app()` and listens.
  * @example
  * const served = await serve({ workers: 4, port: 8000, app: () => createApp({ bus: new RedisBus({ url }) }) });
- * if (served.role === 'primary') console.log(`listening on ${served.ports.join(', ')}`);
+ * if (served.role === 'primary') console.log(`${served.pids.length} workers listening on port ${served.port}`);
  */
 export function serve(options: ServeOptions): Promise<ServePrimary | ServeWorker> {
   const o = resolve(options);
@@ -135,9 +133,9 @@ async function worker(o: Resolved, index: number): Promise<ServeWorker> {
   process.once('disconnect', stop);
   try {
     const built = await o.app();
-    const { port } = await built.listen(Number(process.env[PORT_ENV] ?? o.port), o.host);
+    const { port } = await built.listenShared(Number(process.env[PORT_ENV] ?? o.port), o.host);
     app = built;
-    report({ swb: 'listening', port });
+    report({ swb: 'listening' });
     return { role: 'worker', index, port, app: built };
   } catch (error) {
     report({ swb: 'failed', message: error instanceof Error ? error.message : String(error) });
@@ -145,20 +143,32 @@ async function worker(o: Resolved, index: number): Promise<ServeWorker> {
   }
 }
 
+/**
+ * The port the workers will share: `port` once seen free (a taken one fails here, before anything is
+ * forked), or a free one for port 0. Free when checked: a server that binds it before the workers do
+ * makes them fail with SWB_ERR_PORT_IN_USE.
+ */
+async function portToShare(o: Resolved): Promise<number> {
+  const result = await tryBind(o.host, o.port);
+  if ('port' in result) return result.port;
+  if (result.code === 'EADDRINUSE') throw portInUse('serve()', o.host, o.port, 'serve');
+  throw listenFailed('serve()', o.host, o.port, result.code);
+}
+
 async function primary(o: Resolved): Promise<ServePrimary> {
-  const sharedPort = o.workers === 1 || (await canSharePort());
+  const port = await portToShare(o);
   const children: (ChildProcess | null)[] = new Array<ChildProcess | null>(o.workers).fill(null);
-  const ports: number[] = [];
+  const listening: boolean[] = new Array<boolean>(o.workers).fill(false);
   const restarts: number[] = new Array<number>(o.workers).fill(0);
   let closing = false;
 
-  const start = (i: number, port: number): Promise<number> => {
+  const start = (i: number): Promise<void> => {
     const child = fork(o.script, process.argv.slice(2), {
       env: { ...process.env, [WORKER_ENV]: String(i), [PORT_ENV]: String(port) },
       execArgv: [...o.execArgv],
     });
     children[i] = child;
-    return new Promise<number>((resolveStart, rejectStart) => {
+    return new Promise<void>((resolveStart, rejectStart) => {
       const fail = (why: string): void => {
         clearTimeout(timer);
         child.kill('SIGKILL');
@@ -168,7 +178,8 @@ async function primary(o: Resolved): Promise<ServePrimary> {
       child.on('message', (message: WorkerMessage) => {
         if (message?.swb === 'listening') {
           clearTimeout(timer);
-          resolveStart(message.port);
+          listening[i] = true;
+          resolveStart();
         } else if (message?.swb === 'failed') fail(`failed to start: ${message.message}`);
       });
       child.once('exit', (code, signal) => {
@@ -177,7 +188,7 @@ async function primary(o: Resolved): Promise<ServePrimary> {
           new SwitchboardError('SWB_ERR_WORKER_FAILED', `serve(): worker ${i} exited (${signal ?? `code ${String(code)}`}) before it was listening.`),
         );
         if (children[i] === child) children[i] = null;
-        if (!closing && ports[i] !== undefined) restart(i, code, signal);
+        if (!closing && listening[i]!) restart(i, code, signal);
       });
     });
   };
@@ -188,8 +199,8 @@ async function primary(o: Resolved): Promise<ServePrimary> {
       o.logger.error(`switchboard: serve(): worker ${i} exited (${signal ?? `code ${String(code)}`}) ${MAX_RESTARTS} times; not restarting it again.`);
       return;
     }
-    o.logger.error(`switchboard: serve(): worker ${i} exited (${signal ?? `code ${String(code)}`}); restarting it on port ${ports[i]!}.`);
-    start(i, ports[i]!).catch((error: unknown) => o.logger.error(`switchboard: serve(): worker ${i} could not be restarted.`, error));
+    o.logger.error(`switchboard: serve(): worker ${i} exited (${signal ?? `code ${String(code)}`}); restarting it.`);
+    start(i).catch((error: unknown) => o.logger.error(`switchboard: serve(): worker ${i} could not be restarted.`, error));
   };
 
   const close = async (): Promise<void> => {
@@ -210,24 +221,14 @@ async function primary(o: Resolved): Promise<ServePrimary> {
   };
 
   try {
-    // Worker 0 first: with port 0 its port is the one the others share (or count up from).
-    ports[0] = await start(0, o.port);
-    const rest = [];
-    for (let i = 1; i < o.workers; i++) rest.push(start(i, sharedPort ? ports[0] : o.port === 0 ? 0 : o.port + i));
-    (await Promise.all(rest)).forEach((port, k) => (ports[k + 1] = port));
+    await Promise.all(children.map((_, i) => start(i)));
   } catch (error) {
     await close();
     throw error;
   }
-  if (!sharedPort)
-    o.logger.warn(
-      `switchboard: serve(): this uWebSockets.js build cannot share a port between processes (no SO_REUSEPORT), ` +
-        `so the ${o.workers} workers listen on ports ${ports.join(', ')}: put a load balancer in front of them (docs/scale-out.md).`,
-    );
   return {
     role: 'primary',
-    ports,
-    sharedPort,
+    port,
     get pids() {
       return children.flatMap((c) => (c?.pid === undefined ? [] : [c.pid]));
     },

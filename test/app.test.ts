@@ -110,7 +110,12 @@ describe('App', () => {
     await expect(new App().listen(70000)).rejects.toThrow(
       'app.listen(port, host): port must be an integer from 0 to 65535, got 70000. [SWB_ERR_INVALID_ARGUMENT]',
     );
+    expect(() => new App({ reusePort: 'yes' as never })).toThrow(
+      'new App(options): option "reusePort" must be true or false, got "yes". [SWB_ERR_INVALID_OPTION]',
+    );
     const { port } = await start();
-    await expect(new App({ logger: recordingLogger() }).listen(port, '127.0.0.1')).rejects.toThrow(/SWB_ERR_LISTEN_FAILED/);
+    await expect(new App({ logger: recordingLogger() }).listen(port, '127.0.0.1')).rejects.toThrow(
+      /^app\.listen\(\): cannot listen on 127\.0\.0\.1:\d+: the port is already in use/,
+    );
   });
 });

@@ -3,8 +3,8 @@
  */
 import { join } from 'node:path';
 import { App, serve, SwitchboardError, type ServePrimary } from '../lib';
-import { canSharePort } from '../lib/transport/uws';
 import { connect, recordingLogger, within } from './helpers';
+import { freePort } from './redis-server';
 
 jest.setTimeout(60_000);
 
@@ -24,31 +24,41 @@ afterEach(async () => {
   served = null;
 });
 
-test('uWS.js here cannot share a port (no SO_REUSEPORT), and serve() says which mode it used', async () => {
-  const shared = await canSharePort();
+/** Opens a connection to the port, sends `text`, returns which worker answered. */
+async function ask(port: number, text: string): Promise<{ index: number; pid: number }> {
+  const client = await connect(`ws://127.0.0.1:${port}/who`);
+  client.send(text);
+  const reply = String(await client.next());
+  await client.close();
+  const m = new RegExp(`^${text} from worker (\\d+) pid (\\d+)$`).exec(reply);
+  if (m === null) throw new Error(`unexpected reply ${JSON.stringify(reply)}`);
+  return { index: Number(m[1]), pid: Number(m[2]) };
+}
+
+test('every worker listens on the one port, and the kernel spreads connections over them', async () => {
   const logger = recordingLogger();
   const result = await serve({ ...options, logger });
   if (result.role !== 'primary') throw new Error('jest is the primary');
   served = result;
-  expect(result.sharedPort).toBe(shared);
+  expect(result.port).toBeGreaterThan(0);
   expect(result.pids).toHaveLength(2);
-  if (shared) {
-    expect(result.ports[0]).toBe(result.ports[1]);
-  } else {
-    expect(result.ports[0]).not.toBe(result.ports[1]);
-    expect(logger.warnings).toEqual([
-      `switchboard: serve(): this uWebSockets.js build cannot share a port between processes (no SO_REUSEPORT), so the 2 workers listen on ports ${result.ports.join(', ')}: put a load balancer in front of them (docs/scale-out.md).`,
-    ]);
-    for (const [i, port] of result.ports.entries()) {
-      const client = await connect(`ws://127.0.0.1:${port}/who`);
-      client.send('hi');
-      expect(await client.next()).toBe(`hi from worker ${i}`);
-      await client.close();
-    }
+  const seen = new Map<number, number>();
+  // Each new connection goes to one worker by a hash of its addresses: bounded, not timed.
+  for (let i = 0; i < 100 && seen.size < 2; i++) {
+    const { index, pid } = await ask(result.port, 'hi');
+    seen.set(index, pid);
   }
+  expect(seen).toEqual(
+    new Map([
+      [0, result.pids[0]],
+      [1, result.pids[1]],
+    ]),
+  );
+  expect(logger.warnings).toEqual([]);
+  expect(logger.errors).toEqual([]);
 });
 
-test('a worker that dies is restarted on its port, and close() stops every worker', async () => {
+test('a worker that dies is restarted on the same port, which stays served throughout; close() stops every worker', async () => {
   const logger = recordingLogger();
   let restarted: (message: string) => void = () => undefined;
   const logged = new Promise<string>((resolve) => (restarted = resolve));
@@ -57,28 +67,48 @@ test('a worker that dies is restarted on its port, and close() stops every worke
   served = result;
   const [first, second] = result.pids;
   process.kill(second!, 'SIGKILL');
-  expect(await within(logged, 'the restart to be logged', 15_000)).toBe(
-    `switchboard: serve(): worker 1 exited (SIGKILL); restarting it on port ${result.ports[1]!}.`,
-  );
-  // The restart is under way: its new worker answers once listening (bounded wait, no event to await).
-  let reply = '';
-  for (let i = 0; i < 100 && reply === ''; i++) {
-    try {
-      const client = await connect(`ws://127.0.0.1:${result.ports[1]!}/who`);
-      client.send('again');
-      reply = String(await client.next());
-      await client.close();
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
+  expect(await within(logged, 'the restart to be logged', 15_000)).toBe('switchboard: serve(): worker 1 exited (SIGKILL); restarting it.');
+  // Worker 1 is gone (its exit was seen); until its successor listens, worker 0 alone serves the port.
+  // Every connection must succeed meanwhile (ask() throws otherwise), until the successor answers.
+  let successor = 0;
+  let byFirst = 0;
+  const deadline = Date.now() + 30_000;
+  for (let i = 0; successor === 0 && Date.now() < deadline; i++) {
+    const { index, pid } = await ask(result.port, `try${i}`);
+    if (index === 1) successor = pid;
+    else {
+      expect(pid).toBe(first);
+      byFirst++;
     }
+    await new Promise((r) => setTimeout(r, 20)); // paces the probes; nothing waits on it
   }
-  expect(reply).toBe('again from worker 1');
-  expect(result.pids[0]).toBe(first);
-  expect(result.pids[1]).not.toBe(second);
+  expect(byFirst).toBeGreaterThan(0);
+  expect(successor).not.toBe(0);
+  expect(successor).not.toBe(second);
+  expect(result.pids).toEqual([first, successor]);
   const pids = result.pids;
   await result.close();
   served = null;
   for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
+});
+
+test('a port another server holds fails serve() in the primary, before anything is forked, whether that server shares it or not', async () => {
+  for (const reusePort of [false, true]) {
+    const holder = new App({ logger: recordingLogger(), reusePort });
+    const port = await freePort();
+    await holder.listen(port, '127.0.0.1');
+    try {
+      await expect(serve({ ...options, port })).rejects.toThrow(
+        new SwitchboardError(
+          'SWB_ERR_PORT_IN_USE',
+          `serve(): cannot listen on 127.0.0.1:${port}: the port is already in use (another process, or another App in this one, listens there). ` +
+            "Stop that server or choose another port (0 picks a free one): serve()'s workers never join a port another server holds, even one that shares it.",
+        ),
+      );
+    } finally {
+      await holder.close();
+    }
+  }
 });
 
 test('options are validated before anything is forked', () => {

@@ -19,27 +19,19 @@ export interface BroadcastLoad {
 const RING = 1 << 16;
 const MASK = RING - 1;
 
-/**
- * `target` may be several servers (the workers of a cluster): receivers are spread over them in turn
- * and the sender connects to the first, so every delivery beyond the first server crossed the bus.
- */
 export async function runBroadcast(
-  target: Target | readonly Target[],
+  target: Target,
   pid: number | (() => number),
   load: BroadcastLoad,
   warmupMs: number,
   windowMs: number,
   repetitions: number,
 ): Promise<Sample[]> {
-  const targets = Array.isArray(target) ? (target as readonly Target[]) : [target as Target];
   const receivers: Conn[] = [];
   let sender: Conn;
   try {
-    for (let t = 0; t < targets.length; t++) {
-      const share = Math.floor(load.receivers / targets.length) + (t < load.receivers % targets.length ? 1 : 0);
-      receivers.push(...(await connectMany(targets[t]!, share, 50, 10000)));
-    }
-    sender = await connect(targets[0]!, upgradeRequest(targets[0]!), 10000);
+    receivers.push(...(await connectMany(target, load.receivers, 50, 10000)));
+    sender = await connect(target, upgradeRequest(target), 10000);
   } catch (err) {
     await closeAll(receivers, 1000);
     throw err;

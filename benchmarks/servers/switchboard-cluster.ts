@@ -1,7 +1,8 @@
 /**
  * The fan-out benchmark's server: serve() with WORKERS worker processes, each serving /broadcast
  * (ws.broadcast of every message, the sender included) with a RedisBus on REDIS_URL, or with the
- * in-process bus when REDIS_URL is unset (the baseline). Prints `PORTS`, `PIDS`, then `LISTENING <port>`.
+ * in-process bus when REDIS_URL is unset (the baseline). Every worker listens on one port, the kernel
+ * spreading connections over them. Prints `PIDS`, then `LISTENING <port>`.
  */
 import 'reflect-metadata';
 import { App, LocalBus, serve } from '../../lib';
@@ -15,13 +16,10 @@ async function main(): Promise<void> {
     port: 0,
     host: '127.0.0.1',
     app: () => new App({ routes: [Broadcast], bus: url === undefined ? new LocalBus() : new RedisBus({ url }) }),
-    // The harness reads stdout; the "no shared port" notice is expected here.
-    logger: { warn: () => undefined, error: (m: string, e?: unknown) => console.error(m, e ?? '') },
   });
   if (served.role === 'worker') return;
-  console.log(`PORTS ${served.ports.join(',')}`);
   console.log(`PIDS ${served.pids.join(',')}`);
-  console.log(`LISTENING ${served.ports[0]!}`);
+  console.log(`LISTENING ${served.port}`);
   process.on('SIGTERM', () => void served.close().then(() => process.exit(0)));
 }
 

@@ -3,7 +3,7 @@
  * so a message reaches the clients of every process, whichever one they are connected to. Nothing in
  * the route knows about Redis: `ws.broadcast`, `ws.sendTo` and `app.broadcast` just reach further.
  *
- * Run: see main.ts (N worker processes, one per port, plus Redis).
+ * Run: see main.ts (N worker processes on one port, plus Redis).
  */
 import { App, Connector, OnClose, OnConnect, OnMessage, WebSocketRoute, type AppOptions } from 'switchboard';
 import { RedisBus } from 'switchboard/redis';

@@ -4,9 +4,10 @@
  *   redis-server --port 6379 &
  *   npm run build && PORT=8000 WORKERS=2 REDIS_URL=redis://127.0.0.1:6379 node dist/examples/cluster/main.js
  *
- * Each worker is a full switchboard app with its own RedisBus. With uWS.js v20.30 on Linux the workers
- * cannot share a port, so they listen on PORT, PORT+1, …; connect a client to each and watch a
- * message sent on one reach the others. Several machines: run this on each, pointing at one Redis.
+ * Each worker is a full switchboard app with its own RedisBus. All of them listen on PORT and the
+ * kernel hands each new connection to one of them (SO_REUSEPORT); connect a few clients and watch a
+ * message sent on one worker reach the clients of the others (the id in the welcome starts with the
+ * worker's node id). Several machines: run this on each, pointing at one Redis.
  */
 import { serve } from 'switchboard';
 import { createApp } from './app';
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
     app: () => createApp(),
   });
   if (served.role === 'worker') return;
-  console.log(`listening on ports ${served.ports.join(', ')} (${served.pids.length} workers)`);
+  console.log(`listening on port ${served.port} (${served.pids.length} workers)`);
   const stop = (): void => void served.close();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

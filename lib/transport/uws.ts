@@ -5,10 +5,11 @@
  */
 import { STATUS_CODES } from 'node:http';
 import * as uWS from 'uWebSockets.js';
-import { HttpError, SwitchboardError } from '../errors';
+import { HttpError, listenFailed, portInUse, SwitchboardError } from '../errors';
 import { checkHandshake, checkRequestLimits, type RequestLimits } from '../handshake';
 import { headerRecord } from '../headers';
 import type { ResolvedTransport } from '../options';
+import { tryBind } from './bind-probe';
 import type { Publisher, Socket } from './socket';
 
 /** An upgrade request, copied out of uWS before any handler runs. */
@@ -82,26 +83,13 @@ export function assertNativeUws(allowFallback: boolean): void {
 }
 
 /**
- * Whether a second uWS listener can bind a port another one holds (SO_REUSEPORT), tried on 127.0.0.1.
- * uSockets sets SO_REUSEPORT only on some platforms and versions (v20.30 on Linux does not), so
- * serve() asks instead of assuming.
+ * uWS's flag for a listen without SO_REUSEPORT, which uWS v20.30 otherwise sets on every listen (a
+ * second server on the port would then succeed, and the kernel would split connections between the
+ * two). Missing from uWS's typings, and from its JS fallback, whose node:net listen never shares.
  */
-export function canSharePort(): Promise<boolean> {
-  const first = uWS.App();
-  const second = uWS.App();
-  return new Promise((resolve) => {
-    first.listen('127.0.0.1', 0, (a) => {
-      if (a === false) return resolve(false);
-      second.listen('127.0.0.1', uWS.us_socket_local_port(a), (b) => {
-        if (b !== false) uWS.us_listen_socket_close(b);
-        uWS.us_listen_socket_close(a);
-        resolve(b !== false);
-      });
-    });
-  }).finally(() => {
-    for (const app of [first, second]) (app as unknown as { close(): void }).close();
-  }) as Promise<boolean>;
-}
+const EXCLUSIVE_PORT = (uWS as unknown as { LIBUS_LISTEN_EXCLUSIVE_PORT?: number }).LIBUS_LISTEN_EXCLUSIVE_PORT;
+/** LIBUS_LISTEN_DEFAULT (SO_REUSEPORT on), which uWS does not export. */
+const SHARED_PORT = 0;
 
 const decoder = new TextDecoder();
 
@@ -268,18 +256,30 @@ export class UwsServer implements Publisher {
     this.app.any('/*', (res) => writePlain(res, 404, false));
   }
 
-  listen(host: string | undefined, port: number): Promise<number> {
+  /**
+   * Binds the port, exclusively unless `reusePort` (then every listener on the port must share it, and
+   * the kernel balances connections over them). Rejects with SWB_ERR_PORT_IN_USE or SWB_ERR_LISTEN_FAILED.
+   */
+  listen(host: string | undefined, port: number, reusePort: boolean): Promise<number> {
+    const args: (string | number)[] = host === undefined ? [port] : [host, port];
+    if (EXCLUSIVE_PORT !== undefined) args.push(reusePort ? SHARED_PORT : EXCLUSIVE_PORT);
     return new Promise((resolve, reject) => {
       const done = (socket: uWS.us_listen_socket | false): void => {
-        if (socket === false) {
-          reject(new SwitchboardError('SWB_ERR_LISTEN_FAILED', `Cannot listen on ${host ?? '0.0.0.0'}:${port}: the port is in use or not allowed.`));
+        if (socket !== false) {
+          this.listenSocket = socket;
+          resolve(uWS.us_socket_local_port(socket));
           return;
         }
-        this.listenSocket = socket;
-        resolve(uWS.us_socket_local_port(socket));
+        // uWS says only `false`: the same bind through node:net names the cause.
+        void tryBind(host, port).then((result) => {
+          const code = 'code' in result ? result.code : null;
+          reject(
+            code === 'EADDRINUSE' ? portInUse('app.listen()', host, port, reusePort ? 'shared' : 'exclusive') : listenFailed('app.listen()', host, port, code),
+          );
+        });
       };
-      if (host === undefined) this.app.listen(port, done);
-      else this.app.listen(host, port, done);
+      // The typings have no (host, port, options, callback) overload; uWS itself takes it.
+      (this.app.listen as (...a: unknown[]) => unknown).apply(this.app, [...args, done]);
     });
   }
 

@@ -279,7 +279,7 @@ describeNeeding('redis-server', 'RedisBus at start and close', () => {
     const a = await node();
     const bus = new RedisBus({ url: redis.url });
     const taken = new App({ routes: [Chat], bus, logger: recordingLogger() });
-    await expect(taken.listen(a.port, '127.0.0.1')).rejects.toThrow('[SWB_ERR_LISTEN_FAILED]');
+    await expect(taken.listen(a.port, '127.0.0.1')).rejects.toThrow('[SWB_ERR_PORT_IN_USE]');
     expect(bus.connected).toBe(false);
   });
 
