@@ -215,6 +215,23 @@ describe('troubleshooting: the errors docs/getting-started.md quotes are the one
     );
   });
 
+  test.concurrent('Connector imported with `type`: the metadata cannot name the class', async () => {
+    const w = await workshop();
+    const source = programs(w.blocks).get('getting-started')!.code.replace('import { App, Connector,', 'import { App, type Connector,');
+    const dir = w.project('tsc 7.0', 'type-connector', 'esm', { 'src/main.ts': source, 'public/index.html': PAGE });
+    succeeded(await run(['npm', 'run', '--silent', 'build'], dir, BUILD_MS), 'npm run build');
+    const out = await run([process.execPath, 'dist/main.js'], dir, START_MS);
+    failedWith(out, 'SwitchboardError: Chat.connect: parameter #0 (Function) has a type switchboard cannot inject.', 'node dist/main.js');
+  });
+
+  test.concurrent('__dirname in an ES module', async () => {
+    const w = await workshop();
+    const dir = w.project('tsc 7.0', 'esm-dirname', 'esm', { 'src/main.ts': programs(w.blocks).get('getting-started-cjs')!.code, 'public/index.html': PAGE });
+    succeeded(await run(['npm', 'run', '--silent', 'build'], dir, BUILD_MS), 'npm run build');
+    const out = await run([process.execPath, 'dist/main.js'], dir, START_MS);
+    failedWith(out, 'ReferenceError: __dirname is not defined in ES module scope', 'node dist/main.js');
+  });
+
   test.concurrent('ES-module output in the "type": "commonjs" package npm init makes: Cannot use import statement outside a module', async () => {
     const w = await workshop();
     const compilerOptions = { experimentalDecorators: true, emitDecoratorMetadata: true, types: ['node'], rootDir: 'src', outDir: 'dist' };

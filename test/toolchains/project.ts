@@ -169,7 +169,7 @@ export async function run(argv: readonly string[], cwd: string, ms: number): Pro
   return Promise.race([running.exited, late]).finally(() => clearTimeout(timer));
 }
 
-/** True when one line of `text` ends with `error` (compiler lines start with a file and position). */
+/** True when one line of `text` contains `error` (compiler lines start with a file and position). */
 export function hasErrorLine(text: string, error: string): boolean {
-  return text.split('\n').some((line) => line.trimEnd().endsWith(error));
+  return text.split('\n').some((line) => line.includes(error));
 }

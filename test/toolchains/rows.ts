@@ -34,7 +34,7 @@ export interface Row {
   readonly name: string;
   readonly install: InstallName;
   readonly project: ProjectName;
-  /** Column "toolchain" of the table. */
+  /** The table's first column: the compiler or bundler. */
   readonly toolchain: string;
   readonly build: Command | null;
   readonly run: Command;
@@ -67,7 +67,7 @@ export const ROWS: readonly Row[] = [
     name: 'esbuild --packages=external, esm',
     install: 'tsc 7.0',
     project: 'esm',
-    toolchain: 'esbuild --bundle --packages=external',
+    toolchain: 'esbuild',
     build: { argv: [...ESBUILD_NODE, '--format=esm', '--packages=external'] },
     run: NODE_DIST,
   },
@@ -75,7 +75,7 @@ export const ROWS: readonly Row[] = [
     name: 'esbuild --packages=external, standard',
     install: 'tsc 7.0',
     project: 'standard',
-    toolchain: 'esbuild --bundle --packages=external',
+    toolchain: 'esbuild',
     build: { argv: [...ESBUILD_NODE, '--format=esm', '--packages=external'] },
     run: NODE_DIST,
   },
@@ -83,7 +83,7 @@ export const ROWS: readonly Row[] = [
     name: 'esbuild full bundle, commonjs',
     install: 'tsc 7.0',
     project: 'commonjs',
-    toolchain: 'esbuild --bundle --external:uWebSockets.js',
+    toolchain: 'esbuild',
     build: { argv: [...ESBUILD_NODE, '--format=cjs', '--external:uWebSockets.js'] },
     run: NODE_DIST,
   },
@@ -91,7 +91,7 @@ export const ROWS: readonly Row[] = [
     name: 'esbuild full bundle, esm, require banner',
     install: 'tsc 7.0',
     project: 'esm',
-    toolchain: 'esbuild --bundle --external:uWebSockets.js + banner',
+    toolchain: 'esbuild',
     build: { argv: [...ESBUILD_NODE, '--format=esm', '--external:uWebSockets.js', REQUIRE_BANNER] },
     run: NODE_DIST,
   },
@@ -99,7 +99,7 @@ export const ROWS: readonly Row[] = [
     name: 'esbuild full bundle, esm, no banner',
     install: 'tsc 7.0',
     project: 'esm',
-    toolchain: 'esbuild --bundle --external:uWebSockets.js',
+    toolchain: 'esbuild',
     build: { argv: [...ESBUILD_NODE, '--format=esm', '--external:uWebSockets.js'] },
     run: NODE_DIST,
   },
@@ -108,7 +108,7 @@ export const ROWS: readonly Row[] = [
 /** A failure the matrix asserts: at which step, and the error it gives. */
 export interface ExpectedFailure {
   readonly step: 'build' | 'run';
-  /** The end of one line of the step's output (stdout or stderr); docs/getting-started.md quotes it. */
+  /** Part of one line of the step's output (stdout or stderr); docs/getting-started.md quotes it. */
   readonly error: string;
   /** Why, in the words of the table. */
   readonly why: string;
@@ -124,11 +124,11 @@ const NO_DESCRIPTOR = "TypeError: Cannot read properties of undefined (reading '
  * supported, delete this map and every row must answer like the others.
  */
 export const EXPECTED_TO_FAIL_UNTIL_STANDARD_DECORATORS: Readonly<Record<string, ExpectedFailure>> = {
-  'tsc 5.9, standard': { step: 'build', error: TS1241, why: 'not yet: TS1241 (standard decorators come in the next release)' },
-  'tsc 6.0, standard': { step: 'build', error: TS1241, why: 'not yet: TS1241 (standard decorators come in the next release)' },
-  'tsc 7.0, standard': { step: 'build', error: TS1241, why: 'not yet: TS1241 (standard decorators come in the next release)' },
-  'tsx, standard': { step: 'run', error: NO_DESCRIPTOR, why: 'not yet: TypeError at the first decorator (next release)' },
-  'esbuild --packages=external, standard': { step: 'run', error: NO_DESCRIPTOR, why: 'not yet: TypeError at the first decorator (next release)' },
+  'tsc 5.9, standard': { step: 'build', error: TS1241, why: 'not yet (next release): TS1241' },
+  'tsc 6.0, standard': { step: 'build', error: TS1241, why: 'not yet (next release): TS1241' },
+  'tsc 7.0, standard': { step: 'build', error: TS1241, why: 'not yet (next release): TS1241' },
+  'tsx, standard': { step: 'run', error: NO_DESCRIPTOR, why: 'not yet (next release): TypeError at start' },
+  'esbuild --packages=external, standard': { step: 'run', error: NO_DESCRIPTOR, why: 'not yet (next release): TypeError at start' },
 };
 
 /** Combinations that cannot work, whatever switchboard does; docs/getting-started.md says why. */
@@ -136,7 +136,7 @@ export const CANNOT_WORK: Readonly<Record<string, ExpectedFailure>> = {
   'esbuild full bundle, esm, no banner': {
     step: 'run',
     error: 'Error: Dynamic require of "node:fs" is not supported',
-    why: 'no: an ES-module bundle has no `require` for the CommonJS code inside (use the banner, or CommonJS)',
+    why: 'no: the bundle has no `require` (add the banner)',
   },
 };
 
@@ -148,21 +148,24 @@ export function expectedFailure(row: Row): ExpectedFailure | null {
 const DECORATORS: Record<ProjectName, string> = { esm: 'experimental', commonjs: 'experimental', standard: 'standard' };
 const MODULE: Record<ProjectName, string> = { esm: 'ESM', commonjs: 'CommonJS', standard: 'ESM' };
 
-function show(command: Command | null): string {
-  if (command === null) return '';
+/** Flags every esbuild or node command of the matrix has, left out of the table (its text says so). */
+const COMMON = new Set(['--platform=node', '--outfile=dist/main.js', '--enable-source-maps']);
+
+function show(command: Command): string {
   if ('script' in command) return command.script === 'start' ? '`npm start`' : '`npm run build`';
-  return '`' + command.argv.map((a) => (a.startsWith('--banner') ? '--banner:js=…' : a)).join(' ') + '`';
+  const shown = command.argv.filter((a) => !COMMON.has(a)).map((a) => (a.startsWith('--banner') ? '--banner:js=…' : a));
+  return '`' + shown.join(' ') + '`';
 }
 
 /** The table of docs/getting-started.md, one line per row. */
 export function matrixTable(rows: readonly Row[] = ROWS): string {
   const lines = [
-    '| toolchain | decorators | package | build | run | answers |',
-    '| --- | --- | --- | --- | --- | --- |',
+    '| toolchain | decorators | package | build, run | answers |',
+    '| --- | --- | --- | --- | --- |',
     ...rows.map((row) => {
       const failure = expectedFailure(row);
-      const result = failure === null ? 'yes' : failure.why;
-      return `| ${row.toolchain} | ${DECORATORS[row.project]} | ${MODULE[row.project]} | ${show(row.build)} | ${show(row.run)} | ${result} |`;
+      const commands = [row.build, row.run].flatMap((c) => (c === null ? [] : [show(c)])).join(', ');
+      return `| ${row.toolchain} | ${DECORATORS[row.project]} | ${MODULE[row.project]} | ${commands} | ${failure === null ? 'yes' : failure.why} |`;
     }),
   ];
   return lines.join('\n') + '\n';
