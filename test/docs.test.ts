@@ -43,7 +43,7 @@ describe('linesNotInProgram', () => {
   const program = "import { App } from 'switchboard';\n\nconst app = new App();\napp.get('/', () => 'hi'); // a page\nawait app.listen(8000);\n";
 
   test('an excerpt, with blank lines, `…` and other trailing comments, is found', () => {
-    expect(linesNotInProgram("const app = new App();\n\n…\nawait app.listen(8000); // starts\n", program)).toEqual([]);
+    expect(linesNotInProgram('const app = new App();\n\n…\nawait app.listen(8000); // starts\n', program)).toEqual([]);
   });
 
   test('a line that is not there, or out of order, is reported', () => {

@@ -40,7 +40,8 @@ export interface Row {
   readonly run: Command;
 }
 
-const ESBUILD_NODE = ['esbuild', 'src/main.ts', '--bundle', '--platform=node', '--outfile=dist/main.js'];
+// --target: without it esbuild leaves standard decorators as they are written, which Node cannot parse.
+const ESBUILD_NODE = ['esbuild', 'src/main.ts', '--bundle', '--platform=node', '--target=node20', '--outfile=dist/main.js'];
 /** An ES-module bundle that contains CommonJS code needs a `require`: esbuild's documented banner. */
 const REQUIRE_BANNER = "--banner:js=import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 const NODE_DIST = { argv: ['node', '--enable-source-maps', 'dist/main.js'] };
@@ -149,7 +150,7 @@ const DECORATORS: Record<ProjectName, string> = { esm: 'experimental', commonjs:
 const MODULE: Record<ProjectName, string> = { esm: 'ESM', commonjs: 'CommonJS', standard: 'ESM' };
 
 /** Flags every esbuild or node command of the matrix has, left out of the table (its text says so). */
-const COMMON = new Set(['--platform=node', '--outfile=dist/main.js', '--enable-source-maps']);
+const COMMON = new Set(['--platform=node', '--target=node20', '--outfile=dist/main.js', '--enable-source-maps']);
 
 function show(command: Command): string {
   if ('script' in command) return command.script === 'start' ? '`npm start`' : '`npm run build`';
