@@ -11,7 +11,7 @@
  * toolchain matrix (test/toolchains) type-checks every program against the packed package.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..');
 
@@ -124,6 +124,3 @@ export function linesNotInProgram(fragment: string, program: string): string[] {
   }
   return missing;
 }
-
-/** The repository root, for messages that name files. */
-export const fromRoot = (path: string): string => relative(ROOT, path);

@@ -60,8 +60,6 @@ function importedPackages(blocks: readonly CodeBlock[]): Record<string, string> 
 }
 
 export interface Workshop {
-  readonly root: string;
-  readonly tarball: string;
   readonly blocks: readonly CodeBlock[];
   /** The directory of one install (its node_modules holds switchboard and the toolchains). */
   dir(install: InstallName): string;
@@ -70,6 +68,10 @@ export interface Workshop {
   /** Lays out a project (package.json, tsconfig.json from the docs) in a new directory of an install. */
   project(install: InstallName, name: string, project: ProjectName, sources: Record<string, string>): string;
   remove(): void;
+}
+
+function installedVersion(dir: string, name: string): string {
+  return (JSON.parse(readFileSync(join(dir, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 function write(path: string, text: string): void {
@@ -103,11 +105,11 @@ export async function openWorkshop(): Promise<Workshop> {
       write(join(dir(install), 'package.json'), json({ name: 'toolchain', private: true, dependencies }));
       const out = await run(['npm', 'install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], dir(install), 240_000);
       if (out.code !== 0) throw new Error(`npm install for ${install} failed:\n${out.text}`);
+      const versions = Object.keys(INSTALLS[install]).map((name) => `${name} ${installedVersion(dir(install), name)}`);
+      process.stderr.write(`toolchains: ${install} installed ${versions.join(', ')}\n`);
     }),
   );
   return {
-    root,
-    tarball,
     blocks,
     dir,
     bin: (install, name) => join(dir(install), 'node_modules', '.bin', name),
@@ -124,10 +126,9 @@ export async function openWorkshop(): Promise<Workshop> {
 
 /** A started program: its output so far, and its end. */
 export interface Running {
-  readonly pid: number;
   text(): string;
   readonly exited: Promise<Output>;
-  /** Sends a signal to the program's process group (the program and anything it spawned). */
+  /** Sends a signal to the program's process group (the program and anything it spawned), until it has ended. */
   signal(name: NodeJS.Signals): void;
 }
 
@@ -135,22 +136,26 @@ export interface Running {
 export function launch(argv: readonly string[], cwd: string): Running {
   const child = spawn(argv[0]!, argv.slice(1), { cwd, env: { ...process.env, PORT: '0' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
+  let ended = false;
   child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
   child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
   const exited = new Promise<Output>((resolve) => {
     child.on('error', (error) => resolve({ code: null, signal: null, text: `${text}${String(error)}\n` }));
-    child.on('close', (code, signal) => resolve({ code, signal, text }));
+    child.on('close', (code, signal) => {
+      ended = true;
+      resolve({ code, signal, text });
+    });
   });
   const pid = child.pid ?? 0;
   return {
-    pid,
     text: () => text,
     exited,
     signal(name) {
+      if (ended || pid === 0) return;
       try {
-        if (pid !== 0) process.kill(-pid, name);
+        process.kill(-pid, name);
       } catch {
-        // The group has already exited.
+        // The group ended between the check and the signal.
       }
     },
   };
