@@ -93,6 +93,7 @@ export async function openWorkshop(): Promise<Workshop> {
   const manifest = projectFile('esm/package.json', blocks) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
   const dir = (install: InstallName): string => join(root, install.replace(/\W+/g, '-'));
   const programBlocks = [...programs(blocks).values()];
+  const started = Date.now();
   await Promise.all(
     (Object.keys(INSTALLS) as InstallName[]).map(async (install) => {
       const dependencies = {
@@ -106,7 +107,7 @@ export async function openWorkshop(): Promise<Workshop> {
       const out = await run(['npm', 'install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], dir(install), 240_000);
       if (out.code !== 0) throw new Error(`npm install for ${install} failed:\n${out.text}`);
       const versions = Object.keys(INSTALLS[install]).map((name) => `${name} ${installedVersion(dir(install), name)}`);
-      process.stderr.write(`toolchains: ${install} installed ${versions.join(', ')}\n`);
+      process.stderr.write(`toolchains: ${install} installed ${versions.join(', ')} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     }),
   );
   return {
