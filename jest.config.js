@@ -3,8 +3,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // Suites under fixtures/ are run by other tests in a child Jest, never directly.
-  testPathIgnorePatterns: ['/node_modules/', '/test/fixtures/'],
+  // Suites under fixtures/ are run by other tests in a child Jest, never directly; the toolchain matrix
+  // is slow and has its own config (jest.toolchains.config.js, `npm run test:toolchains`).
+  testPathIgnorePatterns: ['/node_modules/', '/test/fixtures/', '/test/toolchains/'],
   transform: {
     // Compiled without design types, as esbuild/tsx/swc would: proves Robyn's positional convention.
     '^.+\\.nometa\\.test\\.ts$': '<rootDir>/test/nometa-transform.js',

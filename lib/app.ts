@@ -141,7 +141,7 @@ export class App {
   /**
    * Serves POST requests; `req.body` is parsed by content type.
    * @example
-   * app.post('/orders', (req) => { app.broadcast(Notifications, req.body); return { ok: true }; });
+   * app.post('/orders', (req) => ({ delivered: app.broadcast(Notifications, req.body as object) }));
    */
   post(path: string, handler: HttpHandlerFn): this {
     return this.http('post', 'post', path, handler);
@@ -161,7 +161,7 @@ export class App {
    * Serves the files under `directory` at `prefix`, with their content types and `index.html` for
    * directories. Nothing outside `directory` is reachable (`..`, encoded dots and symlinks give 404).
    * @example
-   * app.static('/assets', join(__dirname, 'public'));
+   * app.static('/assets', join(import.meta.dirname, 'public')); // __dirname in CommonJS
    */
   static(prefix: string, directory: string): this {
     const where = 'app.static(prefix, directory)';
@@ -242,7 +242,8 @@ export class App {
    * @returns false when the id is unknown or closed, or there was nothing to send. An id of another
    * process (with a RedisBus) cannot be checked synchronously: true once handed to Redis (docs/scale-out.md).
    * @example
-   * app.sendTo(userConnections.get(userId), { title: 'New order' });
+   * const id = userConnections.get(userId); // a Map<string, string> of user → ws.id, kept by the app
+   * if (id !== undefined) app.sendTo(id, { title: 'New order' });
    */
   sendTo(id: string, data: Reply): boolean {
     if (typeof id !== 'string') throw invalidArgument('app.sendTo(id, data)', 'id', 'a connection id string', id);

@@ -1,6 +1,9 @@
 /**
  * switchboard: decorator-driven WebSocket routes on uWebSockets.js. Public exports only.
  */
+// The published types use Node's (Buffer, URLSearchParams): this keeps the reference in the emitted
+// .d.ts, so an app compiles with `"types": []` (TypeScript 6 and 7's default) as well.
+/// <reference types="node" preserve="true" />
 import 'reflect-metadata';
 
 export { App, type CloseOptions } from './app';
