@@ -9,21 +9,28 @@
  * port) and, for port 0, picks the free port itself: Linux does not let a second socket join a port
  * the kernel assigned to a bind on port 0, so the workers must all bind a port given by number.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import type { App } from './app';
-import { invalidOption, listenFailed, portInUse, SwitchboardError } from './errors';
-import { checkKeys, integerIn, type Logger } from './options';
-import { tryBind } from './transport/bind-probe';
+import { tryBind } from '../transport/bind-probe';
+import { invalidOption, listenFailed, portInUse } from '../util/errors';
+import { listenShared } from '../util/symbols';
+import { checkKeys, integerIn, loggerOption, type Logger } from '../util/validate';
+import { Supervisor, type WorkerMessage } from './supervisor';
 
 const WORKER_ENV = 'SWITCHBOARD_WORKER';
 const PORT_ENV = 'SWITCHBOARD_WORKER_PORT';
-const MAX_RESTARTS = 10;
+
+/** What serve() needs of an App (the App class satisfies it). */
+export interface Servable {
+  listen(port?: number, host?: string): Promise<{ port: number }>;
+  close(): Promise<void>;
+  /** @internal */
+  [listenShared](port: number, host?: string): Promise<{ port: number }>;
+}
 
 /** Options of {@link serve}. */
-export interface ServeOptions {
+export interface ServeOptions<A extends Servable = Servable> {
   /** Builds the app in each worker (give each its own RedisBus, so the workers share fan-out). Not called in the primary. */
-  app: () => App | Promise<App>;
+  app: () => A | Promise<A>;
   /** Worker processes. Default: os.availableParallelism(). */
   workers?: number;
   /** The port every worker listens on; 0: the primary picks a free one. Default 8000. */
@@ -52,16 +59,16 @@ export interface ServePrimary {
 }
 
 /** What serve() returns in a worker process. */
-export interface ServeWorker {
+export interface ServeWorker<A extends Servable = Servable> {
   readonly role: 'worker';
   /** 0 to workers − 1. */
   readonly index: number;
   readonly port: number;
-  readonly app: App;
+  readonly app: A;
 }
 
-interface Resolved {
-  readonly app: () => App | Promise<App>;
+interface Resolved<A extends Servable> {
+  readonly app: () => A | Promise<A>;
   readonly workers: number;
   readonly port: number;
   readonly host: string | undefined;
@@ -71,8 +78,6 @@ interface Resolved {
   readonly logger: Logger;
 }
 
-type WorkerMessage = { swb: 'listening' } | { swb: 'failed'; message: string };
-
 /**
  * Runs the app on `workers` processes. Call it from your main module: in the primary it forks the
  * workers and resolves once all listen; in each worker it builds the app with `options.app()` and listens.
@@ -80,13 +85,13 @@ type WorkerMessage = { swb: 'listening' } | { swb: 'failed'; message: string };
  * const served = await serve({ workers: 4, port: 8000, app: () => createApp({ bus: new RedisBus({ url }) }) });
  * if (served.role === 'primary') console.log(`${served.pids.length} workers listening on port ${served.port}`);
  */
-export function serve(options: ServeOptions): Promise<ServePrimary | ServeWorker> {
+export function serve<A extends Servable>(options: ServeOptions<A>): Promise<ServePrimary | ServeWorker<A>> {
   const o = resolve(options);
   const index = process.env[WORKER_ENV];
   return index === undefined ? primary(o) : worker(o, Number(index));
 }
 
-function resolve(options: ServeOptions): Resolved {
+function resolve<A extends Servable>(options: ServeOptions<A>): Resolved<A> {
   const where = 'serve(options)';
   if (options === null || typeof options !== 'object') throw invalidOption(where, 'options', 'an object', options);
   checkKeys(where, options, ['app', 'workers', 'port', 'host', 'script', 'execArgv', 'startTimeout', 'logger']);
@@ -97,9 +102,7 @@ function resolve(options: ServeOptions): Resolved {
   if (typeof main !== 'string' || main === '') throw invalidOption(where, 'script', 'the path of the module the workers run', main);
   if (execArgv !== undefined && (!Array.isArray(execArgv) || !execArgv.every((a) => typeof a === 'string')))
     throw invalidOption(where, 'execArgv', 'an array of strings', execArgv);
-  const logger = options.logger ?? console;
-  if (typeof logger.error !== 'function' || typeof logger.warn !== 'function')
-    throw invalidOption(where, 'logger', 'an object with error() and warn() methods', logger);
+  const logger = loggerOption(where, options.logger);
   return {
     app: options.app,
     workers: options.workers === undefined ? availableParallelism() : integerIn(where, 'workers', options.workers, 1, 1024),
@@ -112,14 +115,14 @@ function resolve(options: ServeOptions): Resolved {
   };
 }
 
-async function worker(o: Resolved, index: number): Promise<ServeWorker> {
+async function worker<A extends Servable>(o: Resolved<A>, index: number): Promise<ServeWorker<A>> {
   // The primary may be gone by the time this worker has something to say: never throw for that.
   const report = (message: WorkerMessage): void => {
     if (process.connected) process.send?.(message, undefined, undefined, () => undefined);
   };
   // SIGTERM from the primary's close(), or the primary gone (its IPC channel closes): leave gracefully.
   // Installed before the app starts, so a worker orphaned while starting does not go on to listen.
-  let app: App | null = null;
+  let app: A | null = null;
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
@@ -133,7 +136,7 @@ async function worker(o: Resolved, index: number): Promise<ServeWorker> {
   process.once('disconnect', stop);
   try {
     const built = await o.app();
-    const { port } = await built.listenShared(Number(process.env[PORT_ENV] ?? o.port), o.host);
+    const { port } = await built[listenShared](Number(process.env[PORT_ENV] ?? o.port), o.host);
     app = built;
     report({ swb: 'listening' });
     return { role: 'worker', index, port, app: built };
@@ -148,90 +151,23 @@ async function worker(o: Resolved, index: number): Promise<ServeWorker> {
  * forked), or a free one for port 0. Free when checked: a server that binds it before the workers do
  * makes them fail with SWB_ERR_PORT_IN_USE.
  */
-async function portToShare(o: Resolved): Promise<number> {
+async function portToShare(o: Resolved<Servable>): Promise<number> {
   const result = await tryBind(o.host, o.port);
   if ('port' in result) return result.port;
   if (result.code === 'EADDRINUSE') throw portInUse('serve()', o.host, o.port, 'serve');
   throw listenFailed('serve()', o.host, o.port, result.code);
 }
 
-async function primary(o: Resolved): Promise<ServePrimary> {
+async function primary(o: Resolved<Servable>): Promise<ServePrimary> {
   const port = await portToShare(o);
-  const children: (ChildProcess | null)[] = new Array<ChildProcess | null>(o.workers).fill(null);
-  const listening: boolean[] = new Array<boolean>(o.workers).fill(false);
-  const restarts: number[] = new Array<number>(o.workers).fill(0);
-  let closing = false;
-
-  const start = (i: number): Promise<void> => {
-    const child = fork(o.script, process.argv.slice(2), {
-      env: { ...process.env, [WORKER_ENV]: String(i), [PORT_ENV]: String(port) },
-      execArgv: [...o.execArgv],
-    });
-    children[i] = child;
-    return new Promise<void>((resolveStart, rejectStart) => {
-      const fail = (why: string): void => {
-        clearTimeout(timer);
-        child.kill('SIGKILL');
-        rejectStart(new SwitchboardError('SWB_ERR_WORKER_FAILED', `serve(): worker ${i} (pid ${child.pid ?? '?'}) ${why}${/[.\]]$/.test(why) ? '' : '.'}`));
-      };
-      const timer = setTimeout(() => fail(`did not report listening within ${o.startTimeout} ms`), o.startTimeout);
-      child.on('message', (message: WorkerMessage) => {
-        if (message?.swb === 'listening') {
-          clearTimeout(timer);
-          listening[i] = true;
-          resolveStart();
-        } else if (message?.swb === 'failed') fail(`failed to start: ${message.message}`);
-      });
-      child.once('exit', (code, signal) => {
-        clearTimeout(timer);
-        rejectStart(
-          new SwitchboardError('SWB_ERR_WORKER_FAILED', `serve(): worker ${i} exited (${signal ?? `code ${String(code)}`}) before it was listening.`),
-        );
-        if (children[i] === child) children[i] = null;
-        if (!closing && listening[i]!) restart(i, code, signal);
-      });
-    });
-  };
-
-  const restart = (i: number, code: number | null, signal: NodeJS.Signals | null): void => {
-    const count = ++restarts[i]!;
-    if (count > MAX_RESTARTS) {
-      o.logger.error(`switchboard: serve(): worker ${i} exited (${signal ?? `code ${String(code)}`}) ${MAX_RESTARTS} times; not restarting it again.`);
-      return;
-    }
-    o.logger.error(`switchboard: serve(): worker ${i} exited (${signal ?? `code ${String(code)}`}); restarting it.`);
-    start(i).catch((error: unknown) => o.logger.error(`switchboard: serve(): worker ${i} could not be restarted.`, error));
-  };
-
-  const close = async (): Promise<void> => {
-    closing = true;
-    await Promise.all(
-      children.map((child) => {
-        if (child === null || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-        return new Promise<void>((done) => {
-          const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-          child.once('exit', () => {
-            clearTimeout(timer);
-            done();
-          });
-          child.kill('SIGTERM');
-        });
-      }),
-    );
-  };
-
-  try {
-    await Promise.all(children.map((_, i) => start(i)));
-  } catch (error) {
-    await close();
-    throw error;
-  }
+  const supervisor = new Supervisor({ ...o, env: (i) => ({ [WORKER_ENV]: String(i), [PORT_ENV]: String(port) }) });
+  await supervisor.startAll();
   return {
     role: 'primary',
     port,
     get pids() {
-      return children.flatMap((c) => (c?.pid === undefined ? [] : [c.pid]));
+      return supervisor.pids;
     },
-    close,
+    close: () => supervisor.close(),
   };
 }

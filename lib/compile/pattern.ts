@@ -2,7 +2,7 @@
  * Route patterns: `/ws/:clientId` and FastAPI's `/ws/{client_id}` both become uWS's `/ws/:clientId`
  * form, with the parameter names in order (uWS hands parameters out by index).
  */
-import { describe, HttpError, SwitchboardError } from './errors';
+import { describe, HttpError, SwitchboardError } from '../util/errors';
 
 export interface ParsedPattern {
   /** The pattern as uWS understands it. */

@@ -2,10 +2,10 @@
  * The decorators. They only record metadata (metadata.ts); nothing here touches the runtime, so a
  * class can be declared before any App exists and compiled once at register().
  */
-import { invalidArgument } from './errors';
-import { addHandler, setExplicitParam, setRoute, type HandlerKind, type ProviderToken } from './metadata';
+import { invalidArgument } from '../util/errors';
+import { isStandardSchema, type StandardSchemaV1 } from '../util/standard-schema';
+import { addHandler, decoratorOf, setExplicitParam, setRoute, type HandlerKind, type ProviderToken } from './metadata';
 import type { RouteOptions } from './options';
-import { isStandardSchema, type StandardSchemaV1 } from './standard-schema';
 
 type ClassDecorator = (target: abstract new (...args: never[]) => unknown) => void;
 type MethodDecorator = (prototype: object, method: string | symbol, descriptor: PropertyDescriptor) => void;
@@ -25,8 +25,7 @@ export function WebSocketRoute(pattern: string, options: RouteOptions = {}): Cla
 
 function lifecycle(kind: HandlerKind, event?: string, schema?: StandardSchemaV1): MethodDecorator {
   return (prototype, method, descriptor) => {
-    if (typeof descriptor.value !== 'function')
-      throw invalidArgument(`@On${kind[0]!.toUpperCase()}${kind.slice(1)}()`, String(method), 'a method', descriptor.value);
+    if (typeof descriptor.value !== 'function') throw invalidArgument(`${decoratorOf(kind)}()`, String(method), 'a method', descriptor.value);
     addHandler(prototype, event === undefined ? { kind, method } : { kind, method, event, ...(schema === undefined ? {} : { schema }) });
   };
 }

@@ -4,12 +4,17 @@
  */
 import 'reflect-metadata';
 import type { RouteOptions } from './options';
-import type { StandardSchemaV1 } from './standard-schema';
+import type { StandardSchemaV1 } from '../util/standard-schema';
 
 /** Anything `app.provide()` accepts as a key: a class, a string or a symbol. */
 export type ProviderToken = string | symbol | (abstract new (...args: never[]) => unknown);
 
 export type HandlerKind = 'upgrade' | 'connect' | 'message' | 'close' | 'drain';
+
+/** The decorator that declares a handler of this kind, for messages: `@OnMessage`. */
+export function decoratorOf(kind: HandlerKind): string {
+  return `@On${kind[0]!.toUpperCase()}${kind.slice(1)}`;
+}
 
 export interface RouteMeta {
   readonly pattern: string;

@@ -2,17 +2,11 @@
  * Options of App and of @WebSocketRoute: their types, defaults and validation. Every value is
  * checked when the App is built or the route registered, so a typo fails at boot, not under load.
  */
-import type { Bus } from './bus/bus';
-import type { Connector } from './connector';
-import { invalidOption } from './errors';
-import { requestLimitDefaults, UWS_MAX_HEADERS, type RequestLimits } from './handshake';
-import type { Reply } from './reply';
-
-/** Where switchboard reports handler errors. Defaults to `console`. */
-export interface Logger {
-  error(message: string, error?: unknown): void;
-  warn(message: string): void;
-}
+import type { Bus } from '../bus/bus';
+import { requestLimitDefaults, UWS_MAX_HEADERS, type RequestLimits } from '../transport/handshake';
+import { invalidOption } from '../util/errors';
+import { boolean, checkKeys, integerIn, loggerOption, type Logger } from '../util/validate';
+import type { Connector, Reply } from './connector';
 
 /** Transport limits, settable on the App (defaults for every route) and on one route. */
 export interface TransportOptions {
@@ -100,23 +94,6 @@ const routeKeys = [...transportKeys, 'onError'];
 const limitKeys = ['maxHeaderCount', 'maxHeaderLineBytes', 'maxHeaderBytes', 'maxUrlLength', 'maxQueryParams'] as const;
 const appKeys = [...transportKeys, ...limitKeys, 'routes', 'bus', 'logger', 'closeTimeout', 'maxBodyLength', 'allowJsFallback', 'reusePort'];
 
-export function checkKeys(where: string, options: object, known: readonly string[]): void {
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw invalidOption(where, key, `one of ${known.join(', ')} (unknown option)`, key);
-  }
-}
-
-export function integerIn(where: string, name: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
-    throw invalidOption(where, name, `an integer from ${min} to ${max}`, value);
-  return value;
-}
-
-function boolean(where: string, name: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw invalidOption(where, name, 'true or false', value);
-  return value;
-}
-
 /** An origin as browsers send it: scheme://host[:port], lower-case, no path. */
 function normalizeOrigin(where: string, origin: unknown): string {
   if (typeof origin !== 'string') throw invalidOption(where, 'origins', "an array of origins like 'https://example.com', or '*'", origin);
@@ -182,9 +159,7 @@ export function resolveAppOptions(options: AppOptions): ResolvedApp {
   const where = 'new App(options)';
   if (options === null || typeof options !== 'object') throw invalidOption(where, 'options', 'an object', options);
   checkKeys(where, options, appKeys);
-  const logger = options.logger ?? console;
-  if (typeof logger.error !== 'function' || typeof logger.warn !== 'function')
-    throw invalidOption(where, 'logger', 'an object with error() and warn() methods', logger);
+  const logger = loggerOption(where, options.logger);
   const bus: unknown = options.bus;
   // Caught here rather than as "x.open is not a function" at listen(): `bus: RedisBus` (the class) is an easy slip.
   if (

@@ -1,12 +1,12 @@
 /**
  * The HTTP side of an App (docs/http.md): request parsing and the value → response mapping.
- * Transport-agnostic: transport/uws.ts reads the request and writes the HttpResult.
+ * Transport-agnostic: the transport reads the request and writes the HttpResult.
  */
 import { STATUS_CODES } from 'node:http';
-import { HttpError } from './errors';
-import type { Logger } from './options';
-import { decodeParams } from './route-pattern';
-import type { HttpResult, RawHttpRequest } from './transport/uws';
+import { decodeParams } from '../compile/pattern';
+import { jsonError, type HttpResult, type RawHttpRequest } from '../transport/types';
+import { HttpError } from '../util/errors';
+import type { Logger } from '../util/validate';
 
 /** What an HTTP handler receives. */
 export interface HttpRequest {
@@ -25,11 +25,7 @@ export interface HttpRequest {
  * An HTTP handler. Returns: a string → text/html; an object, array, number or boolean → JSON; bytes →
  * application/octet-stream; a WHATWG Response → as it is; undefined → 204. Throw HttpError for a status.
  */
-export type HttpHandlerFn = (req: HttpRequest) => unknown;
-
-function errorResult(status: number, message: string): HttpResult {
-  return { status, headers: [['content-type', 'application/json']], body: JSON.stringify({ error: { status, message } }) };
-}
+export type HttpHandler = (req: HttpRequest) => unknown;
 
 function parseBody(body: Buffer | null, contentType: string | undefined): unknown {
   if (body === null) return undefined;
@@ -61,12 +57,7 @@ async function toResult(value: unknown): Promise<HttpResult> {
 }
 
 /** Wraps an app handler into a transport handler that never rejects. */
-export function httpHandler(
-  handler: HttpHandlerFn,
-  paramNames: readonly string[],
-  label: string,
-  logger: Logger,
-): (raw: RawHttpRequest) => Promise<HttpResult> {
+export function httpHandler(handler: HttpHandler, paramNames: readonly string[], label: string, logger: Logger): (raw: RawHttpRequest) => Promise<HttpResult> {
   return async (raw) => {
     try {
       const request: HttpRequest = {
@@ -79,9 +70,9 @@ export function httpHandler(
       };
       return await toResult(await handler(request));
     } catch (error) {
-      if (error instanceof HttpError) return errorResult(error.status, error.message || STATUS_CODES[error.status] || '');
+      if (error instanceof HttpError) return jsonError(error.status, error.message || STATUS_CODES[error.status] || '');
       logger.error(`switchboard: HTTP handler ${label} threw`, error);
-      return errorResult(500, 'Internal Server Error');
+      return jsonError(500, 'Internal Server Error');
     }
   };
 }

@@ -4,8 +4,8 @@
  */
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
-import { HttpError } from './errors';
-import type { HttpHandlerFn } from './http';
+import { HttpError } from '../util/errors';
+import type { HttpHandler } from './handler';
 
 const contentTypes: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -33,7 +33,7 @@ function inside(root: string, path: string): boolean {
 }
 
 /** `root` must be the real path (symlinks resolved) of the served directory. */
-export function staticHandler(prefix: string, root: string): HttpHandlerFn {
+export function staticHandler(prefix: string, root: string): HttpHandler {
   const strip = prefix === '/' ? 0 : prefix.length;
   return async (req) => {
     let relative: string;

@@ -1,80 +1,84 @@
 /**
- * The per-connection handle handlers receive. One object per connection, made at upgrade and kept in
- * uWS's user-data slot; the raw query string and headers are parsed only when first read, so an idle
- * connection costs little. No method throws because the connection has closed.
+ * The runtime's side of a connection: the public Connector's implementation, and the per-connection
+ * state machine that orders its handlers (docs/lifecycle.md). One object per connection, made at
+ * upgrade and kept in uWS's user-data slot; query string and headers are parsed only when first read.
+ *
+ * Ordering: a synchronous handler runs inline, with no queue and no Promise. When a handler returns a
+ * thenable the connection is `busy`; later messages are copied into its queue (uWS's ArrayBuffer dies
+ * with the callback) and run in order once it settles. close() inside a handler waits for its reply.
+ * @OnClose runs after the last handler. Invariant: a non-empty queue implies `busy`.
  */
-import { invalidArgument, SwitchboardError } from './errors';
-import type { Hub } from './hub';
-import { headersOf } from './headers';
-import { encode, type Payload, type Reply } from './reply';
-import type { RoutePlan } from './compile';
-import type { Socket } from './transport/socket';
+import type { Bus } from '../bus/bus';
+import type { Invoker, RoutePlan } from '../compile/plan';
+import { Connector, type BroadcastOptions, type Reply } from '../declare/connector';
+import type { Payload, Socket } from '../transport/types';
+import { invalidArgument, SwitchboardError } from '../util/errors';
+import { headersOf } from '../util/headers';
+import { isThenable } from '../util/thenable';
+import { checkRoom, roomTopic } from '../util/topics';
+import type { Logger } from '../util/validate';
+import { frameOf, logFailure, recover } from './answer';
+import { eventError, parseEnvelope } from './events';
+import type { Registry } from './registry';
+import { encode } from './reply';
+
+/** What every connection of one app shares. */
+export interface AppContext {
+  readonly registry: Registry<Connection<object>>;
+  readonly bus: Bus;
+  readonly logger: Logger;
+  /** app.close() has begun: connections still flushing are ended (1001) once they have drained. */
+  closing: boolean;
+}
+
+/** The reason of the 1001 every connection gets from app.close(). */
+export const GOING_AWAY = 'Server shutting down';
 
 /** A message that waits behind a pending async handler; `data` is a copy that outlives the uWS callback. */
-export interface QueuedMessage {
+interface QueuedMessage {
   readonly data: ArrayBuffer;
   readonly isBinary: boolean;
 }
 
-/** Options of {@link Connector.broadcast}. */
-export interface BroadcastOptions {
-  /** Skip the connection that broadcasts. Default false. */
-  exceptSelf?: boolean;
-}
-
+const noData = new ArrayBuffer(0);
+const noRooms: ReadonlySet<string> = new Set();
 const encoder = new TextEncoder();
 
-/**
- * A WebSocket connection, as handlers see it. Created by the runtime; never construct one yourself.
- * @example
- * @OnMessage() message(ws: Connector, text: string) {
- *   ws.broadcast(`Client #${ws.params.clientId} says: ${text}`, { exceptSelf: true });
- *   return `You wrote: ${text}`;
- * }
- */
-export class Connector<S extends object = Record<string, unknown>> {
-  // Fields are laid out in declaration order: the first six are the ones every message reads, kept
-  // together so a message touches as few cache lines of its Connector as possible.
-  /** @internal The uWS socket while open; null once closed. */
+export class Connection<S extends object = Record<string, unknown>> extends Connector<S> {
+  // Fields are laid out in declaration order: the first ones are those every message reads, kept
+  // together so a message touches as few cache lines of its connection as possible.
+  /** The uWS socket while open; null once closed. */
   socket: Socket | null = null;
-  /** @internal An async handler of this connection is pending; new messages queue. */
-  busy = false;
-  /** @internal A handler of this connection is running; close() waits for its reply. */
-  inHandler = false;
-  /** @internal The route's plan; declared here, among the fields every message reads (see above). */
+  /** An async handler of this connection is pending; new messages queue. */
+  private busy = false;
+  /** A handler of this connection is running; close() waits for its reply. */
+  private inHandler = false;
   readonly route: RoutePlan;
-  /** @internal The event of the running `@OnMessage('event')` handler (null for plain handlers). */
-  replyEvent: string | null = null;
-  /** @internal close() code requested during a handler, 0 when none. */
-  pendingCode = 0;
-  /** @internal */
-  queue: QueuedMessage[] | null = null;
-  /** @internal */
-  pendingReason = '';
-  /** @internal The peer's close code, -1 until the socket has closed. */
-  closeCode = -1;
-  /** @internal */
-  closeReason = '';
-  /** @internal The client's correlation id of that event frame. */
-  replyId: unknown = undefined;
-  /** @internal Bound once, on this connection's first async handler. */
-  settle: ((value: unknown) => void) | null = null;
-  /** @internal */
-  fail: ((error: unknown) => void) | null = null;
-
+  /** The event of the running `@OnMessage('event')` handler (null for plain handlers). */
+  private replyEvent: string | null = null;
+  /** close() code requested during a handler, 0 when none. */
+  private pendingCode = 0;
+  private queue: QueuedMessage[] | null = null;
+  private pendingReason = '';
+  /** The peer's close code, -1 until the socket has closed. */
+  private closeCode = -1;
+  private closeReason = '';
+  /** The client's correlation id of that event frame. */
+  private replyId: unknown = undefined;
+  /** Bound once, on this connection's first async handler. */
+  private settle: ((value: unknown) => void) | null = null;
+  private fail: ((error: unknown) => void) | null = null;
   private roomSet: Set<string> | null = null;
   private query: URLSearchParams | null = null;
   private headerMap: Readonly<Record<string, string>> | null = null;
   private stateValue: S | undefined;
   private idValue: string | null = null;
 
-  /** @internal */
   constructor(
-    /** @internal */ readonly hub: Hub,
+    private readonly app: AppContext,
     route: RoutePlan,
-    /** @internal This connection's number on its process; `id` is made from it when first read. */
+    /** This connection's number on its process; `id` is made from it when first read. */
     readonly seq: number,
-    /** Path parameters of the route, e.g. `{ clientId: '42' }` for `/ws/:clientId`. */
     readonly params: Readonly<Record<string, string>>,
     private readonly rawQuery: string,
     /**
@@ -83,31 +87,28 @@ export class Connector<S extends object = Record<string, unknown>> {
      * connection (benchmarks, idle-memory-10k).
      */
     private readonly rawHeaders: string,
-    /** Peer address as text (IPv4, or IPv6 in uWS's long form). */
     readonly remoteAddress: string,
     state: S | undefined,
   ) {
+    super();
     this.route = route;
     this.stateValue = state;
   }
 
-  /** Unique id of this connection, across the app (and every process sharing its bus). */
+  // ── The public handle ──────────────────────────────────────────────────────────────────────────
+
   get id(): string {
-    return (this.idValue ??= this.hub.idOf(this.seq));
+    return (this.idValue ??= this.app.registry.idOf(this.seq));
   }
 
-  /** Query string of the upgrade request, as Robyn's `query_params`: `ws.queryParams.get('name')`. */
   get queryParams(): URLSearchParams {
     return (this.query ??= new URLSearchParams(this.rawQuery));
   }
 
-  /** Request headers at upgrade, lower-cased names; repeated headers joined with ", ". */
   get headers(): Readonly<Record<string, string>> {
-    if (this.headerMap === null) this.headerMap = headersOf(this.rawHeaders.split('\n'));
-    return this.headerMap;
+    return (this.headerMap ??= headersOf(this.rawHeaders.split('\n')));
   }
 
-  /** Per-connection data for the app, seeded by `@OnUpgrade`'s return value (else `{}`). */
   get state(): S {
     return (this.stateValue ??= {} as S);
   }
@@ -117,65 +118,43 @@ export class Connector<S extends object = Record<string, unknown>> {
     this.stateValue = value;
   }
 
-  /** False once the connection has closed (by either side). */
   get isOpen(): boolean {
     return this.socket !== null;
   }
 
-  /** Bytes waiting in this connection's send buffer (0 once closed). */
   get bufferedAmount(): number {
     return this.socket === null ? 0 : this.socket.getBufferedAmount();
   }
 
-  /**
-   * Sends to this connection, encoded as a handler's reply would be.
-   * @returns true when the frame was sent or buffered; false when the connection is closed, the frame
-   * was dropped for backpressure (`maxBackpressure`), or there was nothing to send (undefined, null, '').
-   */
+  get logger(): Logger {
+    return this.app.logger;
+  }
+
   send(data: Reply): boolean {
     const payload = encode(data);
     return payload !== null && this.sendPayload(payload);
   }
 
-  /** @internal Sends an already-encoded frame. */
+  /** Sends an already-encoded frame; false when closed or dropped for backpressure. */
   sendPayload(payload: Payload): boolean {
     const socket = this.socket;
     return socket !== null && socket.send(payload, typeof payload !== 'string', true) !== 2;
   }
 
-  /**
-   * Sends to any connection of the app by id (on any process sharing the bus).
-   * @returns false when that id is unknown or closed (on this process), or nothing was sent; for an id
-   * of another process, true once handed to the bus (delivery is at-most-once, docs/scale-out.md).
-   */
   sendTo(id: string, data: Reply): boolean {
     if (typeof id !== 'string') throw invalidArgument('ws.sendTo(id, data)', 'id', 'a connection id string', id);
     const payload = encode(data);
-    return payload !== null && this.hub.bus.sendTo(id, payload);
+    return payload !== null && this.app.bus.sendTo(id, payload);
   }
 
-  /**
-   * Sends to every open connection of this route (this class), through uWS pub/sub.
-   * @returns the number of recipients on this process.
-   */
   broadcast(data: Reply, options?: BroadcastOptions): number {
-    const payload = encode(data);
-    if (payload === null) return 0;
-    const exceptSelf = options !== undefined && options.exceptSelf === true;
-    return this.hub.bus.publish(this.route.topic, payload, exceptSelf ? (this as Connector) : null);
+    return this.fanOut(this.route.topic, data, options);
   }
 
-  /** The rooms this connection is in; empty once closed. */
   get rooms(): ReadonlySet<string> {
     return this.roomSet ?? noRooms;
   }
 
-  /**
-   * Joins a room (a uWS topic, so publishing fans out in C++).
-   * @returns true when it joined; false when it was already in the room or the connection is closed.
-   * @example
-   * @OnMessage('join') join(ws: Connector, room: string) { ws.join(room); return ws.rooms.size; }
-   */
   join(room: string): boolean {
     checkRoom('ws.join(room)', room);
     const socket = this.socket;
@@ -186,11 +165,6 @@ export class Connector<S extends object = Record<string, unknown>> {
     return true;
   }
 
-  /**
-   * Leaves a room. @returns true when it left; false when it was not in the room or is closed.
-   * @example
-   * ws.leave('lobby');
-   */
   leave(room: string): boolean {
     checkRoom('ws.leave(room)', room);
     const socket = this.socket;
@@ -199,32 +173,18 @@ export class Connector<S extends object = Record<string, unknown>> {
     return true;
   }
 
-  /**
-   * Sends to every connection in a room (this one need not be in it).
-   * @returns the number of recipients on this process.
-   * @example
-   * ws.publish('lobby', `${ws.state.name} joined`, { exceptSelf: true });
-   */
   publish(room: string, data: Reply, options?: BroadcastOptions): number {
     checkRoom('ws.publish(room, data)', room);
+    return this.fanOut(roomTopic(room), data, options);
+  }
+
+  private fanOut(topic: string, data: Reply, options: BroadcastOptions | undefined): number {
     const payload = encode(data);
     if (payload === null) return 0;
     const exceptSelf = options !== undefined && options.exceptSelf === true;
-    return this.hub.bus.publish(roomTopic(room), payload, exceptSelf ? (this as Connector) : null);
+    return this.app.bus.publish(topic, payload, exceptSelf ? this.socket : null);
   }
 
-  /** @internal The socket has closed: uWS has already dropped its topics. */
-  detach(): void {
-    this.socket = null;
-    this.roomSet = null;
-  }
-
-  /**
-   * Closes gracefully with a close frame. Inside a handler of this connection it takes effect after that
-   * handler's reply has been sent. Does nothing once closed.
-   * @param code 1000 (default), 1001–1003, 1007–1014 except 1010, or 3000–4999 (application codes).
-   * @param reason at most 123 bytes of UTF-8.
-   */
   close(code = 1000, reason = ''): void {
     checkClose(code, reason);
     if (this.socket === null || this.pendingCode !== 0) return;
@@ -235,17 +195,166 @@ export class Connector<S extends object = Record<string, unknown>> {
       this.socket.end(code, reason);
     }
   }
-}
 
-const noRooms: ReadonlySet<string> = new Set();
+  // ── The state machine, driven by the transport's callbacks ─────────────────────────────────────
 
-/** The uWS topic of a room; route topics use another prefix, so the two never collide. */
-export function roomTopic(room: string): string {
-  return `swb:room:${room}`;
-}
+  opened(socket: Socket): void {
+    this.socket = socket;
+    socket.subscribe(this.route.topic);
+    this.app.registry.opened(this);
+    const onConnect = this.route.onConnect;
+    if (onConnect !== null) this.run(onConnect, noData, false);
+  }
 
-export function checkRoom(where: string, room: unknown): void {
-  if (typeof room !== 'string' || room === '' || room.length > 256) throw invalidArgument(where, 'room', 'a non-empty string of at most 256 characters', room);
+  received(data: ArrayBuffer, isBinary: boolean): void {
+    if (this.busy) return this.enqueue(data, isBinary);
+    this.deliver(data, isBinary);
+  }
+
+  /** The socket has closed (either side): uWS has already dropped its topics. @OnClose waits for a pending handler and the queue. */
+  closed(code: number, reason: string): void {
+    this.socket = null;
+    this.roomSet = null;
+    this.app.registry.closed(this);
+    this.closeCode = code;
+    this.closeReason = reason;
+    if (!this.busy && !this.inHandler) this.finish();
+  }
+
+  /** uWS reports the send buffer drained: a signal outside the message order, its return value ignored. */
+  drained(): void {
+    const socket = this.socket;
+    if (socket === null) return;
+    if (this.app.closing) {
+      // app.close() deferred this connection's 1001 until what was queued before it had gone out.
+      if (socket.getBufferedAmount() === 0) socket.end(1001, GOING_AWAY);
+      return;
+    }
+    const onDrain = this.route.onDrain;
+    if (onDrain === null) return;
+    try {
+      const result = onDrain(this, noData, false);
+      if (isThenable(result)) result.then(undefined, (error: unknown) => logFailure(this, '(@OnDrain) rejected', error, false));
+    } catch (error) {
+      logFailure(this, '(@OnDrain) threw', error, false);
+    }
+  }
+
+  /** Routes a message: to its JSON event handler when the route has events, else to the plain handler. */
+  private deliver(data: ArrayBuffer, isBinary: boolean): void {
+    const events = this.route.events;
+    const onMessage = this.route.onMessage;
+    if (events !== null) {
+      const envelope = isBinary ? null : parseEnvelope(data);
+      const handler = envelope === null ? undefined : events.get(envelope.event);
+      if (handler !== undefined) {
+        this.replyEvent = envelope!.event;
+        this.replyId = envelope!.id;
+        return this.run(handler, envelope!.data, false);
+      }
+      if (onMessage === null) {
+        // No plain handler takes what matched no event: say so rather than drop it.
+        const error =
+          envelope === null
+            ? eventError(null, undefined, 'invalid_event', 'Expected a JSON text frame {"event":…,"data":…}')
+            : eventError(envelope.event, envelope.id, 'unknown_event', `No handler for event "${envelope.event}"`);
+        this.sendPayload(error);
+        return;
+      }
+      this.replyEvent = null;
+      this.replyId = undefined;
+    }
+    if (onMessage !== null) this.run(onMessage, data, isBinary);
+  }
+
+  private enqueue(data: ArrayBuffer, isBinary: boolean): void {
+    const queue = (this.queue ??= []);
+    if (queue.length >= this.route.transport.maxQueuedMessages) {
+      // A flooding client gets none of its queued messages handled: dropping them frees their copies now
+      // (up to maxQueuedMessages × maxPayloadLength) instead of after every handler has run for nobody.
+      queue.length = 0;
+      // Straight to the socket, not via close(): that would wait for the pending handler.
+      this.socket?.end(1008, 'Too many queued messages');
+      return;
+    }
+    queue.push({ data: data.slice(0), isBinary });
+  }
+
+  private run<D>(handler: Invoker<D>, data: D, isBinary: boolean): void {
+    this.inHandler = true;
+    let result: unknown;
+    try {
+      result = handler(this, data, isBinary);
+    } catch (error) {
+      result = recover(this, error);
+    }
+    this.complete(result);
+  }
+
+  private complete(result: unknown): void {
+    if (isThenable(result)) {
+      this.busy = true;
+      if (this.settle === null) {
+        this.settle = (value) => this.settled(value);
+        this.fail = (error) => this.settled(recover(this, error));
+      }
+      result.then(this.settle, this.fail);
+      return;
+    }
+    if (this.socket !== null) this.reply(result);
+    this.afterHandler();
+  }
+
+  private settled(value: unknown): void {
+    this.complete(value);
+    if (this.busy) return;
+    const queue = this.queue;
+    while (queue !== null && queue.length > 0 && !this.busy) {
+      const next = queue.shift()!;
+      this.deliver(next.data, next.isBinary);
+    }
+  }
+
+  private reply(value: unknown): void {
+    if (typeof value === 'string' && this.replyEvent === null) {
+      if (value !== '') this.sendPayload(value);
+      return;
+    }
+    const payload = frameOf(this, this.replyEvent, this.replyId, value);
+    if (payload !== null) this.sendPayload(payload);
+  }
+
+  private afterHandler(): void {
+    this.inHandler = false;
+    this.busy = false;
+    if (this.pendingCode !== 0) this.socket?.end(this.pendingCode, this.pendingReason);
+    if (this.socket === null && this.closeCode >= 0 && (this.queue === null || this.queue.length === 0)) this.finish();
+  }
+
+  /** Runs @OnClose, then tells the registry this connection has finished. */
+  private finish(): void {
+    const code = this.closeCode;
+    this.closeCode = -1;
+    const onClose = this.route.onClose;
+    const registry = this.app.registry;
+    if (onClose === null) return registry.finished();
+    try {
+      const result = onClose(this, code, this.closeReason);
+      if (isThenable(result)) {
+        result.then(
+          () => registry.finished(),
+          (error: unknown) => {
+            logFailure(this, '(@OnClose) rejected', error, false);
+            registry.finished();
+          },
+        );
+        return;
+      }
+    } catch (error) {
+      logFailure(this, '(@OnClose) threw', error, false);
+    }
+    registry.finished();
+  }
 }
 
 function checkClose(code: unknown, reason: unknown): void {

@@ -1,13 +1,8 @@
 /**
  * Value → frame encoding, shared by handler replies, send, sendTo and broadcast (docs/replies.md).
  */
-import { describe, SwitchboardError } from './errors';
-
-/** What a handler may return, and what `send`/`sendTo`/`broadcast` accept. */
-export type Reply = string | ArrayBuffer | ArrayBufferView | number | boolean | object | null | undefined;
-
-/** An encoded frame: a string is a text frame, bytes are a binary frame. */
-export type Payload = string | ArrayBuffer | Uint8Array;
+import type { Payload } from '../transport/types';
+import { describe, SwitchboardError } from '../util/errors';
 
 /**
  * Encodes a reply; `null` means "send nothing" (undefined, null, '').

@@ -1,15 +1,15 @@
 /**
- * The framework's half of an upgrade: origin policy, path parameters, @OnUpgrade, and the Connector
+ * The framework's half of an upgrade: origin policy, path parameters, @OnUpgrade, and the Connection
  * that becomes the socket's user data. Throws HttpError to reject; transport/uws.ts writes the status.
  */
-import type { RoutePlan } from './compile';
-import { Connector } from './connector';
-import { HttpError } from './errors';
-import { headersOf } from './headers';
-import type { Hub } from './hub';
-import { decodeParams } from './route-pattern';
-import type { RawUpgrade } from './transport/uws';
-import type { UpgradeRequest } from './upgrade-request';
+import { decodeParams } from '../compile/pattern';
+import type { RoutePlan } from '../compile/plan';
+import type { UpgradeRequest } from '../declare/upgrade-request';
+import type { RawUpgrade } from '../transport/types';
+import { HttpError } from '../util/errors';
+import { headersOf } from '../util/headers';
+import { isThenable } from '../util/thenable';
+import { Connection, type AppContext } from './connection';
 
 /**
  * Cross-site WebSocket hijacking guard, as gorilla/websocket: no Origin (non-browser clients) or an
@@ -28,18 +28,14 @@ function originAllowed(plan: RoutePlan, origin: string, host: string): boolean {
   return allowed !== null && allowed.has(url.origin.toLowerCase());
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
-}
-
-/** Returns the new connection's Connector (or a Promise of it when @OnUpgrade is async). */
-export function upgrade(hub: Hub, plan: RoutePlan, raw: RawUpgrade, closing: () => boolean): Connector | Promise<Connector> {
-  if (closing()) throw new HttpError(503, 'Server is shutting down');
+/** Returns the new Connection (or a Promise of it when @OnUpgrade is async). */
+export function upgrade(app: AppContext, plan: RoutePlan, raw: RawUpgrade): Connection | Promise<Connection> {
+  if (app.closing) throw new HttpError(503, 'Server is shutting down');
   if (!originAllowed(plan, raw.origin, raw.host)) throw new HttpError(403, 'Origin not allowed');
   const params = decodeParams(plan.paramNames, raw.params);
-  const make = (state: Record<string, unknown> | undefined): Connector => {
-    if (closing()) throw new HttpError(503, 'Server is shutting down');
-    return new Connector(hub, plan, hub.nextSeq(), params, raw.query, raw.headers.join('\n'), raw.remoteAddress, state);
+  const make = (state: Record<string, unknown> | undefined): Connection => {
+    if (app.closing) throw new HttpError(503, 'Server is shutting down');
+    return new Connection(app, plan, app.registry.nextSeq(), params, raw.query, raw.headers.join('\n'), raw.remoteAddress, state);
   };
   const onUpgrade = plan.onUpgrade;
   if (onUpgrade === null) return make(undefined);
@@ -50,13 +46,13 @@ export function upgrade(hub: Hub, plan: RoutePlan, raw: RawUpgrade, closing: () 
     headers: headersOf(raw.headers),
     remoteAddress: raw.remoteAddress,
   };
-  const decide = (result: unknown): Connector => {
+  const decide = (result: unknown): Connection => {
     if (result === false) throw new HttpError(403, 'Forbidden');
     return make(result !== null && typeof result === 'object' ? (result as Record<string, unknown>) : undefined);
   };
   const fail = (error: unknown): never => {
     if (error instanceof HttpError) throw error;
-    hub.logger.error(`switchboard: @OnUpgrade of ${plan.name} threw; the upgrade was rejected with 500`, error);
+    app.logger.error(`switchboard: @OnUpgrade of ${plan.name} threw; the upgrade was rejected with 500`, error);
     throw new HttpError(500, 'Internal Server Error');
   };
   let result: unknown;

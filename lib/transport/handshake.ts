@@ -3,7 +3,7 @@
  * caps uWS v20.30 does not enforce when a request arrives in one read, and the WebSocket handshake
  * headers it does not validate. Pure functions over the copied request, so transport/uws.ts stays thin.
  */
-import { HttpError } from './errors';
+import { HttpError } from '../util/errors';
 
 /** Request-size caps, app-wide (App options of the same names). */
 export interface RequestLimits {

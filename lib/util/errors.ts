@@ -37,11 +37,13 @@ export type ErrorCode = keyof typeof ErrorCodes;
  */
 export class SwitchboardError extends Error {
   override readonly name = 'SwitchboardError';
+  /** @param options.cause the underlying error (a failed connection, a system error), kept as `error.cause`. */
   constructor(
     readonly code: ErrorCode,
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(`${message} [${code}]`);
+    super(`${message} [${code}]`, options);
   }
 }
 
@@ -62,7 +64,12 @@ export class WsError extends Error {
   }
 }
 
-/** @internal Thrown when a Standard Schema rejects an event's data; sent as a `validation_failed` frame. */
+/**
+ * A Standard Schema rejected an event's `data`: the handler did not run, and the client gets a
+ * `validation_failed` error frame carrying `issues`. A route's `onError` sees it like any handler error.
+ * @example
+ * onError: (error, ws) => (error instanceof ValidationError ? { invalid: error.issues.length } : undefined)
+ */
 export class ValidationError extends WsError {
   constructor(readonly issues: readonly StandardIssue[]) {
     super('validation_failed', issues.map((issue) => issue.message).join('; ') || 'Invalid data');

@@ -3,12 +3,13 @@
  * the route-pattern parser and the parameter resolvers compiled at register().
  */
 import fc from 'fast-check';
-import { bindRoute, compileRoute } from '../../lib/compile';
+import { bindRoute } from '../../lib/compile/bind';
+import { compileRoute } from '../../lib/compile/route';
 import { Connector, HttpError, OnMessage, SwitchboardError, WebSocketRoute, WsError } from '../../lib';
-import { transportDefaults } from '../../lib/options';
-import { encode } from '../../lib/reply';
-import { decodeParams, parsePattern } from '../../lib/route-pattern';
-import { checkHandshake, checkRequestLimits } from '../../lib/handshake';
+import { transportDefaults } from '../../lib/declare/options';
+import { encode } from '../../lib/runtime/reply';
+import { decodeParams, parsePattern } from '../../lib/compile/pattern';
+import { checkHandshake, checkRequestLimits } from '../../lib/transport/handshake';
 
 const utf8 = new TextEncoder();
 
