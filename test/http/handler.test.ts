@@ -1,5 +1,5 @@
-import { App, HttpError } from '../lib';
-import { closeAll, recordingLogger, start, within } from './helpers';
+import { App, HttpError } from '../../lib';
+import { closeAll, recordingLogger, start, within } from '../helpers';
 
 afterEach(closeAll);
 

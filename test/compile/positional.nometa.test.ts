@@ -2,8 +2,8 @@
  * Compiled without emitDecoratorMetadata (jest.config.js), as esbuild, tsx or swc would: handlers get
  * Robyn's positional arguments.
  */
-import { App, Connector, Inject, OnClose, OnConnect, OnMessage, WebSocketRoute, SwitchboardError } from '../lib';
-import { closeAll, connect, recordingLogger, start, within } from './helpers';
+import { App, Connector, Inject, OnClose, OnConnect, OnMessage, WebSocketRoute, SwitchboardError } from '../../lib';
+import { closeAll, connect, recordingLogger, start, within } from '../helpers';
 
 afterEach(closeAll);
 

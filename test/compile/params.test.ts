@@ -12,8 +12,8 @@ import {
   SwitchboardError,
   WebSocketRoute,
   type UpgradeRequest,
-} from '../lib';
-import { closeAll, connect, delay, eventually, recordingLogger, start } from './helpers';
+} from '../../lib';
+import { closeAll, connect, delay, eventually, recordingLogger, start } from '../helpers';
 
 afterEach(closeAll);
 

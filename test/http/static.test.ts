@@ -2,8 +2,8 @@ import { symlinkSync, mkdtempSync, cpSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, SwitchboardError } from '../lib';
-import { closeAll, recordingLogger, start, within } from './helpers';
+import { App, SwitchboardError } from '../../lib';
+import { closeAll, recordingLogger, start, within } from '../helpers';
 
 afterEach(closeAll);
 
@@ -25,7 +25,7 @@ function get(port: number, path: string): Promise<{ status: number; type: string
 
 function fixture(): string {
   const dir = mkdtempSync(join(tmpdir(), 'swb-static-'));
-  cpSync(join(__dirname, 'fixtures'), dir, { recursive: true });
+  cpSync(join(__dirname, '..', 'fixtures'), dir, { recursive: true });
   writeFileSync(join(dir, 'outside.txt'), 'outside');
   symlinkSync(join(dir, 'outside.txt'), join(dir, 'static', 'link-out.txt'));
   symlinkSync(join(dir, 'static', 'style.css'), join(dir, 'static', 'link-in.css'));

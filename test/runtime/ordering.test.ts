@@ -1,5 +1,5 @@
-import { Connector, OnClose, OnConnect, OnMessage, WebSocketRoute, WsError } from '../lib';
-import { closeAll, connect, delay, eventually, recordingLogger, start, within } from './helpers';
+import { Connector, OnClose, OnConnect, OnMessage, WebSocketRoute, WsError } from '../../lib';
+import { closeAll, connect, delay, eventually, recordingLogger, start, within } from '../helpers';
 
 afterEach(closeAll);
 

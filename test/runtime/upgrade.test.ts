@@ -1,5 +1,5 @@
-import { Connector, HttpError, OnClose, OnConnect, OnUpgrade, Query, WebSocketRoute, type UpgradeRequest } from '../lib';
-import { closeAll, connect, delay, eventually, recordingLogger, start, upgradeStatus, within } from './helpers';
+import { Connector, HttpError, OnClose, OnConnect, OnUpgrade, Query, WebSocketRoute, type UpgradeRequest } from '../../lib';
+import { closeAll, connect, delay, eventually, recordingLogger, start, upgradeStatus, within } from '../helpers';
 
 afterEach(closeAll);
 

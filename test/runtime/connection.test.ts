@@ -1,5 +1,5 @@
-import { Connector, OnConnect, OnMessage, SwitchboardError, WebSocketRoute } from '../lib';
-import { closeAll, connect, start } from './helpers';
+import { Connector, OnConnect, OnMessage, SwitchboardError, WebSocketRoute } from '../../lib';
+import { closeAll, connect, start } from '../helpers';
 
 afterEach(closeAll);
 

@@ -1,5 +1,5 @@
-import { Connector, OnClose, OnMessage, SwitchboardError, WebSocketRoute } from '../lib';
-import { closeAll, connect, eventually, start } from './helpers';
+import { Connector, OnClose, OnMessage, SwitchboardError, WebSocketRoute } from '../../lib';
+import { closeAll, connect, eventually, start } from '../helpers';
 
 afterEach(closeAll);
 

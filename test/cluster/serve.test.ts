@@ -2,13 +2,13 @@
  * serve(): real worker processes (test/fixtures/serve-worker.ts run by node), this jest process as the primary.
  */
 import { join } from 'node:path';
-import { App, serve, SwitchboardError, type ServePrimary } from '../lib';
-import { connect, recordingLogger, within } from './helpers';
-import { freePort } from './redis-server';
+import { App, serve, SwitchboardError, type ServePrimary } from '../../lib';
+import { connect, recordingLogger, within } from '../helpers';
+import { freePort } from '../redis-server';
 
 jest.setTimeout(60_000);
 
-const ROOT = join(__dirname, '..');
+const ROOT = join(__dirname, '..', '..');
 const options = {
   workers: 2,
   port: 0,

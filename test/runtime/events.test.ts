@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { App, Connector, OnMessage, SwitchboardError, WebSocketRoute, WsError } from '../lib';
-import type { StandardSchemaV1 } from '../lib';
-import { closeAll, connect, delay, recordingLogger, start } from './helpers';
+import { App, Connector, OnMessage, SwitchboardError, WebSocketRoute, WsError } from '../../lib';
+import type { StandardSchemaV1 } from '../../lib';
+import { closeAll, connect, delay, recordingLogger, start } from '../helpers';
 
 afterEach(closeAll);
 
