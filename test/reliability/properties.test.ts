@@ -18,7 +18,7 @@ function bytesOf(text: string): ArrayBuffer {
   return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
 }
 
-describe('reply encoder (lib/reply.ts)', () => {
+describe('reply encoder (lib/runtime/reply.ts)', () => {
   test('a string is itself; the empty string is nothing', () => {
     fc.assert(fc.property(fc.string({ unit: 'binary' }), (s) => expect(encode(s)).toBe(s === '' ? null : s)));
   });
@@ -67,7 +67,7 @@ describe('reply encoder (lib/reply.ts)', () => {
   });
 });
 
-describe('route patterns (lib/route-pattern.ts)', () => {
+describe('route patterns (lib/compile/pattern.ts)', () => {
   const name = fc.stringMatching(/^[A-Za-z_$][\w$]{0,8}$/);
   const literal = fc.stringMatching(/^[\w.~-]{1,8}$/);
   type Segment = { kind: 'literal'; text: string } | { kind: 'colon' | 'brace'; name: string };
@@ -142,7 +142,7 @@ describe('route patterns (lib/route-pattern.ts)', () => {
   });
 });
 
-describe('parameter resolvers (lib/compile.ts)', () => {
+describe('parameter resolvers (lib/compile/resolvers.ts)', () => {
   const calls: unknown[][] = [];
 
   @WebSocketRoute('/props')
@@ -254,7 +254,7 @@ describe('parameter resolvers (lib/compile.ts)', () => {
   });
 });
 
-describe('handshake checks (lib/handshake.ts)', () => {
+describe('handshake checks (lib/transport/handshake.ts)', () => {
   test('Sec-WebSocket-Key: base64 of exactly 16 bytes passes, of any other length is a 400', () => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 0, maxLength: 40 }), (bytes) => {

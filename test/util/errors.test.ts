@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCodes, HttpError, SwitchboardError, WsError } from '../../lib';
 
-test('docs/errors.md and lib/errors.ts list the same codes', () => {
+test('docs/errors.md and lib/util/errors.ts list the same codes', () => {
   const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'errors.md'), 'utf8');
   const documented = [...doc.matchAll(/^\| `(SWB_ERR_[A-Z_]+)` \|/gm)].map((m) => m[1]).sort();
   expect(documented).toEqual(Object.keys(ErrorCodes).sort());
