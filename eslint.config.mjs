@@ -2,6 +2,60 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const uws = { name: 'uWebSockets.js', message: 'Only lib/transport/uws.ts may import uWebSockets.js.' };
+
+/**
+ * lib/'s layers, bottom first, and what each may import (besides its own folder). Type imports count:
+ * a layer must not even name the types of a layer above it. docs/architecture.md draws the same picture.
+ */
+const layers = {
+  client: [],
+  util: ['client'],
+  transport: ['util', 'client'],
+  bus: ['transport', 'util', 'client'],
+  declare: ['bus', 'transport', 'util', 'client'],
+  compile: ['declare', 'bus', 'transport', 'util', 'client'],
+  runtime: ['compile', 'declare', 'bus', 'transport', 'util', 'client'],
+  http: ['compile', 'declare', 'transport', 'util', 'client'],
+  cluster: ['transport', 'util', 'client'],
+};
+const folders = Object.keys(layers);
+/** Modules inside a layer that the layers above it still may not import (the one uWS module). */
+const sealed = { transport: ['uws'] };
+/** The composition root and the entry points, which no layer imports. */
+const roots = ['../app', '../index', '../redis', '../client', '../testing'];
+
+/** The import rule of one layer; `files` narrows it (transport/uws.ts is the one file allowed uWS). */
+function layerRule(layer, allowed, files = [`lib/${layer}/**/*.ts`], paths = layer === 'client' ? [] : [uws]) {
+  const forbidden = folders.filter((f) => f !== layer && !allowed.includes(f));
+  const groups = [...forbidden.map((f) => `../${f}/*`), ...allowed.flatMap((f) => (sealed[f] ?? []).map((m) => `../${f}/${m}`)), ...roots];
+  return {
+    files,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths,
+          patterns: [
+            {
+              group: groups,
+              message: `lib/${layer}/ may import only ${allowed.map((f) => `lib/${f}/`).join(', ') || 'its own folder'} (and not transport/uws): see docs/architecture.md.`,
+            },
+            ...(layer === 'client'
+              ? [{ group: ['node:*', 'fs', 'path', 'net', 'http', 'crypto', 'os', 'child_process'], message: 'lib/client/ runs in browsers: no Node APIs.' }]
+              : []),
+          ],
+        },
+      ],
+    },
+  };
+}
+
+const layerRules = [
+  ...Object.entries(layers).map(([layer, allowed]) => layerRule(layer, allowed)),
+  layerRule('transport', layers.transport, ['lib/transport/uws.ts'], []),
+];
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'benchmarks/node_modules/', 'benchmarks/results/', 'coverage/', 'test-artifacts/', '**/*.js', '**/*.cjs', '**/*.mjs'] },
   js.configs.recommended,
@@ -14,27 +68,11 @@ export default tseslint.config(
       // Handlers may be sync or async by design: the runtime awaits what they return.
       '@typescript-eslint/require-await': 'off',
       '@typescript-eslint/no-extraneous-class': 'off',
-      'no-restricted-imports': ['error', { paths: [{ name: 'uWebSockets.js', message: 'Only lib/transport/uws.ts may import uWebSockets.js.' }] }],
+      'no-restricted-imports': ['error', { paths: [uws] }],
     },
   },
-  { files: ['lib/transport/uws.ts', 'benchmarks/**'], rules: { 'no-restricted-imports': 'off' } },
-  {
-    // Decorators only record metadata: nothing from the runtime.
-    files: ['lib/decorators.ts', 'lib/metadata.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['./app', './dispatch', './connector', './compile', './transport/*', './bus/*', './hub'],
-              message: 'Decorators and metadata must not import the runtime.',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  ...layerRules,
+  { files: ['benchmarks/**'], rules: { 'no-restricted-imports': 'off' } },
   {
     files: ['test/**'],
     rules: {

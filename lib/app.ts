@@ -1,29 +1,36 @@
 /**
  * The composition root: routes, providers and HTTP handlers are collected and validated, then frozen
- * at listen(), where the transport, dispatch and bus are wired together.
+ * at listen(), where the transport, the runtime and the bus are wired together.
  */
 import { realpathSync, statSync } from 'node:fs';
 import type { Bus } from './bus/bus';
 import { LocalBus } from './bus/local';
-import { bindRoute, compileRoute, type CompiledRoute } from './compile';
-import { checkRoom, roomTopic, type Connector } from './connector';
-import * as dispatch from './dispatch';
-import { invalidArgument, SwitchboardError } from './errors';
-import { httpHandler, type HttpHandlerFn } from './http';
-import { GOING_AWAY, Hub } from './hub';
-import type { ProviderToken } from './metadata';
-import { resolveAppOptions, type AppOptions, type ResolvedApp, type RouteClass } from './options';
-import { encode, type Reply } from './reply';
-import { parsePattern, type ParsedPattern } from './route-pattern';
-import { assertNativeUws, UwsServer, type HttpMethod } from './transport/uws';
-import { staticHandler } from './static';
-import { upgrade } from './upgrade';
+import { bindRoute } from './compile/bind';
+import { parsePattern, type ParsedPattern } from './compile/pattern';
+import type { CompiledRoute } from './compile/plan';
+import { compileRoute } from './compile/route';
+import type { Reply } from './declare/connector';
+import type { ProviderToken } from './declare/metadata';
+import { resolveAppOptions, type AppOptions, type ResolvedApp, type RouteClass } from './declare/options';
+import { httpHandler, type HttpHandler } from './http/handler';
+import { staticHandler } from './http/static';
+import { GOING_AWAY, type AppContext, type Connection } from './runtime/connection';
+import { LocalDelivery } from './runtime/delivery';
+import { Registry } from './runtime/registry';
+import { encode } from './runtime/reply';
+import { upgrade } from './runtime/upgrade';
+import type { HttpMethod, WsRouteHandlers } from './transport/types';
+import { assertNativeUws, UwsServer } from './transport/uws';
+import { invalidArgument, SwitchboardError } from './util/errors';
+import { listenShared } from './util/symbols';
+import { settledWithin } from './util/timeout';
+import { checkRoom, roomTopic, routeTopic } from './util/topics';
 
 interface HttpRoute {
   readonly method: HttpMethod;
   readonly pattern: ParsedPattern;
   readonly label: string;
-  readonly handler: HttpHandlerFn;
+  readonly handler: HttpHandler;
 }
 
 /** Options of {@link App.close}. */
@@ -46,20 +53,22 @@ const CLOSE_LINGER_MS = 100;
  */
 export class App {
   private readonly options: ResolvedApp;
-  private readonly hub: Hub;
+  /** What every connection of this app shares. */
+  private readonly context: AppContext;
   private readonly bus: Bus;
   private readonly routes: CompiledRoute[] = [];
   private readonly providers = new Map<ProviderToken, unknown>();
   private readonly httpRoutes: HttpRoute[] = [];
   private server: UwsServer | null = null;
   private phase: Phase = 'new';
-  private closing: Promise<void> | null = null;
+  /** The one shutdown, once close() has been called. */
+  private shutdown: Promise<void> | null = null;
 
   constructor(options: AppOptions = {}) {
     this.options = resolveAppOptions(options);
     assertNativeUws(this.options.allowJsFallback);
     this.bus = options.bus ?? new LocalBus();
-    this.hub = new Hub(this.bus, this.options.logger);
+    this.context = { registry: new Registry<Connection<object>>(), bus: this.bus, logger: this.options.logger, closing: false };
     if (options.routes !== undefined) {
       const routes: unknown = options.routes;
       if (!Array.isArray(routes)) throw invalidArgument('new App(options)', 'routes', 'an array of route classes', routes);
@@ -69,7 +78,7 @@ export class App {
 
   /** Open WebSocket connections on this process. */
   get connectionCount(): number {
-    return this.hub.connections.size;
+    return this.context.registry.open.size;
   }
 
   private assertNew(what: string): void {
@@ -117,7 +126,7 @@ export class App {
     return this;
   }
 
-  private http(method: HttpMethod, name: string, path: string, handler: HttpHandlerFn): this {
+  private http(method: HttpMethod, name: string, path: string, handler: HttpHandler): this {
     const where = `app.${name}(path, handler)`;
     if (typeof handler !== 'function') throw invalidArgument(where, 'handler', 'a function (req) => response', handler);
     this.assertNew(`app.${name}()`);
@@ -134,7 +143,7 @@ export class App {
    * @example
    * app.get('/', () => html);
    */
-  get(path: string, handler: HttpHandlerFn): this {
+  get(path: string, handler: HttpHandler): this {
     return this.http('get', 'get', path, handler);
   }
 
@@ -143,17 +152,17 @@ export class App {
    * @example
    * app.post('/orders', (req) => ({ delivered: app.broadcast(Notifications, req.body as object) }));
    */
-  post(path: string, handler: HttpHandlerFn): this {
+  post(path: string, handler: HttpHandler): this {
     return this.http('post', 'post', path, handler);
   }
 
   /** Serves PUT requests. @example app.put('/items/:id', (req) => save(req.params.id, req.body)); */
-  put(path: string, handler: HttpHandlerFn): this {
+  put(path: string, handler: HttpHandler): this {
     return this.http('put', 'put', path, handler);
   }
 
   /** Serves DELETE requests. @example app.delete('/items/:id', (req) => remove(req.params.id)); */
-  delete(path: string, handler: HttpHandlerFn): this {
+  delete(path: string, handler: HttpHandler): this {
     return this.http('del', 'delete', path, handler);
   }
 
@@ -192,7 +201,7 @@ export class App {
   }
 
   /** @internal serve() workers share their port whatever the App's own `reusePort`. */
-  listenShared(port: number, host?: string): Promise<{ port: number }> {
+  [listenShared](port: number, host?: string): Promise<{ port: number }> {
     return this.start(port, host, true);
   }
 
@@ -206,23 +215,22 @@ export class App {
     let busOpen = false;
     try {
       const providers = new Map(this.providers);
-      const closing = (): boolean => this.phase === 'closing' || this.phase === 'closed';
       for (const route of this.routes) {
         const plan = bindRoute(route, providers);
-        server.addWebSocketRoute<Connector>(plan.uwsPattern, plan.paramNames.length, plan.transport, {
-          upgrade: (raw) => upgrade(this.hub, plan, raw, closing),
-          open: dispatch.open,
-          message: dispatch.message,
-          close: dispatch.closed,
-          drain: dispatch.drain,
-        });
+        const handlers: WsRouteHandlers<Connection> = { ...connectionEvents, upgrade: (raw) => upgrade(this.context, plan, raw) };
+        server.addWebSocketRoute({ pattern: plan.uwsPattern, shape: plan.shape, paramCount: plan.paramNames.length }, plan.transport, handlers);
       }
       const { maxBodyLength, logger } = this.options;
       for (const r of this.httpRoutes)
-        server.addHttpRoute(r.method, r.pattern.uws, r.pattern.names.length, maxBodyLength, httpHandler(r.handler, r.pattern.names, r.label, logger));
+        server.addHttpRoute(
+          r.method,
+          { pattern: r.pattern.uws, shape: r.pattern.shape, paramCount: r.pattern.names.length },
+          maxBodyLength,
+          httpHandler(r.handler, r.pattern.names, r.label, logger),
+        );
       server.addNotFound();
-      this.hub.publisher = server;
-      await this.bus.open(this.hub);
+      const compress = this.routes.some((r) => r.transport.compression);
+      await this.bus.open(new LocalDelivery(this.context.registry, server, logger, compress));
       busOpen = true;
       const bound = await server.listen(host, port, reusePort);
       this.server = server;
@@ -265,7 +273,7 @@ export class App {
         `app.broadcast(): ${typeof route === 'function' ? route.name : String(route)} is not a registered route. Registered: ${this.routes.map((r) => r.pattern).join(', ') || 'none'}.`,
       );
     const payload = encode(data);
-    return payload === null || this.phase !== 'listening' ? 0 : this.bus.publish(`swb:route:${compiled.uwsPattern}`, payload, null);
+    return payload === null || this.phase !== 'listening' ? 0 : this.bus.publish(routeTopic(compiled.uwsPattern), payload, null);
   }
 
   /**
@@ -299,44 +307,45 @@ export class App {
   close(options: CloseOptions = {}): Promise<void> {
     const timeout = options.timeout ?? this.options.closeTimeout;
     if (!Number.isInteger(timeout) || timeout < 0) throw invalidArgument('app.close(options)', 'timeout', 'a non-negative integer of milliseconds', timeout);
-    this.closing ??= this.shutdown(timeout);
-    return this.closing;
+    this.shutdown ??= this.stop(timeout);
+    return this.shutdown;
   }
 
-  private async shutdown(timeout: number): Promise<void> {
+  private async stop(timeout: number): Promise<void> {
     const server = this.server;
     this.phase = 'closing';
+    // From here, upgrades get 503, and a connection still flushing is ended (1001) once it has drained.
+    this.context.closing = true;
     if (server === null) {
       this.phase = 'closed';
       return;
     }
     const deadline = Date.now() + timeout;
+    const left = (): number => deadline - Date.now();
     server.stopListening();
+    const open = [...this.context.registry.open.values()];
     // A close frame queues behind what is already buffered for a slow reader, and the final force-close
-    // would discard it: such connections are ended by dispatch.drain once their buffer is empty.
-    this.hub.closing = true;
-    const open = this.hub.connections.size;
-    for (const c of [...this.hub.connections.values()]) if (c.socket !== null && c.socket.getBufferedAmount() === 0) c.socket.end(1001, GOING_AWAY);
-    if (!(await this.until(this.hub.whenIdle(), deadline))) {
-      const unread = [...this.hub.connections.values()].filter((c) => c.socket !== null);
+    // would discard it: those connections get their 1001 when they drain (Connection.drained).
+    for (const c of open) if (c.socket !== null && c.socket.getBufferedAmount() === 0) c.socket.end(1001, GOING_AWAY);
+    if (!(await settledWithin(this.context.registry.whenIdle(), left()))) {
+      const unread = [...this.context.registry.open.values()].filter((c) => c.socket !== null);
       const why = unread.length === 0 ? 'handlers still running' : `${unread.length} client(s) not reading what was sent to them`;
       this.options.logger.warn(`switchboard: app.close() gave up after ${timeout} ms on ${why}.`);
       for (const c of unread) c.socket?.end(1001, GOING_AWAY);
     }
     // The force-close below resets connections whose peer has not yet read the 1001 (the client would
     // see 1006): give the close handshakes a moment to complete first.
-    if (open > 0) await this.until(new Promise((resolve) => setTimeout(resolve, CLOSE_LINGER_MS)), deadline);
+    if (open.length > 0) await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(CLOSE_LINGER_MS, left()))));
     await this.bus.close();
     server.closeAll();
     this.phase = 'closed';
   }
-
-  /** Awaits `promise` until `deadline` (ms since the epoch); true when it settled in time. */
-  private async until(promise: Promise<unknown>, deadline: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()), false)));
-    const settled = await Promise.race([promise.then(() => true), expired]);
-    clearTimeout(timer);
-    return settled;
-  }
 }
+
+/** The transport's socket events, handed to each connection (module-level: nothing allocated per route or socket). */
+const connectionEvents: Omit<WsRouteHandlers<Connection>, 'upgrade'> = {
+  open: (c, socket) => c.opened(socket),
+  message: (c, data, isBinary) => c.received(data, isBinary),
+  close: (c, code, reason) => c.closed(code, reason),
+  drain: (c) => c.drained(),
+};

@@ -7,15 +7,16 @@
 import 'reflect-metadata';
 
 export { App, type CloseOptions } from './app';
-export { Connector, type BroadcastOptions } from './connector';
-export { WebSocketRoute, OnConnect, OnMessage, OnClose, OnUpgrade, OnDrain, Inject, Query, Param, Header, type EventOptions } from './decorators';
-export { WsError, HttpError, SwitchboardError, ErrorCodes, type ErrorCode } from './errors';
+export { Connector, type BroadcastOptions, type Reply, type ReplyObject } from './declare/connector';
+export { WebSocketRoute, OnConnect, OnMessage, OnClose, OnUpgrade, OnDrain, Inject, Query, Param, Header, type EventOptions } from './declare/decorators';
+export { WsError, HttpError, ValidationError, SwitchboardError, ErrorCodes, type ErrorCode } from './util/errors';
 export { LocalBus } from './bus/local';
-export { serve, type ServeOptions, type ServePrimary, type ServeWorker } from './serve';
+export { serve, type Servable, type ServeOptions, type ServePrimary, type ServeWorker } from './cluster/serve';
 export type { Bus, BusNode } from './bus/bus';
-export type { HttpRequest, HttpHandlerFn } from './http';
-export type { ProviderToken } from './metadata';
-export type { AppOptions, RouteOptions, TransportOptions, Logger, RouteClass } from './options';
-export type { Reply, Payload } from './reply';
-export type { UpgradeRequest } from './upgrade-request';
-export type { StandardSchemaV1, StandardIssue, StandardResult } from './standard-schema';
+export type { HttpRequest, HttpHandler } from './http/handler';
+export type { ProviderToken } from './declare/metadata';
+export type { AppOptions, RouteOptions, TransportOptions, RouteClass } from './declare/options';
+export type { Logger } from './util/validate';
+export type { Payload, Socket } from './transport/types';
+export type { UpgradeRequest } from './declare/upgrade-request';
+export type { StandardSchemaV1, StandardIssue, StandardResult } from './util/standard-schema';

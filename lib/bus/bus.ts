@@ -2,9 +2,8 @@
  * The seam between fan-out and its delivery. Every broadcast and every sendTo goes through a Bus, so
  * a bus that spans processes (Redis) can replace the in-process one without touching handlers.
  */
-import type { Connector } from '../connector';
-import type { Logger } from '../options';
-import type { Payload } from '../reply';
+import type { Payload, Socket } from '../transport/types';
+import type { Logger } from '../util/validate';
 
 /** What the app offers a bus: delivery to the connections of this process. */
 export interface BusNode {
@@ -13,7 +12,7 @@ export interface BusNode {
   /** The app's logger, for a bus that has something to report (a lost connection to its broker). */
   readonly logger: Logger;
   /** Delivers to local subscribers of `topic`, skipping `except`; returns how many got it. */
-  publishLocal(topic: string, payload: Payload, except: Connector | null): number;
+  publishLocal(topic: string, payload: Payload, except: Socket | null): number;
   /** Delivers to the local connection `id`; false when it is not here or closed. */
   sendLocal(id: string, payload: Payload): boolean;
 }
@@ -26,7 +25,7 @@ export interface BusNode {
  */
 export interface Bus {
   open(node: BusNode): Promise<void>;
-  publish(topic: string, payload: Payload, except: Connector | null): number;
+  publish(topic: string, payload: Payload, except: Socket | null): number;
   sendTo(id: string, payload: Payload): boolean;
   close(): Promise<void>;
 }

@@ -11,7 +11,7 @@
  * There is no "except" field: `exceptSelf` always names a connection of the publishing node, which
  * delivers locally itself and ignores its own echo, so no other node ever has anyone to skip.
  */
-import type { Payload } from '../reply';
+import type { Payload } from '../transport/types';
 
 export const KIND_PUBLISH = 1;
 export const KIND_SEND = 2;

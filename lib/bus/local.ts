@@ -1,9 +1,8 @@
 /**
  * The default bus: one process, delivery straight to uWS pub/sub and the id registry.
  */
-import type { Connector } from '../connector';
-import { SwitchboardError } from '../errors';
-import type { Payload } from '../reply';
+import type { Payload, Socket } from '../transport/types';
+import { SwitchboardError } from '../util/errors';
 import type { Bus, BusNode } from './bus';
 
 export class LocalBus implements Bus {
@@ -15,7 +14,7 @@ export class LocalBus implements Bus {
     return Promise.resolve();
   }
 
-  publish(topic: string, payload: Payload, except: Connector | null): number {
+  publish(topic: string, payload: Payload, except: Socket | null): number {
     return this.node === null ? 0 : this.node.publishLocal(topic, payload, except);
   }
 

@@ -7,10 +7,10 @@
  * Redis pub/sub is at-most-once: while a node is cut off from Redis, what it publishes (and what the
  * others publish) does not reach the other side, and is not replayed. Local delivery never waits on Redis.
  */
-import type { Connector } from '../connector';
-import { invalidOption, SwitchboardError } from '../errors';
-import { checkKeys, integerIn } from '../options';
-import type { Payload } from '../reply';
+import type { Payload, Socket } from '../transport/types';
+import { invalidOption, SwitchboardError } from '../util/errors';
+import { rejectAfter } from '../util/timeout';
+import { checkKeys, integerIn } from '../util/validate';
 import type { Bus, BusNode } from './bus';
 import { decodeEnvelope, encodeEnvelope, isFrom, KIND_PROBE, KIND_PUBLISH, KIND_SEND, originHeader } from './envelope';
 
@@ -153,11 +153,12 @@ export class RedisBus implements Bus {
     this.pub = make();
     this.sub = make();
     try {
-      await within(
+      await rejectAfter(
         Promise.all([this.pub.connect(), this.sub.connect()]).then(() => this.sub!.subscribe([this.allChannel, this.directChannel], this.receive, true)),
         deadline - Date.now(),
+        'timed out',
       );
-      await within(this.probe(), deadline - Date.now());
+      await rejectAfter(this.probe(), deadline - Date.now(), 'timed out');
     } catch (error) {
       const cause = lastError ?? (error instanceof Error ? error : null);
       this.stopProbe();
@@ -167,11 +168,12 @@ export class RedisBus implements Bus {
         'SWB_ERR_REDIS_UNAVAILABLE',
         `RedisBus could not reach Redis at ${redact(this.url)} within ${this.connectTimeout} ms${cause === null ? '' : ` (${cause.message || cause.name})`}. ` +
           'Start Redis, fix the url option, or raise connectTimeout.',
+        { cause: cause ?? error },
       );
     }
   }
 
-  publish(topic: string, payload: Payload, except: Connector | null): number {
+  publish(topic: string, payload: Payload, except: Socket | null): number {
     const node = this.node;
     if (node === null) return 0;
     const count = node.publishLocal(topic, payload, except);
@@ -328,6 +330,7 @@ async function loadClient(): Promise<CreateClient> {
     throw new SwitchboardError(
       'SWB_ERR_REDIS_MISSING',
       `RedisBus needs the "redis" package (node-redis 5 or newer), which could not be loaded (${(error as Error).message.split('\n')[0]}). Install it: npm i redis`,
+      { cause: error },
     );
   }
 }
@@ -335,10 +338,4 @@ async function loadClient(): Promise<CreateClient> {
 /** The URL without its password, for messages. */
 function redact(url: string): string {
   return url.replace(/\/\/([^@/]*):[^@/]*@/, '//$1:***@');
-}
-
-function within<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), Math.max(ms, 0))));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,39 +1,26 @@
 /**
  * The only module that imports uWebSockets.js. It copies what uWS hands out (requests are
  * stack-allocated, message ArrayBuffers die with the callback) and calls back into transport-agnostic
- * code; app.ts wires those callbacks to dispatch and http.
+ * code through the interfaces of ./types; app.ts wires those callbacks to the runtime and http.
  */
 import { STATUS_CODES } from 'node:http';
 import * as uWS from 'uWebSockets.js';
-import { HttpError, listenFailed, portInUse, SwitchboardError } from '../errors';
-import { checkHandshake, checkRequestLimits, type RequestLimits } from '../handshake';
-import { headerRecord } from '../headers';
-import type { ResolvedTransport } from '../options';
+import { HttpError, listenFailed, portInUse, SwitchboardError } from '../util/errors';
+import { headerRecord } from '../util/headers';
+import { isThenable } from '../util/thenable';
 import { tryBind } from './bind-probe';
-import type { Publisher, Socket } from './socket';
-
-/** An upgrade request, copied out of uWS before any handler runs. */
-export interface RawUpgrade {
-  readonly url: string;
-  readonly query: string;
-  /** Names and values alternating; names lower-case. */
-  readonly headers: string[];
-  /** Path parameters in pattern order, still percent-encoded. */
-  readonly params: string[];
-  readonly remoteAddress: string;
-  readonly origin: string;
-  readonly host: string;
-}
-
-export interface WsRouteHandlers<U> {
-  /** Returns the socket's user data, or a Promise of it; throws HttpError to reject. */
-  upgrade(raw: RawUpgrade): U | Promise<U>;
-  open(userData: U, socket: Socket): void;
-  message(userData: U, data: ArrayBuffer, isBinary: boolean): void;
-  close(userData: U, code: number, reason: string): void;
-  /** The send buffer has drained (not called once the socket is closing). */
-  drain(userData: U): void;
-}
+import { checkHandshake, checkRequestLimits, type RequestLimits } from './handshake';
+import {
+  jsonError,
+  type RawHttpHandler,
+  type HttpMethod,
+  type HttpResult,
+  type Payload,
+  type Publisher,
+  type RawUpgrade,
+  type WsRouteHandlers,
+  type WsRouteSettings,
+} from './types';
 
 interface Slot<U> {
   value: U;
@@ -48,24 +35,12 @@ function slotOf<U>(ws: uWS.WebSocket<Slot<U>>): Slot<U> {
   return ws as unknown as Slot<U>;
 }
 
-export interface RawHttpRequest {
-  readonly method: string;
-  readonly url: string;
-  readonly query: string;
-  readonly headers: Record<string, string>;
-  readonly params: string[];
-  /** null for an empty body. */
-  readonly body: Buffer | null;
+/** A route as the transport needs it: its uWS pattern, the pattern's shape (parameter names erased) and parameter count. */
+export interface TransportRoute {
+  readonly pattern: string;
+  readonly shape: string;
+  readonly paramCount: number;
 }
-
-export interface HttpResult {
-  readonly status: number;
-  readonly headers: readonly (readonly [string, string])[];
-  readonly body: string | Uint8Array;
-}
-
-export type HttpMethod = 'get' | 'post' | 'put' | 'del';
-export type HttpHandler = (req: RawHttpRequest) => HttpResult | Promise<HttpResult>;
 
 /** True when uWS loaded its native addon; the registry package silently falls back to a slow JS port. */
 export function isNativeUws(): boolean {
@@ -113,10 +88,6 @@ function rejectUpgrade(res: uWS.HttpResponse, error: unknown): void {
   res.writeHeader('content-type', 'text/plain; charset=utf-8').end(message || STATUS_CODES[status] || '', true);
 }
 
-function isThenable<T>(value: unknown): value is PromiseLike<T> {
-  return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
-}
-
 export class UwsServer implements Publisher {
   private readonly app = uWS.App();
   private listenSocket: uWS.us_listen_socket | null = null;
@@ -126,7 +97,7 @@ export class UwsServer implements Publisher {
 
   constructor(private readonly limits: RequestLimits) {}
 
-  publish(topic: string, payload: string | ArrayBuffer | Uint8Array, isBinary: boolean, compress: boolean): boolean {
+  publish(topic: string, payload: Payload, isBinary: boolean, compress: boolean): boolean {
     return this.app.publish(topic, payload, isBinary, compress);
   }
 
@@ -134,55 +105,17 @@ export class UwsServer implements Publisher {
     return this.app.numSubscribers(topic);
   }
 
-  addWebSocketRoute<U>(pattern: string, paramCount: number, options: ResolvedTransport, handlers: WsRouteHandlers<U>): void {
+  addWebSocketRoute<U>(route: TransportRoute, settings: WsRouteSettings, handlers: WsRouteHandlers<U>): void {
     // uWS copies the own properties of the user data into its own per-socket object (the prototype is
-    // lost), so the Connector travels in a one-field holder.
-    this.app.ws<Slot<U>>(pattern, {
-      maxPayloadLength: options.maxPayloadLength,
-      idleTimeout: options.idleTimeout,
-      maxBackpressure: options.maxBackpressure,
-      closeOnBackpressureLimit: Number(options.closeOnBackpressureLimit),
-      compression: options.compression ? uWS.SHARED_COMPRESSOR | uWS.SHARED_DECOMPRESSOR : uWS.DISABLED,
+    // lost), so the user data travels in a one-field holder.
+    this.app.ws<Slot<U>>(route.pattern, {
+      maxPayloadLength: settings.maxPayloadLength,
+      idleTimeout: settings.idleTimeout,
+      maxBackpressure: settings.maxBackpressure,
+      closeOnBackpressureLimit: Number(settings.closeOnBackpressureLimit),
+      compression: settings.compression ? uWS.SHARED_COMPRESSOR | uWS.SHARED_DECOMPRESSOR : uWS.DISABLED,
       sendPingsAutomatically: true,
-      upgrade: (res, req, context) => {
-        const key = req.getHeader('sec-websocket-key');
-        const protocol = req.getHeader('sec-websocket-protocol');
-        const extensions = req.getHeader('sec-websocket-extensions');
-        const headers = headerList(req);
-        const url = req.getUrl();
-        const query = req.getQuery() ?? '';
-        const refused = checkRequestLimits(this.limits, url, query, headers) ?? checkHandshake(key, req.getHeader('sec-websocket-version'));
-        if (refused !== null) return rejectUpgrade(res, refused);
-        const params: string[] = [];
-        for (let i = 0; i < paramCount; i++) params.push(req.getParameter(i));
-        const raw: RawUpgrade = {
-          url,
-          query,
-          headers,
-          params,
-          remoteAddress: decoder.decode(res.getRemoteAddressAsText()),
-          origin: req.getHeader('origin'),
-          host: req.getHeader('host'),
-        };
-        let result: U | Promise<U>;
-        try {
-          result = handlers.upgrade(raw);
-        } catch (error) {
-          return rejectUpgrade(res, error);
-        }
-        if (!isThenable<U>(result)) return res.upgrade({ value: result }, key, protocol, extensions, context);
-        // The client may leave while the handler awaits; uWS requires onAborted before returning.
-        let aborted = false;
-        res.onAborted(() => (aborted = true));
-        result.then(
-          (userData) => {
-            if (!aborted) res.cork(() => res.upgrade({ value: userData }, key, protocol, extensions, context));
-          },
-          (error: unknown) => {
-            if (!aborted) res.cork(() => rejectUpgrade(res, error));
-          },
-        );
-      },
+      upgrade: upgradeHandler(this.limits, route.paramCount, handlers),
       open: (ws) => {
         const slot = slotOf(ws);
         slot.value ??= ws.getUserData().value;
@@ -192,7 +125,7 @@ export class UwsServer implements Publisher {
       close: (ws, code, reason) => handlers.close(slotOf(ws).value, code, reason.byteLength === 0 ? '' : decoder.decode(reason)),
       drain: (ws) => handlers.drain(slotOf(ws).value),
     });
-    this.wsPatterns.set(shapeOf(pattern), pattern);
+    this.wsPatterns.set(route.shape, route.pattern);
   }
 
   /**
@@ -207,43 +140,14 @@ export class UwsServer implements Publisher {
     return true;
   }
 
-  addHttpRoute(method: HttpMethod, pattern: string, paramCount: number, maxBodyLength: number, handler: HttpHandler): void {
+  addHttpRoute(method: HttpMethod, route: TransportRoute, maxBodyLength: number, handler: RawHttpHandler): void {
     // A WebSocket route plus two GET handlers on one path make uWS v20.30 abort the process ("Internal
     // routing error", test/reliability/handshake.test.ts), so there the app's own handler does the check.
-    const sharesWsPath = method === 'get' && this.wsPatterns.delete(shapeOf(pattern));
-    this.app[method](pattern, (res, req) => {
+    const sharesWsPath = method === 'get' && this.wsPatterns.delete(route.shape);
+    const serve = httpRequestHandler(this.limits, method, route.paramCount, maxBodyLength, handler);
+    this.app[method](route.pattern, (res, req) => {
       if (sharesWsPath && this.refuseBadUpgrade(res, req)) return;
-      const list = headerList(req);
-      const url = req.getUrl();
-      const query = req.getQuery() ?? '';
-      const refused = checkRequestLimits(this.limits, url, query, list);
-      if (refused !== null) return writePlain(res, refused.status, true);
-      const headers = headerRecord(list);
-      const params: string[] = [];
-      for (let i = 0; i < paramCount; i++) params.push(req.getParameter(i));
-      const head = { method: req.getMethod().toUpperCase(), url, query, headers, params };
-      let aborted = false;
-      res.onAborted(() => (aborted = true));
-      const respond = (result: HttpResult): void => {
-        if (aborted) return;
-        res.cork(() => {
-          res.writeStatus(statusLine(result.status));
-          for (const [name, value] of result.headers) res.writeHeader(name, value);
-          res.end(result.body);
-        });
-      };
-      const dispatch = (body: Buffer | null): void => {
-        let result: HttpResult | Promise<HttpResult>;
-        try {
-          result = handler({ ...head, body });
-        } catch {
-          result = plain(500);
-        }
-        if (isThenable<HttpResult>(result)) result.then(respond, () => respond(plain(500)));
-        else respond(result);
-      };
-      if (method === 'get' || method === 'del') return dispatch(null);
-      readBody(res, maxBodyLength, dispatch, () => respond(plain(413)));
+      serve(res, req);
     });
   }
 
@@ -253,7 +157,7 @@ export class UwsServer implements Publisher {
       this.app.get(pattern, (res, req) => {
         if (!this.refuseBadUpgrade(res, req)) req.setYield(true);
       });
-    this.app.any('/*', (res) => writePlain(res, 404, false));
+    this.app.any('/*', (res) => writeResult(res, statusResult(404), false));
   }
 
   /**
@@ -295,20 +199,95 @@ export class UwsServer implements Publisher {
   }
 }
 
-/** Patterns that differ only in parameter names match the same paths. */
-function shapeOf(pattern: string): string {
-  return pattern.replace(/:[^/]+/g, ':');
+/** The JSON error response for a status the transport decides (404, 413, 431…). */
+function statusResult(status: number): HttpResult {
+  return jsonError(status, STATUS_CODES[status] ?? '');
 }
 
-function writePlain(res: uWS.HttpResponse, code: number, closeConnection: boolean): void {
-  const { status, headers, body } = plain(code);
-  res.writeStatus(statusLine(status));
-  for (const [name, value] of headers) res.writeHeader(name, value);
-  res.end(body, closeConnection);
+function writeResult(res: uWS.HttpResponse, result: HttpResult, closeConnection: boolean): void {
+  res.writeStatus(statusLine(result.status));
+  for (const [name, value] of result.headers) res.writeHeader(name, value);
+  res.end(result.body, closeConnection);
 }
 
-function plain(status: number): HttpResult {
-  return { status, headers: [['content-type', 'application/json']], body: JSON.stringify({ error: { status, message: STATUS_CODES[status] } }) };
+/**
+ * uWS's upgrade callback for a route: the handshake checks, the request copied out of uWS, then the
+ * runtime's `upgrade`, synchronous or not (the client may leave while it awaits).
+ */
+function upgradeHandler<U>(limits: RequestLimits, paramCount: number, handlers: WsRouteHandlers<U>) {
+  return (res: uWS.HttpResponse, req: uWS.HttpRequest, context: uWS.us_socket_context_t): void => {
+    const key = req.getHeader('sec-websocket-key');
+    const protocol = req.getHeader('sec-websocket-protocol');
+    const extensions = req.getHeader('sec-websocket-extensions');
+    const headers = headerList(req);
+    const url = req.getUrl();
+    const query = req.getQuery() ?? '';
+    const refused = checkRequestLimits(limits, url, query, headers) ?? checkHandshake(key, req.getHeader('sec-websocket-version'));
+    if (refused !== null) return rejectUpgrade(res, refused);
+    const raw: RawUpgrade = {
+      url,
+      query,
+      headers,
+      params: parameters(req, paramCount),
+      remoteAddress: decoder.decode(res.getRemoteAddressAsText()),
+      origin: req.getHeader('origin'),
+      host: req.getHeader('host'),
+    };
+    let result: U | PromiseLike<U>;
+    try {
+      result = handlers.upgrade(raw);
+    } catch (error) {
+      return rejectUpgrade(res, error);
+    }
+    if (!isThenable<U>(result)) return res.upgrade({ value: result }, key, protocol, extensions, context);
+    // uWS requires onAborted before returning from a request answered later.
+    let aborted = false;
+    res.onAborted(() => (aborted = true));
+    result.then(
+      (userData) => {
+        if (!aborted) res.cork(() => res.upgrade({ value: userData }, key, protocol, extensions, context));
+      },
+      (error: unknown) => {
+        if (!aborted) res.cork(() => rejectUpgrade(res, error));
+      },
+    );
+  };
+}
+
+/** Path parameters in pattern order, still percent-encoded. */
+function parameters(req: uWS.HttpRequest, count: number): string[] {
+  const params: string[] = [];
+  for (let i = 0; i < count; i++) params.push(req.getParameter(i));
+  return params;
+}
+
+/** uWS's callback for an HTTP route: limits, the request copied out, the body read, the handler's result written. */
+function httpRequestHandler(limits: RequestLimits, method: HttpMethod, paramCount: number, maxBodyLength: number, handler: RawHttpHandler) {
+  return (res: uWS.HttpResponse, req: uWS.HttpRequest): void => {
+    const list = headerList(req);
+    const url = req.getUrl();
+    const query = req.getQuery() ?? '';
+    const refused = checkRequestLimits(limits, url, query, list);
+    if (refused !== null) return writeResult(res, statusResult(refused.status), true);
+    const head = { method: req.getMethod().toUpperCase(), url, query, headers: headerRecord(list), params: parameters(req, paramCount) };
+    let aborted = false;
+    res.onAborted(() => (aborted = true));
+    const respond = (result: HttpResult): void => {
+      if (!aborted) res.cork(() => writeResult(res, result, false));
+    };
+    const run = (body: Buffer | null): void => {
+      let result: HttpResult | PromiseLike<HttpResult>;
+      try {
+        result = handler({ ...head, body });
+      } catch {
+        result = statusResult(500);
+      }
+      if (isThenable<HttpResult>(result)) result.then(respond, () => respond(statusResult(500)));
+      else respond(result);
+    };
+    if (method === 'get' || method === 'del') return run(null);
+    readBody(res, maxBodyLength, run, () => respond(statusResult(413)));
+  };
 }
 
 /** Collects the body up to `limit` bytes; chunks are copied, uWS reuses their memory. */

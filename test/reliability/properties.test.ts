@@ -3,12 +3,13 @@
  * the route-pattern parser and the parameter resolvers compiled at register().
  */
 import fc from 'fast-check';
-import { bindRoute, compileRoute } from '../../lib/compile';
+import { bindRoute } from '../../lib/compile/bind';
+import { compileRoute } from '../../lib/compile/route';
 import { Connector, HttpError, OnMessage, SwitchboardError, WebSocketRoute, WsError } from '../../lib';
-import { transportDefaults } from '../../lib/options';
-import { encode } from '../../lib/reply';
-import { decodeParams, parsePattern } from '../../lib/route-pattern';
-import { checkHandshake, checkRequestLimits } from '../../lib/handshake';
+import { transportDefaults } from '../../lib/declare/options';
+import { encode } from '../../lib/runtime/reply';
+import { decodeParams, parsePattern } from '../../lib/compile/pattern';
+import { checkHandshake, checkRequestLimits } from '../../lib/transport/handshake';
 
 const utf8 = new TextEncoder();
 
@@ -17,7 +18,7 @@ function bytesOf(text: string): ArrayBuffer {
   return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
 }
 
-describe('reply encoder (lib/reply.ts)', () => {
+describe('reply encoder (lib/runtime/reply.ts)', () => {
   test('a string is itself; the empty string is nothing', () => {
     fc.assert(fc.property(fc.string({ unit: 'binary' }), (s) => expect(encode(s)).toBe(s === '' ? null : s)));
   });
@@ -66,7 +67,7 @@ describe('reply encoder (lib/reply.ts)', () => {
   });
 });
 
-describe('route patterns (lib/route-pattern.ts)', () => {
+describe('route patterns (lib/compile/pattern.ts)', () => {
   const name = fc.stringMatching(/^[A-Za-z_$][\w$]{0,8}$/);
   const literal = fc.stringMatching(/^[\w.~-]{1,8}$/);
   type Segment = { kind: 'literal'; text: string } | { kind: 'colon' | 'brace'; name: string };
@@ -141,7 +142,7 @@ describe('route patterns (lib/route-pattern.ts)', () => {
   });
 });
 
-describe('parameter resolvers (lib/compile.ts)', () => {
+describe('parameter resolvers (lib/compile/resolvers.ts)', () => {
   const calls: unknown[][] = [];
 
   @WebSocketRoute('/props')
@@ -253,7 +254,7 @@ describe('parameter resolvers (lib/compile.ts)', () => {
   });
 });
 
-describe('handshake checks (lib/handshake.ts)', () => {
+describe('handshake checks (lib/transport/handshake.ts)', () => {
   test('Sec-WebSocket-Key: base64 of exactly 16 bytes passes, of any other length is a 400', () => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 0, maxLength: 40 }), (bytes) => {

@@ -1,0 +1,71 @@
+/**
+ * What compiling a route produces. `CompiledRoute` is made at register() from the class's metadata
+ * (validated parameter specs); `RoutePlan` at listen(), bound to the providers: a frozen object of plain
+ * functions, every field set (absent handlers null) so the runtime's objects keep one shape.
+ */
+import type { Connector, Reply } from '../declare/connector';
+import type { ExplicitParam, HandlerKind, ProviderToken } from '../declare/metadata';
+import type { ResolvedTransport, RouteClass } from '../declare/options';
+import type { UpgradeRequest } from '../declare/upgrade-request';
+import type { StandardSchemaV1 } from '../util/standard-schema';
+
+/** What one parameter receives. */
+export type Spec =
+  | {
+      readonly kind:
+        'connector' | 'text' | 'number' | 'boolean' | 'json' | 'buffer' | 'uint8array' | 'arraybuffer' | 'message' | 'code' | 'reason' | 'deps' | 'request';
+    }
+  | ExplicitParam;
+
+export interface CompiledHandler {
+  readonly method: string | symbol;
+  readonly specs: readonly Spec[];
+}
+
+export interface CompiledEvent extends CompiledHandler {
+  readonly schema: StandardSchemaV1 | null;
+}
+
+export interface CompiledRoute {
+  readonly cls: RouteClass;
+  readonly pattern: string;
+  readonly uwsPattern: string;
+  /** The pattern with parameter names erased: two routes of one shape match the same paths. */
+  readonly shape: string;
+  readonly paramNames: readonly string[];
+  readonly transport: ResolvedTransport;
+  readonly onError: ErrorHandler | null;
+  readonly constructorSpecs: readonly ProviderToken[];
+  readonly handlers: Readonly<Record<HandlerKind, CompiledHandler | null>>;
+  /** `@OnMessage('event')` handlers by event name. */
+  readonly events: ReadonlyMap<string, CompiledEvent>;
+}
+
+/** Any connection, whatever the type of its `state`. */
+export type AnyConnector = Connector<object>;
+/** A bound handler: the connection, the message (or event data) and whether it came as a binary frame. */
+export type Invoker<D = ArrayBuffer> = (c: AnyConnector, data: D, isBinary: boolean) => unknown;
+export type CloseInvoker = (c: AnyConnector, code: number, reason: string) => unknown;
+export type UpgradeInvoker = (req: UpgradeRequest) => unknown;
+export type ErrorHandler = (error: unknown, ws: AnyConnector) => Reply | Promise<Reply>;
+
+/** A route ready to serve. */
+export interface RoutePlan {
+  readonly name: string;
+  readonly pattern: string;
+  readonly uwsPattern: string;
+  readonly shape: string;
+  readonly paramNames: readonly string[];
+  /** uWS pub/sub topic every connection of the route subscribes to, for broadcast. */
+  readonly topic: string;
+  readonly transport: ResolvedTransport;
+  readonly onError: ErrorHandler | null;
+  readonly onUpgrade: UpgradeInvoker | null;
+  readonly onConnect: Invoker | null;
+  readonly onMessage: Invoker | null;
+  /** Event handlers by name, receiving the frame's `data`; null when the route has none. */
+  readonly events: ReadonlyMap<string, Invoker<unknown>> | null;
+  readonly onClose: CloseInvoker | null;
+  /** `@OnDrain`: the send buffer has drained after backpressure. */
+  readonly onDrain: Invoker | null;
+}

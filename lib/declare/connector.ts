@@ -1,0 +1,121 @@
+/**
+ * The public contract of a connection: what handlers receive, what each member returns, and when it is
+ * valid. The runtime implements it (runtime/connection.ts); its bookkeeping (ordering, the queue, a
+ * deferred close) is not part of this type, so the published declarations show only what is here.
+ */
+
+/**
+ * What a handler may return, and what `send`/`sendTo`/`broadcast`/`publish` accept: a string (a text
+ * frame), bytes (a binary frame), or a number, boolean, plain object or array (its JSON in a text
+ * frame). `undefined`, `null` and `''` send nothing. Functions and Promises are not replies (await first).
+ */
+export type Reply = string | number | boolean | null | undefined | ArrayBuffer | ArrayBufferView | ReplyObject;
+
+/** Any object but a function or a thenable, which have no frame (the second member lets object literals through excess-property checks). */
+export type ReplyObject = (object & { readonly then?: never; readonly call?: never; readonly bind?: never }) | { readonly [key: string]: unknown };
+
+/** Options of {@link Connector.broadcast} and {@link Connector.publish}. */
+export interface BroadcastOptions {
+  /** Skip the connection that broadcasts. Default false. */
+  exceptSelf?: boolean;
+}
+
+/**
+ * A WebSocket connection, as handlers see it. The runtime makes one per connection at upgrade; it is
+ * never constructed by app code. No method throws because the connection has closed: each returns
+ * `false`, `0` or does nothing instead.
+ * @example
+ * @OnMessage() message(ws: Connector, text: string) {
+ *   ws.broadcast(`Client #${ws.params.clientId} says: ${text}`, { exceptSelf: true });
+ *   return `You wrote: ${text}`;
+ * }
+ */
+export abstract class Connector<S extends object = Record<string, unknown>> {
+  /** Unique id of this connection, across the app (and every process sharing its bus). Valid for ever. */
+  abstract readonly id: string;
+
+  /** Path parameters of the route, e.g. `{ clientId: '42' }` for `/ws/:clientId`. */
+  abstract readonly params: Readonly<Record<string, string>>;
+
+  /** Query string of the upgrade request, as Robyn's `query_params`: `ws.queryParams.get('name')`. */
+  abstract readonly queryParams: URLSearchParams;
+
+  /** Request headers at upgrade, lower-cased names; repeated headers joined with ", ". */
+  abstract readonly headers: Readonly<Record<string, string>>;
+
+  /** Peer address as text (IPv4, or IPv6 in uWS's long form). */
+  abstract readonly remoteAddress: string;
+
+  /** Per-connection data for the app, seeded by `@OnUpgrade`'s return value (else `{}`). Assign an object to replace it. */
+  abstract get state(): S;
+  abstract set state(value: S);
+
+  /** False once the connection has closed (by either side). */
+  abstract readonly isOpen: boolean;
+
+  /** Bytes waiting in this connection's send buffer (0 once closed). */
+  abstract readonly bufferedAmount: number;
+
+  /**
+   * Sends to this connection, encoded as a handler's reply would be.
+   * @returns true when the frame was sent or buffered; false when the connection is closed, the frame
+   * was dropped for backpressure (`maxBackpressure`), or there was nothing to send (undefined, null, '').
+   * @example
+   * ws.send({ progress: 50 });
+   */
+  abstract send(data: Reply): boolean;
+
+  /**
+   * Sends to any connection of the app by id (on any process sharing the bus).
+   * @returns false when that id is unknown or closed (on this process), or nothing was sent; for an id
+   * of another process, true once handed to the bus (delivery is at-most-once, docs/scale-out.md).
+   * @example
+   * ws.sendTo(peerId, `${ws.id} says hi`);
+   */
+  abstract sendTo(id: string, data: Reply): boolean;
+
+  /**
+   * Sends to every open connection of this route (this class), through uWS pub/sub.
+   * @returns the number of recipients on this process.
+   * @example
+   * ws.broadcast(`Client #${ws.params.clientId} left`, { exceptSelf: true });
+   */
+  abstract broadcast(data: Reply, options?: BroadcastOptions): number;
+
+  /** The rooms this connection is in; empty once closed. */
+  abstract readonly rooms: ReadonlySet<string>;
+
+  /**
+   * Joins a room (a uWS topic, so publishing fans out in C++).
+   * @returns true when it joined; false when it was already in the room or the connection is closed.
+   * @example
+   * @OnMessage('join') join(ws: Connector, room: string) { ws.join(room); return ws.rooms.size; }
+   */
+  abstract join(room: string): boolean;
+
+  /**
+   * Leaves a room.
+   * @returns true when it left; false when it was not in the room or is closed.
+   * @example
+   * ws.leave('lobby');
+   */
+  abstract leave(room: string): boolean;
+
+  /**
+   * Sends to every connection in a room (this one need not be in it).
+   * @returns the number of recipients on this process.
+   * @example
+   * ws.publish('lobby', `${ws.id} joined`, { exceptSelf: true });
+   */
+  abstract publish(room: string, data: Reply, options?: BroadcastOptions): number;
+
+  /**
+   * Closes gracefully with a close frame. Inside a handler of this connection it takes effect after that
+   * handler's reply has been sent. Does nothing once closed.
+   * @param code 1000 (default), 1001–1003, 1007–1014 except 1010, or 3000–4999 (application codes).
+   * @param reason at most 123 bytes of UTF-8.
+   * @example
+   * ws.close(4000, 'Bye');
+   */
+  abstract close(code?: number, reason?: string): void;
+}

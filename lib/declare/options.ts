@@ -1,0 +1,180 @@
+/**
+ * Options of App and of @WebSocketRoute: their types, defaults and validation. Every value is
+ * checked when the App is built or the route registered, so a typo fails at boot, not under load.
+ */
+import type { Bus } from '../bus/bus';
+import { requestLimitDefaults, UWS_MAX_HEADERS, type RequestLimits } from '../transport/handshake';
+import { invalidOption } from '../util/errors';
+import { boolean, checkKeys, integerIn, loggerOption, type Logger } from '../util/validate';
+import type { Connector, Reply } from './connector';
+
+/** Transport limits, settable on the App (defaults for every route) and on one route. */
+export interface TransportOptions {
+  /** Largest incoming message in bytes; bigger ones close the connection. Default 1 MiB. */
+  maxPayloadLength?: number;
+  /** Seconds without traffic before a peer is dropped; pings are sent automatically before that. 0 disables. Default 120. */
+  idleTimeout?: number;
+  /** Bytes that may wait in a slow reader's send buffer; past it sends are dropped (`send` returns false). Default 1 MiB. */
+  maxBackpressure?: number;
+  /** Close (instead of dropping messages for) a reader past `maxBackpressure`. Default false. */
+  closeOnBackpressureLimit?: boolean;
+  /** permessage-deflate with a shared compressor, when the client offers it. Default false. */
+  compression?: boolean;
+  /** Messages that may wait behind a pending async handler before the connection is closed with 1008. Default 1024. */
+  maxQueuedMessages?: number;
+  /**
+   * Browser origins allowed to connect, besides same-origin pages and clients that send no Origin.
+   * `'*'` allows any. Default: none besides those.
+   */
+  origins?: readonly string[] | '*';
+}
+
+/** Options of `@WebSocketRoute(pattern, options)`. */
+export interface RouteOptions extends TransportOptions {
+  /** Turns a handler's error into the reply to send instead of the default error frame. */
+  onError?: (error: unknown, ws: Connector) => Reply | Promise<Reply>;
+}
+
+/** A class decorated with `@WebSocketRoute`. */
+export type RouteClass = abstract new (...args: never[]) => object;
+
+/** Options of `new App(options)`. */
+export interface AppOptions extends TransportOptions {
+  /** Route classes to register, as `app.register(...routes)` would. */
+  routes?: readonly RouteClass[];
+  /** Fan-out between connections (and processes). Default: the in-process bus. */
+  bus?: Bus;
+  logger?: Logger;
+  /** Milliseconds `app.close()` waits for in-flight handlers before it gives up on them. Default 10000. */
+  closeTimeout?: number;
+  /** Largest HTTP request body in bytes; bigger ones get 413. Default 1 MiB. */
+  maxBodyLength?: number;
+  /** Start even if uWebSockets.js fell back to its slow pure-JS build (also: SWITCHBOARD_ALLOW_UWS_FALLBACK=1). Default false. */
+  allowJsFallback?: boolean;
+  /** Headers a request may have; more get 431. 1 to 48 (uWS v20.30 parses no more). Default 48. */
+  maxHeaderCount?: number;
+  /** Bytes of one request header (name and value); longer gets 431. Default 8192. */
+  maxHeaderLineBytes?: number;
+  /** Bytes of all request headers; more gets 431. Default 16384. */
+  maxHeaderBytes?: number;
+  /** Characters of a request's path and query string; longer gets 414. Default 8192. */
+  maxUrlLength?: number;
+  /** Parameters in a request's query string; more gets 414. Default 256. */
+  maxQueryParams?: number;
+  /**
+   * Share the port with other servers that also set it (SO_REUSEPORT): the kernel balances new
+   * connections over them. Default false: `listen()` rejects with SWB_ERR_PORT_IN_USE when the port is taken.
+   */
+  reusePort?: boolean;
+}
+
+export interface ResolvedTransport {
+  readonly maxPayloadLength: number;
+  readonly idleTimeout: number;
+  readonly maxBackpressure: number;
+  readonly closeOnBackpressureLimit: boolean;
+  readonly compression: boolean;
+  readonly maxQueuedMessages: number;
+  /** null: same-origin only. true: any origin. */
+  readonly origins: ReadonlySet<string> | true | null;
+}
+
+export const transportDefaults: ResolvedTransport = Object.freeze({
+  maxPayloadLength: 1024 * 1024,
+  idleTimeout: 120,
+  maxBackpressure: 1024 * 1024,
+  closeOnBackpressureLimit: false,
+  compression: false,
+  maxQueuedMessages: 1024,
+  origins: null,
+});
+
+const transportKeys = ['maxPayloadLength', 'idleTimeout', 'maxBackpressure', 'closeOnBackpressureLimit', 'compression', 'maxQueuedMessages', 'origins'];
+const routeKeys = [...transportKeys, 'onError'];
+const limitKeys = ['maxHeaderCount', 'maxHeaderLineBytes', 'maxHeaderBytes', 'maxUrlLength', 'maxQueryParams'] as const;
+const appKeys = [...transportKeys, ...limitKeys, 'routes', 'bus', 'logger', 'closeTimeout', 'maxBodyLength', 'allowJsFallback', 'reusePort'];
+
+/** An origin as browsers send it: scheme://host[:port], lower-case, no path. */
+function normalizeOrigin(where: string, origin: unknown): string {
+  if (typeof origin !== 'string') throw invalidOption(where, 'origins', "an array of origins like 'https://example.com', or '*'", origin);
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    throw invalidOption(where, 'origins', "an array of origins like 'https://example.com', or '*'", origin);
+  }
+  return url.origin.toLowerCase();
+}
+
+function resolveOrigins(where: string, value: unknown): ReadonlySet<string> | true | null {
+  if (value === '*') return true;
+  if (!Array.isArray(value)) throw invalidOption(where, 'origins', "an array of origins or '*'", value);
+  return new Set(value.map((o) => normalizeOrigin(where, o)));
+}
+
+/** Layers `options` over `base`, validating each key that is present. */
+export function resolveTransport(where: string, options: TransportOptions, base: ResolvedTransport): ResolvedTransport {
+  const o = options;
+  // uWS aborts the process (std::terminate) on an idleTimeout from 1 to 7, so it is checked here.
+  const idleTimeout = o.idleTimeout === undefined ? base.idleTimeout : integerIn(where, 'idleTimeout', o.idleTimeout, 0, 960);
+  if (idleTimeout > 0 && idleTimeout < 8) throw invalidOption(where, 'idleTimeout', '0 (off) or from 8 to 960 seconds', idleTimeout);
+  return Object.freeze({
+    maxPayloadLength: o.maxPayloadLength === undefined ? base.maxPayloadLength : integerIn(where, 'maxPayloadLength', o.maxPayloadLength, 1, 2 ** 31 - 1),
+    idleTimeout,
+    maxBackpressure: o.maxBackpressure === undefined ? base.maxBackpressure : integerIn(where, 'maxBackpressure', o.maxBackpressure, 1, 2 ** 31 - 1),
+    closeOnBackpressureLimit:
+      o.closeOnBackpressureLimit === undefined ? base.closeOnBackpressureLimit : boolean(where, 'closeOnBackpressureLimit', o.closeOnBackpressureLimit),
+    compression: o.compression === undefined ? base.compression : boolean(where, 'compression', o.compression),
+    maxQueuedMessages: o.maxQueuedMessages === undefined ? base.maxQueuedMessages : integerIn(where, 'maxQueuedMessages', o.maxQueuedMessages, 1, 2 ** 31 - 1),
+    origins: o.origins === undefined ? base.origins : resolveOrigins(where, o.origins),
+  });
+}
+
+export function checkRouteOptions(where: string, options: RouteOptions): void {
+  checkKeys(where, options, routeKeys);
+  if (options.onError !== undefined && typeof options.onError !== 'function')
+    throw invalidOption(where, 'onError', 'a function (error, ws) => reply', options.onError);
+}
+
+export interface ResolvedApp {
+  readonly transport: ResolvedTransport;
+  readonly logger: Logger;
+  readonly closeTimeout: number;
+  readonly maxBodyLength: number;
+  readonly allowJsFallback: boolean;
+  readonly reusePort: boolean;
+  readonly limits: RequestLimits;
+}
+
+function resolveLimits(where: string, options: AppOptions): RequestLimits {
+  const limits: Record<string, number> = {};
+  for (const key of limitKeys) {
+    const value = options[key];
+    limits[key] = value === undefined ? requestLimitDefaults[key] : integerIn(where, key, value, 1, key === 'maxHeaderCount' ? UWS_MAX_HEADERS : 2 ** 31 - 1);
+  }
+  return Object.freeze(limits as unknown as RequestLimits);
+}
+
+export function resolveAppOptions(options: AppOptions): ResolvedApp {
+  const where = 'new App(options)';
+  if (options === null || typeof options !== 'object') throw invalidOption(where, 'options', 'an object', options);
+  checkKeys(where, options, appKeys);
+  const logger = loggerOption(where, options.logger);
+  const bus: unknown = options.bus;
+  // Caught here rather than as "x.open is not a function" at listen(): `bus: RedisBus` (the class) is an easy slip.
+  if (
+    bus !== undefined &&
+    (bus === null || typeof bus !== 'object' || !['open', 'publish', 'sendTo', 'close'].every((m) => typeof (bus as Record<string, unknown>)[m] === 'function'))
+  )
+    throw invalidOption(where, 'bus', 'a Bus instance such as new LocalBus() or new RedisBus({ url })', bus);
+  return {
+    transport: resolveTransport(where, options, transportDefaults),
+    logger,
+    closeTimeout: options.closeTimeout === undefined ? 10_000 : integerIn(where, 'closeTimeout', options.closeTimeout, 0, 2 ** 31 - 1),
+    maxBodyLength: options.maxBodyLength === undefined ? 1024 * 1024 : integerIn(where, 'maxBodyLength', options.maxBodyLength, 0, 2 ** 31 - 1),
+    allowJsFallback:
+      options.allowJsFallback === undefined ? process.env.SWITCHBOARD_ALLOW_UWS_FALLBACK === '1' : boolean(where, 'allowJsFallback', options.allowJsFallback),
+    reusePort: options.reusePort === undefined ? false : boolean(where, 'reusePort', options.reusePort),
+    limits: resolveLimits(where, options),
+  };
+}

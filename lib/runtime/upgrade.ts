@@ -1,0 +1,65 @@
+/**
+ * The framework's half of an upgrade: origin policy, path parameters, @OnUpgrade, and the Connection
+ * that becomes the socket's user data. Throws HttpError to reject; transport/uws.ts writes the status.
+ */
+import { decodeParams } from '../compile/pattern';
+import type { RoutePlan } from '../compile/plan';
+import type { UpgradeRequest } from '../declare/upgrade-request';
+import type { RawUpgrade } from '../transport/types';
+import { HttpError } from '../util/errors';
+import { headersOf } from '../util/headers';
+import { isThenable } from '../util/thenable';
+import { Connection, type AppContext } from './connection';
+
+/**
+ * Cross-site WebSocket hijacking guard, as gorilla/websocket: no Origin (non-browser clients) or an
+ * Origin whose host is the Host header passes; others only when listed in the route's `origins`.
+ */
+function originAllowed(plan: RoutePlan, origin: string, host: string): boolean {
+  const allowed = plan.transport.origins;
+  if (origin === '' || allowed === true) return true;
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false;
+  }
+  if (url.host.toLowerCase() === host.toLowerCase()) return true;
+  return allowed !== null && allowed.has(url.origin.toLowerCase());
+}
+
+/** Returns the new Connection (or a Promise of it when @OnUpgrade is async). */
+export function upgrade(app: AppContext, plan: RoutePlan, raw: RawUpgrade): Connection | Promise<Connection> {
+  if (app.closing) throw new HttpError(503, 'Server is shutting down');
+  if (!originAllowed(plan, raw.origin, raw.host)) throw new HttpError(403, 'Origin not allowed');
+  const params = decodeParams(plan.paramNames, raw.params);
+  const make = (state: Record<string, unknown> | undefined): Connection => {
+    if (app.closing) throw new HttpError(503, 'Server is shutting down');
+    return new Connection(app, plan, app.registry.nextSeq(), params, raw.query, raw.headers.join('\n'), raw.remoteAddress, state);
+  };
+  const onUpgrade = plan.onUpgrade;
+  if (onUpgrade === null) return make(undefined);
+  const request: UpgradeRequest = {
+    url: raw.url,
+    params,
+    queryParams: new URLSearchParams(raw.query),
+    headers: headersOf(raw.headers),
+    remoteAddress: raw.remoteAddress,
+  };
+  const decide = (result: unknown): Connection => {
+    if (result === false) throw new HttpError(403, 'Forbidden');
+    return make(result !== null && typeof result === 'object' ? (result as Record<string, unknown>) : undefined);
+  };
+  const fail = (error: unknown): never => {
+    if (error instanceof HttpError) throw error;
+    app.logger.error(`switchboard: @OnUpgrade of ${plan.name} threw; the upgrade was rejected with 500`, error);
+    throw new HttpError(500, 'Internal Server Error');
+  };
+  let result: unknown;
+  try {
+    result = onUpgrade(request);
+  } catch (error) {
+    return fail(error);
+  }
+  return isThenable(result) ? Promise.resolve(result).then(decide, fail) : decide(result);
+}

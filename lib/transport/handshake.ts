@@ -1,0 +1,72 @@
+/**
+ * Checks the framework makes on every request before any app code runs (docs/limits.md): the size
+ * caps uWS v20.30 does not enforce when a request arrives in one read, and the WebSocket handshake
+ * headers it does not validate. Pure functions over the copied request, so transport/uws.ts stays thin.
+ */
+import { HttpError } from '../util/errors';
+
+/** Request-size caps, app-wide (App options of the same names). */
+export interface RequestLimits {
+  /** Request headers, at most. uWS v20.30 itself parses no more than 48. */
+  readonly maxHeaderCount: number;
+  /** Bytes of one header (name and value). */
+  readonly maxHeaderLineBytes: number;
+  /** Bytes of all headers (names and values). */
+  readonly maxHeaderBytes: number;
+  /** Characters of the path and query string together. */
+  readonly maxUrlLength: number;
+  /** `&`-separated parameters in the query string. */
+  readonly maxQueryParams: number;
+}
+
+export const requestLimitDefaults: RequestLimits = Object.freeze({
+  maxHeaderCount: 48,
+  maxHeaderLineBytes: 8192,
+  maxHeaderBytes: 16384,
+  maxUrlLength: 8192,
+  maxQueryParams: 256,
+});
+
+/** uWS v20.30 parses at most this many headers; it never hands on a request with more (docs/limits.md). */
+export const UWS_MAX_HEADERS = 48;
+
+const AMPERSAND = 0x26;
+
+function queryParamCount(query: string): number {
+  if (query === '') return 0;
+  let count = 1;
+  for (let i = query.indexOf('&'); i !== -1; i = query.indexOf('&', i + 1)) count++;
+  return query.charCodeAt(query.length - 1) === AMPERSAND ? count - 1 : count;
+}
+
+/**
+ * 414 for a URL or query past its caps, 431 for headers past theirs, null when within them.
+ * `headers` alternates names and values. Header sizes count UTF-16 code units, which equal bytes for
+ * the Latin-1 text HTTP headers are made of.
+ */
+export function checkRequestLimits(limits: RequestLimits, url: string, query: string, headers: readonly string[]): HttpError | null {
+  if (url.length + query.length > limits.maxUrlLength) return new HttpError(414, `URL longer than ${limits.maxUrlLength} characters`);
+  if (queryParamCount(query) > limits.maxQueryParams) return new HttpError(414, `More than ${limits.maxQueryParams} query parameters`);
+  if (headers.length / 2 > limits.maxHeaderCount) return new HttpError(431, `More than ${limits.maxHeaderCount} headers`);
+  let total = 0;
+  for (let i = 0; i < headers.length; i += 2) {
+    const line = headers[i]!.length + headers[i + 1]!.length;
+    if (line > limits.maxHeaderLineBytes) return new HttpError(431, `A header is longer than ${limits.maxHeaderLineBytes} bytes`);
+    total += line;
+  }
+  if (total > limits.maxHeaderBytes) return new HttpError(431, `Headers longer than ${limits.maxHeaderBytes} bytes in total`);
+  return null;
+}
+
+/** 22 base64 characters and "==": exactly 16 bytes, as RFC 6455 §4.1 requires of the key. */
+const KEY = /^[A-Za-z0-9+/]{21}[AQgw]==$/;
+
+/**
+ * RFC 6455 §4.2.1: a `Sec-WebSocket-Key` that is not base64 of 16 bytes → 400; a
+ * `Sec-WebSocket-Version` other than 13 → 426 (the response then names the version it speaks).
+ */
+export function checkHandshake(key: string, version: string): HttpError | null {
+  if (!KEY.test(key)) return new HttpError(400, 'Sec-WebSocket-Key must be 16 bytes of base64');
+  if (version !== '13') return new HttpError(426, 'Sec-WebSocket-Version must be 13');
+  return null;
+}

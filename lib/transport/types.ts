@@ -1,0 +1,86 @@
+/**
+ * What the transport offers the layers above it: the narrow socket and server interfaces, and the
+ * requests it copies out of uWS. Nothing outside transport/uws.ts depends on uWebSockets.js; a uWS
+ * WebSocket satisfies `Socket` as it is.
+ */
+
+/** An encoded frame: a string is a text frame, bytes are a binary frame. */
+export type Payload = string | ArrayBuffer | Uint8Array;
+
+/** One connection's socket, valid from open to close only (never touch it after close). */
+export interface Socket {
+  /** 1: sent, 0: buffered (backpressure), 2: dropped (over maxBackpressure). */
+  send(payload: Payload, isBinary: boolean, compress: boolean): number;
+  /** Graceful close with a close frame. Fires the close handler synchronously. */
+  end(code: number, reason: string): void;
+  /** To every subscriber of `topic` except this socket. */
+  publish(topic: string, payload: Payload, isBinary: boolean, compress: boolean): boolean;
+  subscribe(topic: string): boolean;
+  unsubscribe(topic: string): boolean;
+  isSubscribed(topic: string): boolean;
+  getBufferedAmount(): number;
+}
+
+/** App-wide publishing, from outside any socket. */
+export interface Publisher {
+  publish(topic: string, payload: Payload, isBinary: boolean, compress: boolean): boolean;
+  numSubscribers(topic: string): number;
+}
+
+/** An upgrade request, copied out of uWS before any handler runs. */
+export interface RawUpgrade {
+  readonly url: string;
+  readonly query: string;
+  /** Names and values alternating; names lower-case. */
+  readonly headers: string[];
+  /** Path parameters in pattern order, still percent-encoded. */
+  readonly params: string[];
+  readonly remoteAddress: string;
+  readonly origin: string;
+  readonly host: string;
+}
+
+/** The callbacks of one WebSocket route. `U` is the per-socket user data `upgrade` returns. */
+export interface WsRouteHandlers<U> {
+  /** Returns the socket's user data, or a Promise of it; throws HttpError to reject. */
+  upgrade(raw: RawUpgrade): U | Promise<U>;
+  open(userData: U, socket: Socket): void;
+  /** `data` is only valid during the call: copy it to keep it. */
+  message(userData: U, data: ArrayBuffer, isBinary: boolean): void;
+  close(userData: U, code: number, reason: string): void;
+  /** The send buffer has drained (not called once the socket is closing). */
+  drain(userData: U): void;
+}
+
+/** The transport settings of one WebSocket route. */
+export interface WsRouteSettings {
+  readonly maxPayloadLength: number;
+  readonly idleTimeout: number;
+  readonly maxBackpressure: number;
+  readonly closeOnBackpressureLimit: boolean;
+  readonly compression: boolean;
+}
+
+export interface RawHttpRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly query: string;
+  readonly headers: Record<string, string>;
+  readonly params: string[];
+  /** null for an empty body. */
+  readonly body: Buffer | null;
+}
+
+export interface HttpResult {
+  readonly status: number;
+  readonly headers: readonly (readonly [string, string])[];
+  readonly body: string | Uint8Array;
+}
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'del';
+export type RawHttpHandler = (req: RawHttpRequest) => HttpResult | Promise<HttpResult>;
+
+/** The JSON error response every HTTP failure gets, from the transport (404, 413…) or a handler (HttpError). */
+export function jsonError(status: number, message: string): HttpResult {
+  return { status, headers: [['content-type', 'application/json']], body: JSON.stringify({ error: { status, message } }) };
+}
