@@ -6,6 +6,7 @@ import type { BusNode } from '../bus/bus';
 import type { Payload, Publisher, Socket } from '../transport/types';
 import type { Logger } from '../util/validate';
 import type { Registry } from './registry';
+import type { RouteTopics } from './route-topics';
 
 /** A connection as delivery sees it: its socket while open, and how to send it one frame. */
 interface Recipient {
@@ -18,6 +19,7 @@ export class LocalDelivery implements BusNode {
   constructor(
     private readonly registry: Registry<Recipient>,
     private readonly publisher: Publisher,
+    private readonly routeTopics: RouteTopics,
     readonly logger: Logger,
     /** permessage-deflate is on for some route: publishes then ask uWS to compress for the sockets that negotiated it. */
     private readonly compress: boolean,
@@ -28,6 +30,7 @@ export class LocalDelivery implements BusNode {
   }
 
   publishLocal(topic: string, payload: Payload, except: Socket | null): number {
+    this.routeTopics.ensure(topic);
     const isBinary = typeof payload !== 'string';
     let count = this.publisher.numSubscribers(topic);
     if (except === null) {
