@@ -36,6 +36,16 @@ export default tseslint.config(
     },
   },
   {
+    // The client runs in browsers: only its own modules, never the server's, Node.js's or a package.
+    files: ['lib/client/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!\\./)', message: 'lib/client imports only lib/client modules (it must load in a browser as one ES module).' }] },
+      ],
+    },
+  },
+  {
     files: ['test/**'],
     rules: {
       '@typescript-eslint/unbound-method': 'off',
