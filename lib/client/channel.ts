@@ -90,15 +90,18 @@ export function defineChannel<P extends string, R extends RequestDefs = Empty, E
   const fail = (what: string, expected: string, got: unknown): never => {
     throw usageError('SWB_ERR_INVALID_ARGUMENT', `${where}: ${what} must be ${expected}, got ${describe(got)}`);
   };
+  /** The keys of an object at `what` (a path, '' for the definition), each one of `allowed` unless it is empty. */
   const keysOf = (value: unknown, what: string, allowed: readonly string[]): string[] => {
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) return fail(what, 'an object', value);
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return fail(what || 'the definition', 'an object', value);
     const keys = Object.keys(value);
-    for (const key of keys) if (allowed.length > 0 && !allowed.includes(key)) fail(`${what}.${key}`, `one of ${allowed.join(', ')}`, key);
+    for (const key of keys)
+      if (allowed.length > 0 && !allowed.includes(key))
+        throw usageError('SWB_ERR_INVALID_ARGUMENT', `${where}: unknown key "${what && `${what}.`}${key}" (known: ${allowed.join(', ')})`);
     return keys;
   };
   const schema = (value: unknown, what: string): StandardSchemaV1 => (isStandardSchema(value) ? value : fail(what, 'a Standard Schema (zod, valibot…)', value));
 
-  keysOf(definition, 'the definition', ['requests', 'events']);
+  keysOf(definition, '', ['requests', 'events']);
   const requests: Record<string, RequestSpec> = {};
   const declared: RequestDefs = definition.requests ?? {};
   for (const event of keysOf(declared, 'requests', [])) {
