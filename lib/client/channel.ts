@@ -69,6 +69,9 @@ export interface Channel<P extends string = string, R extends RequestDefs = Requ
 
 type Empty = Record<never, never>;
 
+/** Keys a request declaration may not have: a misspelt `reply` is a compile error, not a silently missing schema. */
+type OnlyDataAndReply<R extends RequestDefs> = { readonly [K in keyof R]: { readonly [X in Exclude<keyof R[K], keyof RequestDef>]: never } };
+
 /**
  * Declares a channel, in a module both the server and the browser import. Schemas are any Standard
  * Schema (zod 4, valibot, arktype…); the client only reads their types, the server validates with them.
@@ -83,7 +86,7 @@ type Empty = Record<never, never>;
  */
 export function defineChannel<P extends string, R extends RequestDefs = Empty, E extends EventDefs = Empty>(
   pattern: P,
-  definition: { readonly requests?: R; readonly events?: E },
+  definition: { readonly requests?: R & OnlyDataAndReply<R>; readonly events?: E },
 ): Channel<P, R, E> {
   checkPattern(pattern, 'defineChannel()');
   const where = `defineChannel(${pattern})`;
