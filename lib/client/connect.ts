@@ -3,13 +3,16 @@
  * client on it; or, without a channel, an untyped client on a full URL.
  */
 import type { AnyChannel } from './channel';
-import type { Client } from './client';
+import type { Client, UntypedChannel } from './client';
 import { Connection } from './connection';
 import { describe, usageError } from './errors';
 import { resolveOptions, type ChannelOptions, type ClientOptions } from './options';
 import { fillPath, type PathParams } from './path';
 
 type OptionsArgs<P extends string> = keyof PathParams<P> extends never ? [options?: ChannelOptions<P>] : [options: ChannelOptions<P>];
+
+/** After a channel: the base URL and its options (required when the pattern has parameters); after a URL: options. */
+type ConnectArgs<T> = T extends AnyChannel ? [url: string, ...options: OptionsArgs<T['pattern']>] : [options?: ClientOptions];
 
 function withQuery(url: string, query: ClientOptions['query']): string {
   const params = typeof query === 'function' ? query() : query;
@@ -18,22 +21,20 @@ function withQuery(url: string, query: ClientOptions['query']): string {
 }
 
 /**
- * Opens a client on a channel's route: `url` is the server's base URL (`ws://host:port`, or with a
- * path prefix), the path comes from the channel's pattern and `params`. Requests, replies and
- * pushes are typed by the channel. Reconnects by itself (see `reconnect`).
+ * Opens a client that reconnects by itself (see the `reconnect` option).
+ *
+ * With a channel, `url` is the server's base URL (`ws://host:port`, or with a path prefix); the path
+ * comes from the channel's pattern and `params`, and requests, replies and pushes are typed by the
+ * channel. Without one, `url` is the whole URL and the client is untyped: any name, data and
+ * replies `unknown`.
  * @example
  * const client = connect(chat, 'ws://localhost:8000', { params: { room: 'lobby' }, query: { token } });
  * const { at } = await client.request('say', { text: 'hi' });
+ *
+ * const untyped = connect('ws://localhost:8000/chat/lobby');
  */
-export function connect<C extends AnyChannel>(channel: C, url: string, ...options: OptionsArgs<C['pattern']>): Client<C>;
-/**
- * Opens an untyped client on a full URL: any request or event name, data and replies `unknown`.
- * @example
- * const client = connect('ws://localhost:8000/chat/lobby');
- * const reply = await client.request('say', { text: 'hi' });
- */
-export function connect(url: string, options?: ClientOptions): Client;
-export function connect(target: AnyChannel | string, url?: unknown, options?: unknown): Client {
+export function connect<T extends AnyChannel | string>(target: T, ...args: ConnectArgs<T>): Client<T extends AnyChannel ? T : UntypedChannel>;
+export function connect(target: AnyChannel | string, url?: unknown, options?: unknown): Client<AnyChannel> {
   if (typeof target === 'string') {
     const resolved = resolveOptions(url, false);
     return new Connection(() => withQuery(target, resolved.query), resolved);

@@ -119,7 +119,8 @@ export class Connection implements Client {
   send(data: string | ArrayBuffer | ArrayBufferView): boolean {
     const socket = this.#socket;
     if (this.#status !== 'open' || socket === null || socket.readyState !== OPEN) return false;
-    socket.send(data);
+    // A view of a SharedArrayBuffer is the caller's to avoid, as with the browser's own WebSocket.
+    socket.send(data as ArrayBufferView<ArrayBuffer>);
     return true;
   }
 
@@ -150,7 +151,7 @@ export class Connection implements Client {
     socket.onmessage = (event) => this.#received(event.data);
     socket.onerror = (event) => {
       const code = refusalCode(event);
-      if (code !== 0) refusal = { code, reason: String(event.message) };
+      if (code !== 0) refusal = { code, reason: String((event as { message: string }).message) };
     };
     socket.onclose = (event) => this.#closed(refusal ?? { code: event.code, reason: event.reason });
     this.#socket = socket;

@@ -37,7 +37,7 @@ const REFUSED = /Unexpected server response: ([45]\d\d)/;
  * `ws` names the status in its error event ("Unexpected server response: 401"); browsers cannot, and
  * rely on the server closing with 4000 + status instead. 0 when unknown.
  */
-export function refusalCode(error: { readonly message?: unknown } | null | undefined): number {
-  const match = REFUSED.exec(String(error?.message));
+export function refusalCode(error: unknown): number {
+  const match = REFUSED.exec(String((error as { message?: unknown } | null | undefined)?.message));
   return match === null ? 0 : 4000 + Number(match[1]);
 }

@@ -9,12 +9,13 @@ type Handler<E> = { bivarianceHack(event: E): void }['bivarianceHack'];
 export interface WebSocketLike {
   /** 1 while open (the standard's OPEN). */
   readonly readyState: number;
-  send(data: string | ArrayBuffer | ArrayBufferView): void;
+  /** Typed as narrowly as the browser's (its BufferSource excludes views of a SharedArrayBuffer). */
+  send(data: string | ArrayBuffer | ArrayBufferView<ArrayBuffer>): void;
   close(code?: number, reason?: string): void;
   onopen: Handler<unknown> | null;
   onmessage: Handler<{ readonly data: unknown }> | null;
-  /** `ws` sets `message` (it names the HTTP status of a refused upgrade); browsers say nothing. */
-  onerror: Handler<{ readonly message?: unknown }> | null;
+  /** `ws` gives an event with a `message` (it names the HTTP status of a refused upgrade); browsers say nothing. */
+  onerror: Handler<unknown> | null;
   onclose: Handler<{ readonly code: number; readonly reason: string }> | null;
 }
 

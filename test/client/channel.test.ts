@@ -5,8 +5,9 @@ const say = { data: z.object({ text: z.string() }), reply: z.object({ at: z.numb
 const join = { data: z.object({ name: z.string() }) };
 const said = z.object({ from: z.string(), text: z.string() });
 
-/** defineChannel as plain JavaScript sees it: the run-time checks, without the compiler's. */
+/** defineChannel and connect as plain JavaScript calls them: the run-time checks, without the compiler's. */
 const define = defineChannel as (pattern: unknown, definition: unknown) => unknown;
+const open = connect as (...args: unknown[]) => unknown;
 
 describe('defineChannel', () => {
   test('carries the pattern, each request as { event, data, reply } and the events; frozen', () => {
@@ -64,52 +65,49 @@ describe('defineChannel', () => {
 
 describe('connect() arguments and options', () => {
   const chat = defineChannel('/chat/{room}', { requests: { say } });
-  const WebSocket = class {} as never;
+  const WebSocket = class {};
 
   test.each([
     [
-      () => connect(chat, 'ws://h', { params: { room: 'a' }, WebSocket, timeut: 5 } as never),
+      () => open(chat, 'ws://h', { params: { room: 'a' }, WebSocket, timeut: 5 }),
       'connect(): unknown option "timeut" (known: params, query, timeout, reconnect, WebSocket) [SWB_ERR_INVALID_OPTION]',
     ],
     [
-      () => connect('ws://h/chat/a', { WebSocket, params: {} } as never),
+      () => open('ws://h/chat/a', { WebSocket, params: {} }),
       'connect(): unknown option "params" (known: query, timeout, reconnect, WebSocket) [SWB_ERR_INVALID_OPTION]',
     ],
     [
-      () => connect(chat, 'ws://h', { params: { room: 'a' }, WebSocket, timeout: -1 }),
+      () => open(chat, 'ws://h', { params: { room: 'a' }, WebSocket, timeout: -1 }),
       'connect(): option "timeout" must be a number of ms > 0, got -1 [SWB_ERR_INVALID_OPTION]',
     ],
     [
-      () => connect(chat, 'ws://h', { params: { room: 'a' }, WebSocket, reconnect: { minDelay: 100, maxDelay: 50 } }),
+      () => open(chat, 'ws://h', { params: { room: 'a' }, WebSocket, reconnect: { minDelay: 100, maxDelay: 50 } }),
       'connect(): option "reconnect.maxDelay" must be a finite number of ms ≥ minDelay, got 50 [SWB_ERR_INVALID_OPTION]',
     ],
     [
-      () => connect(chat, 'ws://h', { params: { room: 'a' }, WebSocket, reconnect: { retries: 1 } as never }),
+      () => open(chat, 'ws://h', { params: { room: 'a' }, WebSocket, reconnect: { retries: 1 } }),
       'connect(): unknown option "reconnect.retries" (known: minDelay, maxDelay, maxRetries, finalCodes) [SWB_ERR_INVALID_OPTION]',
     ],
     [
-      () => connect(chat, 'ws://h', { params: { room: 'a' }, WebSocket, reconnect: { maxRetries: 1.5 } }),
+      () => open(chat, 'ws://h', { params: { room: 'a' }, WebSocket, reconnect: { maxRetries: 1.5 } }),
       'connect(): option "reconnect.maxRetries" must be an integer ≥ 0 or Infinity, got 1.5 [SWB_ERR_INVALID_OPTION]',
     ],
     [
-      () => connect(chat, 'ws://h', { params: { room: 'a' }, WebSocket, reconnect: true as never }),
+      () => open(chat, 'ws://h', { params: { room: 'a' }, WebSocket, reconnect: true }),
       'connect(): option "reconnect" must be false or an object, got true [SWB_ERR_INVALID_OPTION]',
     ],
-    [() => connect(chat, 'ws://h', { WebSocket } as never), 'connect(): params.room must be a string, got undefined [SWB_ERR_INVALID_OPTION]'],
+    [() => open(chat, 'ws://h', { WebSocket }), 'connect(): params.room must be a string, got undefined [SWB_ERR_INVALID_OPTION]'],
     [
-      () => connect(chat, 'ws://h', { params: { room: 'a', user: 'b' } as never, WebSocket }),
+      () => open(chat, 'ws://h', { params: { room: 'a', user: 'b' }, WebSocket }),
       'connect(): params.user is not a parameter of /chat/{room} [SWB_ERR_INVALID_OPTION]',
     ],
+    [() => open({ requests: {} }, 'ws://h'), 'connect(channel, url): channel must be made by defineChannel(), got an object [SWB_ERR_INVALID_ARGUMENT]'],
     [
-      () => connect({ requests: {} } as never, 'ws://h'),
-      'connect(channel, url): channel must be made by defineChannel(), got an object [SWB_ERR_INVALID_ARGUMENT]',
-    ],
-    [
-      () => connect(chat, 8000 as never, { params: { room: 'a' } }),
+      () => open(chat, 8000, { params: { room: 'a' } }),
       "connect(channel, url): url must be a string like 'ws://host:port', got 8000 [SWB_ERR_INVALID_ARGUMENT]",
     ],
     [
-      () => connect(chat, 'ws://h', { params: { room: 'a' } }),
+      () => open(chat, 'ws://h', { params: { room: 'a' } }),
       'connect(): there is no global WebSocket here (Node.js 20 has none): pass one, as in { WebSocket } from the ws package [SWB_ERR_INVALID_OPTION]',
     ],
   ])('a mistake is a TypeError with a stable code (%#)', (call, message) => {
@@ -119,7 +117,7 @@ describe('connect() arguments and options', () => {
   test('the code is also a property, for code that branches on it', () => {
     let error: unknown;
     try {
-      connect(chat, 'ws://h', { params: { room: 'a' }, WebSocket, timeout: 0 });
+      open(chat, 'ws://h', { params: { room: 'a' }, WebSocket, timeout: 0 });
     } catch (e) {
       error = e;
     }
