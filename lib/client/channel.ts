@@ -25,6 +25,8 @@ export interface EventDefs {
 /**
  * One request of a channel, as `channel.requests.<name>`: the event name it travels under, its data
  * schema and its reply schema (`undefined` when it has none: the answer is then `null`).
+ * @example
+ * chat.requests.say; // { event: 'say', data: z.object({ text: … }), reply: z.object({ at: … }) }
  */
 export interface RequestSpec<
   Name extends string = string,
@@ -40,7 +42,11 @@ type ReplySchema<D extends RequestDef> = D extends { readonly reply: infer S ext
 
 export type RequestSpecs<R extends RequestDefs> = { readonly [K in keyof R & string]: RequestSpec<K, R[K]['data'], ReplySchema<R[K]>> };
 
-/** A server push as it goes on the wire: `{"event":…,"data":…}`. */
+/**
+ * A server push as it goes on the wire: `{"event":…,"data":…}`.
+ * @example
+ * const frame: EventFrame<'said', { text: string }> = { event: 'said', data: { text: 'hi' } };
+ */
 export interface EventFrame<Name extends string = string, Data = unknown> {
   readonly event: Name;
   readonly data: Data;
@@ -53,7 +59,12 @@ export interface AnyChannel {
   readonly events: EventDefs;
 }
 
-/** A channel made by {@link defineChannel}; frozen. */
+/**
+ * A channel made by {@link defineChannel}; frozen.
+ * @example
+ * type Chat = typeof chat; // Channel<'/chat/{room}', { say: …; join: … }, { said: … }>
+ * const client: Client<Chat> = connect(chat, url, { params: { room: 'lobby' } });
+ */
 export interface Channel<P extends string = string, R extends RequestDefs = RequestDefs, E extends EventDefs = EventDefs> extends AnyChannel {
   /** The route pattern, `:name` or `{name}` for a path parameter. */
   readonly pattern: P;

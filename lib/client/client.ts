@@ -8,10 +8,16 @@ import type { InferInput, InferOutput, StandardSchemaV1 } from './standard-schem
 /**
  * `'connecting'` until the first open (retries included); `'open'`; `'reconnecting'` from a drop until
  * the next open; `'closed'` for good (after close(), a refused upgrade, a final close code, or retries exhausted).
+ * @example
+ * client.onStatus((status) => (banner.hidden = status === 'open'));
  */
 export type ClientStatus = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
-/** A close as the client saw it. A refused upgrade reads 4000 + its HTTP status (4401, 4403…). */
+/**
+ * A close as the client saw it. A refused upgrade reads 4000 + its HTTP status (4401, 4403…).
+ * @example
+ * if (client.status === 'closed' && client.lastClose?.code === 4401) showLogin();
+ */
 export interface CloseInfo {
   readonly code: number;
   readonly reason: string;

@@ -8,6 +8,10 @@ import { globalWebSocket, type WebSocketConstructor } from './socket';
 
 export type QueryParams = Readonly<Record<string, string | number | boolean>>;
 
+/**
+ * @example
+ * connect(chat, url, { params, reconnect: { minDelay: 250, maxDelay: 5000, finalCodes: [1000, 4001] } });
+ */
 export interface ReconnectOptions {
   /** The window of the first retry, in ms: it waits a random time below it (default 500). */
   readonly minDelay?: number;
@@ -19,6 +23,10 @@ export interface ReconnectOptions {
   readonly finalCodes?: readonly number[];
 }
 
+/**
+ * @example
+ * connect('wss://example.com/feed', { query: () => ({ token: auth.token() }), timeout: 5000 });
+ */
 export interface ClientOptions {
   /** Query parameters of the upgrade request; a function is called again before each reconnect (fresh tokens). */
   readonly query?: QueryParams | (() => QueryParams);

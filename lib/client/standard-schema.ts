@@ -11,7 +11,11 @@ export interface StandardSchemaV1<Input = unknown, Output = Input> {
   };
 }
 
-/** What a schema accepts: the type a sender must produce. */
+/**
+ * What a schema accepts: the type a sender must produce.
+ * @example
+ * type SayData = InferInput<typeof chat.requests.say.data>; // { text: string }
+ */
 export type InferInput<S extends StandardSchemaV1> = NonNullable<S['~standard']['types']>['input'];
 
 /** What a schema yields once it has validated (after its transforms). */

@@ -10,8 +10,8 @@ import { bundleClient } from '../../benchmarks/client-bundle';
 import { App } from '../../lib';
 import { describeNeeding } from '../external';
 import { ARTIFACTS, launch } from '../browser/browser';
-import { closeAll, recordingLogger, start, within } from '../helpers';
-import { chat, ChatRoute, closeClients, DenyRoute, gate, open, seen } from './fixture';
+import { recordingLogger, start, within } from '../helpers';
+import { chat, ChatRoute, cleanUp, DenyRoute, open, seen } from './fixture';
 import { Relay } from './relay';
 
 /** What the page puts on its global object. */
@@ -38,11 +38,9 @@ describeNeeding('chromium', 'switchboard/client in a real browser, as one ES mod
   }, 30000);
   afterAll(() => browser?.close());
   afterEach(async () => {
-    gate.open();
-    closeClients();
     relay?.close();
     relay = null;
-    await closeAll();
+    await cleanUp();
   });
 
   /** An app with the test routes that also serves the page and the client module. */

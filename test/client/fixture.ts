@@ -5,8 +5,17 @@
 import WebSocket from 'ws';
 import { z } from 'zod';
 import { Connector, HttpError, OnClose, OnConnect, OnMessage, OnUpgrade, WebSocketRoute, WsError } from '../../lib';
-import { connect, defineChannel, type AnyChannel, type ChannelOptions, type Client, type ClientOptions, type ClientStatus } from '../../lib/client';
-import { within } from '../helpers';
+import {
+  connect,
+  defineChannel,
+  RequestError,
+  type AnyChannel,
+  type ChannelOptions,
+  type Client,
+  type ClientOptions,
+  type ClientStatus,
+} from '../../lib/client';
+import { closeAll, within } from '../helpers';
 
 export const chat = defineChannel('/chat/{room}', {
   requests: {
@@ -152,4 +161,24 @@ export function untilStatus(client: Client<AnyChannel>, status: ClientStatus, ms
 export function nextPush<C extends AnyChannel, K extends keyof C['events'] & string>(client: Client<C>, event: K): Promise<unknown> {
   let off = (): void => {};
   return within(new Promise((resolve) => (off = client.on(event, resolve))), `a "${event}" push`).finally(() => off());
+}
+
+/** The RequestError `promise` rejects with (it must reject, within the default wait). */
+export async function rejection(promise: Promise<unknown>): Promise<RequestError> {
+  const error = await within(
+    promise.then(
+      () => null,
+      (e: unknown) => e,
+    ),
+    'the request to settle',
+  );
+  if (!(error instanceof RequestError)) throw new Error(`Expected a RequestError, got ${String(error)}`);
+  return error;
+}
+
+/** After each test: handlers at the gate finish, clients close, apps close. */
+export async function cleanUp(): Promise<void> {
+  gate.open();
+  closeClients();
+  await closeAll();
 }

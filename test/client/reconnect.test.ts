@@ -1,34 +1,20 @@
-import { RequestError, type ClientStatus } from '../../lib/client';
-import { closeAll, delay, recordingLogger, start, within } from '../helpers';
-import { chat, ChatRoute, closeClients, DenyRoute, gate, nextPush, open, openUrl, RefuseRoute, seen, untilStatus } from './fixture';
+import type { ClientStatus } from '../../lib/client';
+import { delay, recordingLogger, start, within } from '../helpers';
+import { chat, ChatRoute, cleanUp, DenyRoute, gate, nextPush, open, openUrl, RefuseRoute, rejection, seen, untilStatus } from './fixture';
 import { Relay } from './relay';
 
 let relay: Relay | null = null;
 
 afterEach(async () => {
-  gate.open();
-  closeClients();
   relay?.close();
   relay = null;
-  await closeAll();
+  await cleanUp();
 });
 
 beforeEach(() => {
   seen.upgrades = 0;
   seen.connects = 0;
 });
-
-async function rejection(promise: Promise<unknown>): Promise<RequestError> {
-  const error = await within(
-    promise.then(
-      () => null,
-      (e: unknown) => e,
-    ),
-    'the request to settle',
-  );
-  if (!(error instanceof RequestError)) throw new Error(`Expected a RequestError, got ${String(error)}`);
-  return error;
-}
 
 /**
  * Proves an absence (no further attempt): the client has stopped, so there is nothing to wait for but

@@ -1,29 +1,11 @@
-import { RequestError } from '../../lib/client';
-import { closeAll, eventually, start, within } from '../helpers';
-import { chat, ChatRoute, closeClients, gate, nextPush, open, openUrl, seen, untilStatus } from './fixture';
+import { eventually, start, within } from '../helpers';
+import { chat, ChatRoute, cleanUp, gate, nextPush, open, openUrl, rejection, seen, untilStatus } from './fixture';
 
-afterEach(async () => {
-  gate.open();
-  closeClients();
-  await closeAll();
-});
+afterEach(cleanUp);
 
 async function chatServer(): Promise<string> {
   const { port } = await start({ routes: [ChatRoute] });
   return `ws://127.0.0.1:${port}`;
-}
-
-/** The rejection of `promise`, which must reject. */
-async function rejection(promise: Promise<unknown>): Promise<RequestError> {
-  const error = await within(
-    promise.then(
-      () => null,
-      (e: unknown) => e,
-    ),
-    'the request to settle',
-  );
-  if (!(error instanceof RequestError)) throw new Error(`Expected a RequestError, got ${String(error)}`);
-  return error;
 }
 
 describe('switchboard/client requests', () => {

@@ -1,24 +1,13 @@
 import { performance } from 'node:perf_hooks';
-import { RequestError } from '../../lib/client';
-import { closeAll, start, within } from '../helpers';
-import { chat, ChatRoute, closeClients, gate, open } from './fixture';
+import type { RequestError } from '../../lib/client';
+import { start, within } from '../helpers';
+import { chat, ChatRoute, cleanUp, gate, open, rejection } from './fixture';
 
-afterEach(async () => {
-  gate.open();
-  closeClients();
-  await closeAll();
-});
+afterEach(cleanUp);
 
 /** The rejection of `promise` and how long after `since` it came. */
 async function timedRejection(promise: Promise<unknown>, since: number): Promise<{ error: RequestError; ms: number }> {
-  const error = await within(
-    promise.then(
-      () => null,
-      (e: unknown) => e,
-    ),
-    'the request to settle',
-  );
-  if (!(error instanceof RequestError)) throw new Error(`Expected a RequestError, got ${String(error)}`);
+  const error = await rejection(promise);
   return { error, ms: performance.now() - since };
 }
 
