@@ -1,8 +1,8 @@
 /**
  * A TCP relay that stands for a server's fixed address, so a test can restart the server behind it.
- * A switchboard App cannot listen again on a port it just served from: uWS (v20.30 here) sets no
- * SO_REUSEADDR, and the connections it closed stay in TIME_WAIT for about a minute. Node's listener
- * sets it, so the relay can stop and listen again on its port at once.
+ * A new App cannot listen on a port for about a minute after an App that served connections there
+ * closed (SWB_ERR_PORT_IN_USE): those connections stay in TIME_WAIT, and uWS v20.30 listens without
+ * SO_REUSEADDR. Node's listener sets it, so the relay can stop and listen again on its port at once.
  */
 import * as net from 'node:net';
 
