@@ -12,6 +12,10 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
   },
   // Examples import 'switchboard' as an app would; tests run them against the sources.
-  moduleNameMapper: { '^switchboard$': '<rootDir>/lib/index.ts', '^switchboard/redis$': '<rootDir>/lib/redis.ts' },
+  moduleNameMapper: {
+    '^switchboard$': '<rootDir>/lib/index.ts',
+    '^switchboard/redis$': '<rootDir>/lib/redis.ts',
+    '^switchboard/client$': '<rootDir>/lib/client/index.ts',
+  },
   testTimeout: 15000,
 };

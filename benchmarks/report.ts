@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatBytes, formatMicros, formatRate } from './harness/stats';
-import type { FanoutFile, InstructionsFile, ResultsFile, ScenarioResult, ServerResult } from './results';
+import type { ClientSizeFile, FanoutFile, InstructionsFile, ResultsFile, ScenarioResult, ServerResult } from './results';
 import { ROOT } from './servers';
 
 const BASELINE = 'uws';
@@ -158,6 +158,22 @@ function fanoutSection(file: FanoutFile, resultsPath: string): string[] {
   ];
 }
 
+/** The browser module's size, from `npm run bench:client-size`. */
+function clientSizeSection(file: ClientSizeFile, resultsPath: string): string[] {
+  return [
+    '## switchboard/client size',
+    '',
+    `The client as one ES module (dist/lib/client/index.mjs), minified by esbuild ${file.esbuild} and gzipped at level 9, ` +
+      `at revision \`${file.gitRevision}\` on ${file.date.slice(0, 10)} (${resultsPath}; \`npm run bench:client-size\`). ` +
+      `\`npm run build\` fails when it is over the budget.`,
+    '',
+    '| minified | minified + gzip | budget (min + gzip) |',
+    '| ---: | ---: | ---: |',
+    `| ${file.minifiedBytes.toLocaleString('en-US')} B | ${file.gzipBytes.toLocaleString('en-US')} B | ${file.budgetBytes.toLocaleString('en-US')} B |`,
+    '',
+  ];
+}
+
 /** The newest <prefix>-<date>.json in benchmarks/results, if any. */
 function latestResults<T>(prefix: string): { file: T; path: string } | null {
   const dir = path.join(ROOT, 'benchmarks', 'results');
@@ -203,6 +219,8 @@ export function renderMarkdown(file: ResultsFile, resultsPath: string, charts: r
   if (instructions !== null) out.push(...instructionsSection(instructions.file, instructions.path));
   const fanout = latestResults<FanoutFile>('fanout');
   if (fanout !== null) out.push(...fanoutSection(fanout.file, fanout.path));
+  const clientSize = latestResults<ClientSizeFile>('client-size');
+  if (clientSize !== null) out.push(...clientSizeSection(clientSize.file, clientSize.path));
   return out.join('\n');
 }
 

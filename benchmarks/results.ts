@@ -143,3 +143,15 @@ export interface FanoutFile {
   warnings: string[];
   rows: FanoutRow[];
 }
+
+/** What `npm run bench:client-size` writes: benchmarks/results/client-size-<date>.json. */
+export interface ClientSizeFile {
+  date: string;
+  gitRevision: string;
+  /** The esbuild version that minified it. */
+  esbuild: string;
+  minifiedBytes: number;
+  /** gzip level 9 of the minified module. */
+  gzipBytes: number;
+  budgetBytes: number;
+}

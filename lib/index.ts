@@ -19,4 +19,4 @@ export type { AppOptions, RouteOptions, TransportOptions, RouteClass } from './d
 export type { Logger } from './util/validate';
 export type { Payload, Socket } from './transport/types';
 export type { UpgradeRequest } from './declare/upgrade-request';
-export type { StandardSchemaV1, StandardIssue, StandardResult } from './util/standard-schema';
+export type { StandardSchemaV1, StandardIssue, StandardResult } from './client/standard-schema';

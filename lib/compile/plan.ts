@@ -7,7 +7,7 @@ import type { Connector, Reply } from '../declare/connector';
 import type { ExplicitParam, HandlerKind, ProviderToken } from '../declare/metadata';
 import type { ResolvedTransport, RouteClass } from '../declare/options';
 import type { UpgradeRequest } from '../declare/upgrade-request';
-import type { StandardSchemaV1 } from '../util/standard-schema';
+import type { StandardSchemaV1 } from '../client/standard-schema';
 
 /** What one parameter receives. */
 export type Spec =

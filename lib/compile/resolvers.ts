@@ -5,7 +5,7 @@
  */
 import type { ProviderToken } from '../declare/metadata';
 import { SwitchboardError, ValidationError, WsError } from '../util/errors';
-import type { StandardResult, StandardSchemaV1 } from '../util/standard-schema';
+import type { StandardResult, StandardSchemaV1 } from '../client/standard-schema';
 import type { AnyConnector, Invoker, Spec } from './plan';
 
 export type Resolver<A, B, C> = (a: A, b: B, c: C) => unknown;

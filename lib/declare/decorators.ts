@@ -3,7 +3,7 @@
  * class can be declared before any App exists and compiled once at register().
  */
 import { invalidArgument } from '../util/errors';
-import { isStandardSchema, type StandardSchemaV1 } from '../util/standard-schema';
+import { isStandardSchema, type StandardSchemaV1 } from '../client/standard-schema';
 import { addHandler, decoratorOf, setExplicitParam, setRoute, type HandlerKind, type ProviderToken } from './metadata';
 import type { RouteOptions } from './options';
 

@@ -4,7 +4,7 @@
  */
 import 'reflect-metadata';
 import type { RouteOptions } from './options';
-import type { StandardSchemaV1 } from '../util/standard-schema';
+import type { StandardSchemaV1 } from '../client/standard-schema';
 
 /** Anything `app.provide()` accepts as a key: a class, a string or a symbol. */
 export type ProviderToken = string | symbol | (abstract new (...args: never[]) => unknown);

@@ -2,7 +2,7 @@
  * The JSON event wire format (docs/events.md): `{"event":"chat","data":…,"id"?:…}` in,
  * `{"event":"chat","id"?:…,"data":…}` or `{"event":"chat","id"?:…,"error":{…}}` out.
  */
-import type { StandardIssue } from '../util/standard-schema';
+import type { StandardIssue } from '../client/standard-schema';
 
 export interface Envelope {
   readonly event: string;
