@@ -15,6 +15,9 @@ interface Recipient {
 }
 
 export class LocalDelivery implements BusNode {
+  /** Frames delivered to local connections by publishes (from this process or, through the bus, others). */
+  deliveries = 0;
+
   constructor(
     private readonly registry: Registry<Recipient>,
     private readonly publisher: Publisher,
@@ -37,6 +40,7 @@ export class LocalDelivery implements BusNode {
       if (except.isSubscribed(topic)) count--;
       except.publish(topic, payload, isBinary, this.compress);
     }
+    this.deliveries += count;
     return count;
   }
 
