@@ -13,6 +13,8 @@ import type { Reply } from './declare/connector';
 import type { ProviderToken } from './declare/metadata';
 import { resolveAppOptions, type AppOptions, type ResolvedApp, type RouteClass } from './declare/options';
 import { httpHandler, type HttpHandler } from './http/handler';
+import { asyncApiDocument, type AsyncApiDocument, type AsyncApiInfo } from './operate/asyncapi';
+import { defaultInfo, docsRoutes } from './operate/docs';
 import { metricsText } from './operate/metrics';
 import { PROMETHEUS_CONTENT_TYPE } from './operate/prometheus';
 import { staticHandler } from './http/static';
@@ -303,6 +305,28 @@ export class App {
   roomSize(room: string): number {
     checkRoom('app.roomSize(room)', room);
     return this.server === null ? 0 : this.server.numSubscribers(roomTopic(room));
+  }
+
+  /**
+   * An AsyncAPI 3.0.0 document of the registered routes: channels, events with their schemas, replies
+   * and the error frame (docs/asyncapi.md).
+   * @example
+   * writeFileSync('asyncapi.json', JSON.stringify(app.asyncapi({ title: 'Chat', version: '1.0.0' }), null, 2));
+   */
+  asyncapi(info: AsyncApiInfo): AsyncApiDocument {
+    return asyncApiDocument(this.routes, info);
+  }
+
+  /**
+   * Serves the API's documentation: a page at `path` with every route, event, schema, example and error,
+   * and a live console that connects and sends; the AsyncAPI document at `path/asyncapi.json`. Self-contained
+   * (no CDN). Call it before listen(), like get().
+   * @example
+   * app.docs('/docs', { title: 'Chat', version: '1.0.0' });
+   */
+  docs(path = '/docs', info: AsyncApiInfo = defaultInfo): this {
+    const routes = docsRoutes(path, info, (i) => this.asyncapi(i));
+    return this.get(path, routes.page).get(routes.jsonPath, routes.json);
   }
 
   /**
