@@ -37,11 +37,11 @@ const ID = { description: "The client's correlation id, copied into the reply: a
 
 /** The error codes switchboard itself sends (docs/events.md); apps add their own with WsError. */
 export const ERROR_CODES: Readonly<Record<string, string>> = {
-  validation_failed: "the event's schema rejected `data`; `issues` says where",
-  invalid_data: '`data` is not of the primitive type the handler declares',
+  validation_failed: "the event's schema rejected data; issues says where",
+  invalid_data: 'data is not of the primitive type the handler declares',
   invalid_json: 'a plain handler that takes JSON received text that is not JSON',
   unknown_event: 'no handler has that event name',
-  invalid_event: 'the frame is not a JSON object with a string `event` (or is binary)',
+  invalid_event: 'the frame is not a JSON object with a string event (or is binary)',
   internal_error: 'the handler failed (the server logged it)',
 };
 

@@ -48,7 +48,7 @@ export const docsScript = String.raw`
 
   function constraints(s) {
     return CONSTRAINTS.filter(function (k) { return s[k] !== undefined && !(k === 'format' && s.type === 'string'); })
-      .map(function (k) { return k + ': ' + JSON.stringify(s[k]); }).join(', ');
+      .map(function (k) { return k + ': ' + (typeof s[k] === 'string' ? s[k] : JSON.stringify(s[k])); }).join(', ');
   }
 
   /** A schema as a table of its fields, nested objects indented; a scalar schema as one line. */
@@ -84,14 +84,14 @@ export const docsScript = String.raw`
     if (s.enum) return s.enum[0];
     if (s.anyOf || s.oneOf) return sample((s.anyOf || s.oneOf)[0], depth);
     var type = Array.isArray(s.type) ? s.type[0] : s.type;
-    if (type === 'string') return s.minLength > 5 ? new Array(s.minLength + 1).join('x') : 'text';
+    if (type === 'string') return s.minLength > 5 ? new Array(s.minLength + 1).join('x') : 'hello';
     if (type === 'number' || type === 'integer') return s.minimum !== undefined ? s.minimum : 0;
     if (type === 'boolean') return false;
     if (type === 'null') return null;
     if (type === 'array') return depth > 4 ? [] : [sample(s.items || {}, depth + 1)];
     if (type === 'object' || s.properties) {
       var out = {};
-      (s.required || Object.keys(s.properties || {})).forEach(function (k) { if (depth < 5) out[k] = sample((s.properties || {})[k] || {}, depth + 1); });
+      Object.keys(s.properties || {}).forEach(function (k) { if (depth < 5) out[k] = sample(s.properties[k], depth + 1); });
       return out;
     }
     return {};
@@ -225,7 +225,7 @@ export const docsScript = String.raw`
     var m = resolve({ $ref: ref });
     var frame = exampleFrame(m);
     if (frame && typeof frame === 'object' && 'event' in frame) { frame = Object.assign({}, frame); frame.id = nextId; }
-    frameInput.value = typeof frame === 'string' ? frame : m.contentType === 'text/plain' ? 'hello' : JSON.stringify(frame, null, 2);
+    frameInput.value = typeof frame === 'string' ? frame : JSON.stringify(frame, null, 2);
   }
 
   function url() {
