@@ -30,5 +30,5 @@ export class Chat {
 export function createApp(options: AppOptions = {}): App {
   return new App({ ...options, routes: [Chat] })
     .get('/', () => chatPage)
-    .docs('/docs', { title: 'Chat', version: '1.0.0', description: 'Multi-user chat: send text, read everyone else\'s.' });
+    .docs('/docs', { title: 'Chat', version: '1.0.0', description: "Multi-user chat: send text, read everyone else's." });
 }

@@ -44,7 +44,5 @@ export class ChatRoom {
 
 /** Builds the echo app without listening; `options` (a logger, limits) pass through to `new App`. */
 export function createApp(options: AppOptions = {}): App {
-  return new App({ ...options, routes: [Echo, EchoWithId, ChatRoom] })
-    .get('/', () => echoPage)
-    .docs('/docs', { title: 'Echo', version: '1.0.0' });
+  return new App({ ...options, routes: [Echo, EchoWithId, ChatRoom] }).get('/', () => echoPage).docs('/docs', { title: 'Echo', version: '1.0.0' });
 }

@@ -60,7 +60,5 @@ export class RobynSocket {
 
 /** Builds the app without listening; `options` (a logger, limits) pass through to `new App`. */
 export function createApp(options: AppOptions = {}): App {
-  return new App({ ...options, routes: [RobynSocket] })
-    .get('/', () => robynPage)
-    .docs('/docs', { title: 'Robyn WebSocket chapter', version: '1.0.0' });
+  return new App({ ...options, routes: [RobynSocket] }).get('/', () => robynPage).docs('/docs', { title: 'Robyn WebSocket chapter', version: '1.0.0' });
 }

@@ -215,8 +215,8 @@ export function asyncApiDocument(routes: readonly CompiledRoute[], info: AsyncAp
       messages[key] = {
         name: 'push',
         title: 'Sent by the route',
-        summary: 'What the route sends besides replies to events: plain handlers\' and @OnConnect\'s return values, ws.send, broadcasts and room publishes.',
-        description: 'Their shape is the app\'s: declare the route with a channel to document its events.',
+        summary: "What the route sends besides replies to events: plain handlers' and @OnConnect's return values, ws.send, broadcasts and room publishes.",
+        description: "Their shape is the app's: declare the route with a channel to document its events.",
         payload: {},
       };
       sends.push(messageRef(key));
@@ -233,7 +233,9 @@ export function asyncApiDocument(routes: readonly CompiledRoute[], info: AsyncAp
       address: route.paramNames.reduce((address, name) => address.replace(`:${name}`, `{${name}}`), route.uwsPattern),
       title: route.cls.name,
       summary: `WebSocket route ${route.pattern}`,
-      ...(route.paramNames.length === 0 ? {} : { parameters: Object.fromEntries(route.paramNames.map((name) => [name, { description: `Path parameter "${name}".` }])) }),
+      ...(route.paramNames.length === 0
+        ? {}
+        : { parameters: Object.fromEntries(route.paramNames.map((name) => [name, { description: `Path parameter "${name}".` }])) }),
       messages,
       ...bindingsOf(route),
     };
@@ -267,7 +269,12 @@ function bindingsOf(route: CompiledRoute): Record<string, unknown> {
   if (query.size === 0 && headers.size === 0) return {};
   return {
     bindings: {
-      ws: { method: 'GET', ...(query.size === 0 ? {} : { query: object(query) }), ...(headers.size === 0 ? {} : { headers: object(headers) }), bindingVersion: '0.1.0' },
+      ws: {
+        method: 'GET',
+        ...(query.size === 0 ? {} : { query: object(query) }),
+        ...(headers.size === 0 ? {} : { headers: object(headers) }),
+        bindingVersion: '0.1.0',
+      },
     },
   };
 }

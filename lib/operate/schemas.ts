@@ -37,7 +37,9 @@ export function standardJsonSchema(schema: StandardSchemaV1, direction: Directio
  * returns the `$ref` to it. `#` and `#/definitions/…` references are rewritten to the new places.
  */
 export function addComponent(components: Record<string, JsonSchema>, name: string, schema: JsonSchema): JsonSchema {
-  const { $schema: _version, definitions, $defs, ...root } = schema;
+  // $schema is the document's business (AsyncAPI's schema format), not the payload's.
+  const { definitions, $defs, ...root } = schema;
+  delete root.$schema;
   const base = `#/components/schemas/${name}`;
   const local = { ...(definitions as Record<string, JsonSchema> | undefined), ...($defs as Record<string, JsonSchema> | undefined) };
   const rename = (definition: string): string => `${name}.${definition.replace(/[^\w.-]/g, '_')}`;

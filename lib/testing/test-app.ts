@@ -84,7 +84,8 @@ export class TestApp<A extends Testable = Testable> {
    */
   async connect(path: string, options: ConnectOptions = {}): Promise<TestClient> {
     if (typeof path !== 'string' || !path.startsWith('/')) throw invalidArgument('t.connect(path, options)', 'path', "a path starting with '/'", path);
-    const query = options.query === undefined ? '' : new URLSearchParams(options.query instanceof URLSearchParams ? options.query : stringValues(options.query)).toString();
+    const query =
+      options.query === undefined ? '' : new URLSearchParams(options.query instanceof URLSearchParams ? options.query : stringValues(options.query)).toString();
     const target = query === '' ? path : `${path}${path.includes('?') ? '&' : '?'}${query}`;
     const protocols = typeof options.protocols === 'string' ? options.protocols : options.protocols === undefined ? undefined : [...options.protocols];
     const socket = new this.WebSocket(this.url(target), protocols, { headers: { ...options.headers } });

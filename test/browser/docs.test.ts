@@ -52,22 +52,26 @@ describeNeeding('chromium', 'app.docs() in a real browser', () => {
     return page;
   }
 
-  test.each(Object.keys(examples))('%s: the page lists every route with its operations', async (name) => {
-    const page = await open(name);
-    expect(await page.locator('nav a code').allTextContents()).toEqual(examples[name]!.routes);
-    expect(await page.locator('#routes section.route .address').allTextContents()).toEqual(examples[name]!.routes);
-    expect(await page.locator('#console-route option').allTextContents()).toEqual(examples[name]!.routes);
-    expect(await page.locator('#errors table.codes code').allTextContents()).toEqual([
-      'validation_failed',
-      'invalid_data',
-      'invalid_json',
-      'unknown_event',
-      'invalid_event',
-      'internal_error',
-    ]);
-    await page.screenshot({ path: join(ARTIFACTS, `docs-${name}.png`), fullPage: true });
-    await page.close();
-  }, 30000);
+  test.each(Object.keys(examples))(
+    '%s: the page lists every route with its operations',
+    async (name) => {
+      const page = await open(name);
+      expect(await page.locator('nav a code').allTextContents()).toEqual(examples[name]!.routes);
+      expect(await page.locator('#routes section.route .address').allTextContents()).toEqual(examples[name]!.routes);
+      expect(await page.locator('#console-route option').allTextContents()).toEqual(examples[name]!.routes);
+      expect(await page.locator('#errors table.codes code').allTextContents()).toEqual([
+        'validation_failed',
+        'invalid_data',
+        'invalid_json',
+        'unknown_event',
+        'invalid_event',
+        'internal_error',
+      ]);
+      await page.screenshot({ path: join(ARTIFACTS, `docs-${name}.png`), fullPage: true });
+      await page.close();
+    },
+    30000,
+  );
 
   test('rooms: the schema of "join" is shown with its example, and the console sends it and shows the reply', async () => {
     const page = await open('rooms');

@@ -3,7 +3,7 @@
  * warning), and a route with zod schemas, a typed channel, a plain binary handler and @Query comes out
  * as the contract says.
  */
-import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
+import { Parser } from '@asyncapi/parser';
 import { z } from 'zod';
 import { defineChannel } from '../../lib/client';
 import { App, Connector, LocalBus, OnMessage, Query, WebSocketRoute, type AppOptions } from '../../lib';
@@ -24,9 +24,12 @@ const parser = new Parser();
 /** The parser's errors and warnings (informational notes, such as "3.1.0 exists", are left out). */
 async function problems(document: object): Promise<string[]> {
   const diagnostics = await parser.validate(JSON.stringify(document));
-  return diagnostics
-    .filter((d) => d.severity === DiagnosticSeverity.Error || d.severity === DiagnosticSeverity.Warning)
-    .map((d) => `${d.code} at ${d.path.join('/')}: ${d.message}`);
+  return (
+    diagnostics
+      // Severity 0 is an error, 1 a warning (2 and 3 are information and hints).
+      .filter((d) => Number(d.severity) <= 1)
+      .map((d) => `${d.code} at ${d.path.join('/')}: ${d.message}`)
+  );
 }
 
 const examples: Record<string, (options?: AppOptions) => App> = {
@@ -50,7 +53,12 @@ interface Node {
   name: string;
   children: Node[];
 }
-const tree: z.ZodType<Node> = z.object({ name: z.string(), get children() { return z.array(tree); } });
+const tree: z.ZodType<Node> = z.object({
+  name: z.string(),
+  get children() {
+    return z.array(tree);
+  },
+});
 
 const chatChannel = defineChannel('/chat/{room}', {
   requests: { say: { data: message, reply: z.object({ at: z.number() }) }, join: { data: z.object({ name: z.string() }) } },
@@ -95,7 +103,8 @@ function withChannel(): typeof Chat {
 type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describe('app.asyncapi(info)', () => {
-  const doc = (): Doc => new App({ routes: [Chat, Upload] }).asyncapi({ title: 'Chat', version: '2.1.0', description: 'Talk', servers: { local: { host: 'localhost:8000' } } });
+  const doc = (): Doc =>
+    new App({ routes: [Chat, Upload] }).asyncapi({ title: 'Chat', version: '2.1.0', description: 'Talk', servers: { local: { host: 'localhost:8000' } } });
 
   test('validates, with info, servers and one channel per route (address with {params}, parameters)', async () => {
     const d = doc();
@@ -103,7 +112,7 @@ describe('app.asyncapi(info)', () => {
     expect(d.asyncapi).toBe('3.0.0');
     expect(d.info).toEqual({ title: 'Chat', version: '2.1.0', description: 'Talk' });
     expect(d.servers).toEqual({ local: { host: 'localhost:8000', protocol: 'ws' } });
-    expect(Object.keys(d.channels)).toEqual(['Chat', 'Upload']);
+    expect(Object.keys(d.channels as object)).toEqual(['Chat', 'Upload']);
     expect(d.channels.Chat.address).toBe('/chat/{room}');
     expect(d.channels.Chat.parameters).toEqual({ room: { description: 'Path parameter "room".' } });
     expect(d.channels.Upload.parameters).toBeUndefined();
@@ -152,7 +161,9 @@ describe('app.asyncapi(info)', () => {
   test('a plain binary handler is an octet-stream message; @Query names become the ws binding', () => {
     const d = doc();
     expect(d.channels.Upload.messages.message).toMatchObject({ contentType: 'application/octet-stream', payload: { type: 'string', format: 'binary' } });
-    expect(d.channels.Chat.bindings).toEqual({ ws: { method: 'GET', query: { type: 'object', properties: { token: { type: 'string' } } }, bindingVersion: '0.1.0' } });
+    expect(d.channels.Chat.bindings).toEqual({
+      ws: { method: 'GET', query: { type: 'object', properties: { token: { type: 'string' } } }, bindingVersion: '0.1.0' },
+    });
   });
 
   test("a route's typed channel gives reply schemas (null without one) and its push events", async () => {
@@ -160,7 +171,12 @@ describe('app.asyncapi(info)', () => {
     expect(await problems(d)).toEqual([]);
     const messages = d.channels.TypedChat.messages;
     expect(messages['say.reply'].payload.properties.data).toEqual({ $ref: '#/components/schemas/TypedChat.say.reply' });
-    expect(d.components.schemas['TypedChat.say.reply']).toEqual({ type: 'object', properties: { at: { type: 'number' } }, required: ['at'], additionalProperties: false });
+    expect(d.components.schemas['TypedChat.say.reply']).toEqual({
+      type: 'object',
+      properties: { at: { type: 'number' } },
+      required: ['at'],
+      additionalProperties: false,
+    });
     expect(messages['join.reply'].payload.properties.data).toEqual({ type: 'null' });
     expect(messages.said.payload.properties).toEqual({ event: { const: 'said' }, data: { $ref: '#/components/schemas/TypedChat.said' } });
     expect(d.operations['TypedChat.send'].messages).toEqual([{ $ref: '#/channels/TypedChat/messages/said' }, { $ref: '#/channels/TypedChat/messages/error' }]);
@@ -168,8 +184,12 @@ describe('app.asyncapi(info)', () => {
 
   test('info must have a title and a version', () => {
     const app = new App({ routes: [Chat] });
-    expect(() => app.asyncapi({ title: '', version: '1' })).toThrow('app.asyncapi(info): info.title must be a non-empty string, got "". [SWB_ERR_INVALID_ARGUMENT]');
-    expect(() => app.asyncapi({ title: 'x' } as never)).toThrow('app.asyncapi(info): info.version must be a non-empty string, got undefined. [SWB_ERR_INVALID_ARGUMENT]');
+    expect(() => app.asyncapi({ title: '', version: '1' })).toThrow(
+      'app.asyncapi(info): info.title must be a non-empty string, got "". [SWB_ERR_INVALID_ARGUMENT]',
+    );
+    expect(() => app.asyncapi({ title: 'x' } as never)).toThrow(
+      'app.asyncapi(info): info.version must be a non-empty string, got undefined. [SWB_ERR_INVALID_ARGUMENT]',
+    );
     expect(() => app.docs('/docs', { title: 'x', version: '1', servers: { a: {} as never } })).toThrow(
       "app.asyncapi(info): info.servers.a must be an object { host: 'example.com:8000', protocol?: 'ws' | 'wss' }, got an object (Object). [SWB_ERR_INVALID_ARGUMENT]",
     );

@@ -156,7 +156,8 @@ describe('app.metrics()', () => {
     expect(parse(text).find((f) => f.name === 'switchboard_handler_duration_seconds')?.type).toBe('HISTOGRAM');
     // The parser merges the series of a labelled histogram into one: its lines are read as untyped samples.
     const lines = parse(text.replace('# TYPE switchboard_handler_duration_seconds histogram', ''));
-    const series = (suffix: string) => lines.find((f) => f.name === `switchboard_handler_duration_seconds${suffix}`)!.metrics.filter((s) => s.labels?.route === '/echo');
+    const series = (suffix: string) =>
+      lines.find((f) => f.name === `switchboard_handler_duration_seconds${suffix}`)!.metrics.filter((s) => s.labels?.route === '/echo');
     expect(series('_count').map((s) => s.value)).toEqual(['3']);
     expect(Number(series('_sum')[0]!.value)).toBeGreaterThan(0);
     const buckets = series('_bucket');

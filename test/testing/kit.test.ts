@@ -60,7 +60,11 @@ describe('switchboard/testing', () => {
   test('a refused upgrade rejects with UpgradeRefused, its status and body', async () => {
     const refused = t.connect('/chat/lobby', { query: { token: 'wrong' } });
     await expect(refused).rejects.toBeInstanceOf(UpgradeRefused);
-    await expect(refused).rejects.toMatchObject({ status: 401, body: 'Bad token', message: 'The upgrade of /chat/lobby?token=wrong was refused with 401: Bad token' });
+    await expect(refused).rejects.toMatchObject({
+      status: 401,
+      body: 'Bad token',
+      message: 'The upgrade of /chat/lobby?token=wrong was refused with 401: Bad token',
+    });
     await expect(t.connect('/nowhere')).rejects.toMatchObject({ status: 404 });
   });
 
@@ -102,8 +106,12 @@ describe('switchboard/testing', () => {
     const c = await join();
     await c.next();
     c.send('a');
-    await expect(c.expectSilence(100)).rejects.toThrow('Expected silence from /chat/lobby?token=secret for 100 ms, but received within 100 ms: 1 frame: "plain: a".');
-    await expect(c.expectSilence(10)).rejects.toThrow('Expected silence from /chat/lobby?token=secret for 10 ms, but unread frames were waiting: 1 frame: "plain: a".');
+    await expect(c.expectSilence(100)).rejects.toThrow(
+      'Expected silence from /chat/lobby?token=secret for 100 ms, but received within 100 ms: 1 frame: "plain: a".',
+    );
+    await expect(c.expectSilence(10)).rejects.toThrow(
+      'Expected silence from /chat/lobby?token=secret for 10 ms, but unread frames were waiting: 1 frame: "plain: a".',
+    );
   });
 
   test('a wait on a connection the server closes fails at once, with the close code', async () => {
@@ -133,7 +141,11 @@ describe('switchboard/testing', () => {
 
   test('t.fetch() reaches the HTTP side; options are checked', async () => {
     expect((await t.fetch('/missing')).status).toBe(404);
-    await expect(t.connect('chat')).rejects.toThrow("t.connect(path, options): path must be a path starting with '/', got \"chat\". [SWB_ERR_INVALID_ARGUMENT]");
-    await expect(testApp(new App(), { timeout: 0 })).rejects.toThrow('testApp(app, options): timeout must be a positive integer of milliseconds, got 0. [SWB_ERR_INVALID_ARGUMENT]');
+    await expect(t.connect('chat')).rejects.toThrow(
+      't.connect(path, options): path must be a path starting with \'/\', got "chat". [SWB_ERR_INVALID_ARGUMENT]',
+    );
+    await expect(testApp(new App(), { timeout: 0 })).rejects.toThrow(
+      'testApp(app, options): timeout must be a positive integer of milliseconds, got 0. [SWB_ERR_INVALID_ARGUMENT]',
+    );
   });
 });

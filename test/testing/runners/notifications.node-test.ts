@@ -14,11 +14,11 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-test('the @OnUpgrade guard refuses a missing token with 401', async () => {
+void test('the @OnUpgrade guard refuses a missing token with 401', async () => {
   await assert.rejects(t.connect('/ws/1'), { name: 'UpgradeRefused', status: 401, body: 'Missing or invalid token' });
 });
 
-test('with the token, the client is greeted, and POST /orders reaches it', async () => {
+void test('with the token, the client is greeted, and POST /orders reaches it', async () => {
   const c = await t.connect('/ws/1', { query: { token: 'wst' } });
   assert.deepEqual(await c.nextJson(), { title: '连接成功', message: 'ws创建成功' });
   const res = await t.fetch('/orders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"message":"#42"}' });
