@@ -197,7 +197,7 @@ export class App {
       const providers = new Map(this.providers);
       const closing = (): boolean => this.phase === 'closing' || this.phase === 'closed';
       for (const route of this.routes) {
-        const plan = bindRoute(route, providers);
+        const plan = bindRoute(route, providers, this.options.json);
         server.addWebSocketRoute<Connector>(plan.uwsPattern, plan.paramNames.length, plan.transport, {
           upgrade: (raw) => upgrade(this.hub, plan, raw, closing),
           open: dispatch.open,
@@ -206,9 +206,9 @@ export class App {
           drain: dispatch.drain,
         });
       }
-      const { maxBodyLength, logger } = this.options;
+      const { maxBodyLength, logger, json } = this.options;
       for (const r of this.httpRoutes)
-        server.addHttpRoute(r.method, r.pattern.uws, r.pattern.names.length, maxBodyLength, httpHandler(r.handler, r.pattern.names, r.label, logger));
+        server.addHttpRoute(r.method, r.pattern.uws, r.pattern.names.length, maxBodyLength, httpHandler(r.handler, r.pattern.names, r.label, logger, json));
       server.addNotFound();
       this.hub.publisher = server;
       await this.bus.open(this.hub);

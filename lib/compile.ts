@@ -3,8 +3,10 @@
  * bound to the providers → a frozen RoutePlan of plain functions. Nothing here runs per message except
  * the resolvers and invokers it returns, which do no reflection and no lookups.
  */
+import { isUtf8 } from 'node:buffer';
 import { Connector } from './connector';
-import { SwitchboardError, ValidationError, WsError } from './errors';
+import { describe, SwitchboardError, ValidationError, WsError } from './errors';
+import { parseJson, type JsonPolicy } from './json';
 import { getDesignParamTypes, getExplicitParams, getHandlers, getRoute, type ExplicitParam, type HandlerKind, type ProviderToken } from './metadata';
 import { checkRouteOptions, resolveTransport, type ResolvedTransport, type RouteClass, type RouteOptions } from './options';
 import { parsePattern } from './route-pattern';
@@ -57,6 +59,8 @@ export interface RoutePlan {
   /** uWS pub/sub topic every connection of the route subscribes to, for broadcast. */
   readonly topic: string;
   readonly transport: ResolvedTransport;
+  /** The App's policy for prototype keys in parsed JSON (event frames are parsed by dispatch). */
+  readonly json: JsonPolicy;
   readonly onError: ((error: unknown, ws: Connector) => Reply | Promise<Reply>) | null;
   readonly onUpgrade: UpgradeInvoker | null;
   readonly onConnect: Invoker | null;
@@ -250,7 +254,7 @@ function provided(providers: Providers, token: ProviderToken, label: string): un
 }
 
 /** Creates the route instance and turns every spec into a bound resolver. */
-export function bindRoute(compiled: CompiledRoute, providers: Providers): RoutePlan {
+export function bindRoute(compiled: CompiledRoute, providers: Providers, json: JsonPolicy): RoutePlan {
   const { cls, handlers } = compiled;
   const args = compiled.constructorSpecs.map((token, i) => provided(providers, token, `${cls.name} constructor parameter #${i}`));
   const instance = new (cls as unknown as new (...a: unknown[]) => object)(...args);
@@ -286,7 +290,7 @@ export function bindRoute(compiled: CompiledRoute, providers: Providers): RouteP
         return (ws) => ws;
     }
   };
-  const message = (spec: Spec, label: string): Resolver<Connector, ArrayBuffer, boolean> => messageResolver(spec) ?? connection(spec, label);
+  const message = (spec: Spec, label: string): Resolver<Connector, ArrayBuffer, boolean> => messageResolver(spec, json) ?? connection(spec, label);
   const eventData = (spec: Spec, label: string): Resolver<Connector, unknown, boolean> => eventResolver(spec) ?? connection(spec, label);
   const events = new Map<string, Invoker<unknown>>();
   for (const [name, handler] of compiled.events) {
@@ -322,6 +326,7 @@ export function bindRoute(compiled: CompiledRoute, providers: Providers): RouteP
     paramNames: compiled.paramNames,
     topic: `swb:route:${compiled.uwsPattern}`,
     transport: compiled.transport,
+    json,
     onError: compiled.onError === null ? null : compiled.onError.bind(instance),
     onUpgrade: bind('upgrade', upgrade) as UpgradeInvoker | null,
     onConnect: bind('connect', message),
@@ -332,27 +337,40 @@ export function bindRoute(compiled: CompiledRoute, providers: Providers): RouteP
   });
 }
 
-const decoder = new TextDecoder();
+// ignoreBOM: a leading U+FEFF is part of the message as sent, not a marker to strip.
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
+/** A text frame's payload: uWS has already refused text frames that are not UTF-8, so they pay no check. */
 function text(data: ArrayBuffer): string {
   return decoder.decode(data);
 }
 
-function json(data: ArrayBuffer): unknown {
+/** A binary frame as text: only when its bytes are exactly UTF-8, never decoded with U+FFFD in place of bytes. */
+function binaryText(data: ArrayBuffer): string {
+  if (isUtf8(data)) return text(data);
+  throw new WsError('unsupported_data', 'The message is a binary frame that is not valid UTF-8, and this handler takes text');
+}
+
+/** For an object parameter: a text frame holding a JSON object or array, under the App's JSON policy. */
+function json(data: ArrayBuffer, isBinary: boolean, policy: JsonPolicy): unknown {
+  if (isBinary) throw new WsError('invalid_data', 'Expected a JSON object or array in a text frame, got a binary frame');
+  let value: unknown;
   try {
-    return JSON.parse(decoder.decode(data));
+    value = parseJson(text(data), policy);
   } catch (error) {
-    throw new WsError('invalid_json', `The message is not valid JSON: ${(error as Error).message}`);
+    throw error instanceof WsError ? error : new WsError('invalid_json', `The message is not valid JSON: ${(error as Error).message}`);
   }
+  if (value === null || typeof value !== 'object') throw new WsError('invalid_data', `Expected a JSON object or array, got ${describe(value)}`);
+  return value;
 }
 
 /** Message resolvers; the ArrayBuffer is only valid during the uWS callback, so bytes are copied. */
-function messageResolver(spec: Spec): Resolver<Connector, ArrayBuffer, boolean> | null {
+function messageResolver(spec: Spec, policy: JsonPolicy): Resolver<Connector, ArrayBuffer, boolean> | null {
   switch (spec.kind) {
     case 'text':
-      return (_ws, data) => text(data);
+      return (_ws, data, isBinary) => (isBinary ? binaryText(data) : text(data));
     case 'json':
-      return (_ws, data) => json(data);
+      return (_ws, data, isBinary) => json(data, isBinary, policy);
     case 'buffer':
       return (_ws, data) => Buffer.from(data.slice(0));
     case 'uint8array':

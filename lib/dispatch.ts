@@ -1,5 +1,5 @@
 /**
- * Per-connection ordering, the bounded queue, reply sending and the error policy (DESIGN.md §4, §5).
+ * Per-connection ordering, the bounded queue, reply sending and the error policy (docs/lifecycle.md, docs/errors.md).
  *
  * A synchronous handler runs inline: no queue, no Promise. When a handler returns a thenable the
  * connection becomes `busy`; later messages are copied into its queue (the uWS ArrayBuffer dies with
@@ -8,7 +8,7 @@
  */
 import type { Connector } from './connector';
 import { SwitchboardError, ValidationError, WsError } from './errors';
-import { eventError, eventReply, parseEnvelope } from './events';
+import { eventError, eventReply, parseEnvelope, type Envelope } from './events';
 import { GOING_AWAY } from './hub';
 import { encode } from './reply';
 import type { Invoker } from './compile';
@@ -45,7 +45,15 @@ function deliver(c: Connector, data: ArrayBuffer, isBinary: boolean): void {
   const events = c.route.events;
   const onMessage = c.route.onMessage;
   if (events !== null) {
-    const envelope = isBinary ? null : parseEnvelope(data);
+    let envelope: Envelope | null;
+    try {
+      envelope = isBinary ? null : parseEnvelope(data, c.route.json);
+    } catch (error) {
+      // A prototype key the App refuses: the frame goes to no handler, plain or event.
+      const refused = error as WsError;
+      c.sendPayload(eventError(null, undefined, refused.code, refused.message));
+      return;
+    }
     const handler = envelope === null ? undefined : events.get(envelope.event);
     if (handler !== undefined) {
       c.replyEvent = envelope!.event;
@@ -151,7 +159,7 @@ function reply(c: Connector, value: unknown): void {
   if (payload !== null) c.sendPayload(payload);
 }
 
-/** Error → the reply to send instead (DESIGN.md §5). Never throws. */
+/** Error → the reply to send instead (docs/errors.md). Never throws. */
 function recover(c: Connector, error: unknown): unknown {
   const onError = c.route.onError;
   if (onError !== null) {

@@ -1,7 +1,9 @@
 /**
- * The JSON event wire format (DESIGN.md §6, docs/events.md): `{"event":"chat","data":…,"id"?:…}` in,
+ * The JSON event wire format (docs/events.md): `{"event":"chat","data":…,"id"?:…}` in,
  * `{"event":"chat","id"?:…,"data":…}` or `{"event":"chat","id"?:…,"error":{…}}` out.
  */
+import { WsError } from './errors';
+import { parseJson, type JsonPolicy } from './json';
 import type { StandardIssue } from './standard-schema';
 
 export interface Envelope {
@@ -17,16 +19,19 @@ const OPEN_BRACE = 0x7b;
 /**
  * The envelope of a text frame, or null when it is not one (not JSON, not an object, no string
  * `event`). Frames that cannot be an object are rejected on their first byte, without parsing.
+ * Throws an `invalid_json` WsError when the frame (its `data` or any other part) has a prototype key
+ * the App's policy refuses.
  */
-export function parseEnvelope(data: ArrayBuffer): Envelope | null {
+export function parseEnvelope(data: ArrayBuffer, policy: JsonPolicy): Envelope | null {
   const bytes = new Uint8Array(data, 0, Math.min(data.byteLength, 64));
   let i = 0;
   while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)) i++;
   if (bytes[i] !== OPEN_BRACE) return null;
   let value: unknown;
   try {
-    value = JSON.parse(decoder.decode(data));
-  } catch {
+    value = parseJson(decoder.decode(data), policy);
+  } catch (error) {
+    if (error instanceof WsError) throw error;
     return null;
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;

@@ -1,9 +1,10 @@
 /**
- * The HTTP side of an App (DESIGN.md §6): request parsing and the value → response mapping.
+ * The HTTP side of an App (docs/http.md): request parsing and the value → response mapping.
  * Transport-agnostic: transport/uws.ts reads the request and writes the HttpResult.
  */
 import { STATUS_CODES } from 'node:http';
-import { HttpError } from './errors';
+import { HttpError, WsError } from './errors';
+import { parseJson, type JsonPolicy } from './json';
 import type { Logger } from './options';
 import { decodeParams } from './route-pattern';
 import type { HttpResult, RawHttpRequest } from './transport/uws';
@@ -31,14 +32,15 @@ function errorResult(status: number, message: string): HttpResult {
   return { status, headers: [['content-type', 'application/json']], body: JSON.stringify({ error: { status, message } }) };
 }
 
-function parseBody(body: Buffer | null, contentType: string | undefined): unknown {
+function parseBody(body: Buffer | null, contentType: string | undefined, json: JsonPolicy): unknown {
   if (body === null) return undefined;
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   if (type === 'application/json' || type.endsWith('+json')) {
     try {
-      return JSON.parse(body.toString('utf8')) as unknown;
+      return parseJson(body.toString('utf8'), json);
     } catch (error) {
-      throw new HttpError(400, `Invalid JSON body: ${(error as Error).message}`);
+      // A refused prototype key names itself; JSON.parse's message says where the syntax broke.
+      throw new HttpError(400, error instanceof WsError ? error.message : `Invalid JSON body: ${(error as Error).message}`);
     }
   }
   if (type.startsWith('text/') || type === 'application/x-www-form-urlencoded') return body.toString('utf8');
@@ -66,6 +68,7 @@ export function httpHandler(
   paramNames: readonly string[],
   label: string,
   logger: Logger,
+  json: JsonPolicy,
 ): (raw: RawHttpRequest) => Promise<HttpResult> {
   return async (raw) => {
     try {
@@ -75,7 +78,7 @@ export function httpHandler(
         params: decodeParams(paramNames, raw.params),
         queryParams: new URLSearchParams(raw.query),
         headers: raw.headers,
-        body: parseBody(raw.body, raw.headers['content-type']),
+        body: parseBody(raw.body, raw.headers['content-type'], json),
       };
       return await toResult(await handler(request));
     } catch (error) {

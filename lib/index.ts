@@ -11,6 +11,7 @@ export { LocalBus } from './bus/local';
 export { serve, type ServeOptions, type ServePrimary, type ServeWorker } from './serve';
 export type { Bus, BusNode } from './bus/bus';
 export type { HttpRequest, HttpHandlerFn } from './http';
+export type { PoisoningAction } from './json';
 export type { ProviderToken } from './metadata';
 export type { AppOptions, RouteOptions, TransportOptions, Logger, RouteClass } from './options';
 export type { Reply, Payload } from './reply';

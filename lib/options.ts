@@ -6,6 +6,7 @@ import type { Bus } from './bus/bus';
 import type { Connector } from './connector';
 import { invalidOption } from './errors';
 import { requestLimitDefaults, UWS_MAX_HEADERS, type RequestLimits } from './handshake';
+import { jsonDefaults, type JsonPolicy, type PoisoningAction } from './json';
 import type { Reply } from './reply';
 
 /** Where switchboard reports handler errors. Defaults to `console`. */
@@ -67,6 +68,13 @@ export interface AppOptions extends TransportOptions {
   maxUrlLength?: number;
   /** Parameters in a request's query string; more gets 414. Default 256. */
   maxQueryParams?: number;
+  /**
+   * A `__proto__` key in parsed JSON (WebSocket messages, event frames, HTTP bodies): `'error'` refuses
+   * the message (`invalid_json` frame, HTTP 400), `'remove'` deletes the key, `'ignore'` passes it on. Default 'error'.
+   */
+  onProtoPoisoning?: PoisoningAction;
+  /** The same for a `constructor` key holding a `prototype`. Default 'error'. */
+  onConstructorPoisoning?: PoisoningAction;
 }
 
 export interface ResolvedTransport {
@@ -93,7 +101,18 @@ export const transportDefaults: ResolvedTransport = Object.freeze({
 const transportKeys = ['maxPayloadLength', 'idleTimeout', 'maxBackpressure', 'closeOnBackpressureLimit', 'compression', 'maxQueuedMessages', 'origins'];
 const routeKeys = [...transportKeys, 'onError'];
 const limitKeys = ['maxHeaderCount', 'maxHeaderLineBytes', 'maxHeaderBytes', 'maxUrlLength', 'maxQueryParams'] as const;
-const appKeys = [...transportKeys, ...limitKeys, 'routes', 'bus', 'logger', 'closeTimeout', 'maxBodyLength', 'allowJsFallback'];
+const appKeys = [
+  ...transportKeys,
+  ...limitKeys,
+  'routes',
+  'bus',
+  'logger',
+  'closeTimeout',
+  'maxBodyLength',
+  'allowJsFallback',
+  'onProtoPoisoning',
+  'onConstructorPoisoning',
+];
 
 export function checkKeys(where: string, options: object, known: readonly string[]): void {
   for (const key of Object.keys(options)) {
@@ -110,6 +129,14 @@ export function integerIn(where: string, name: string, value: unknown, min: numb
 function boolean(where: string, name: string, value: unknown): boolean {
   if (typeof value !== 'boolean') throw invalidOption(where, name, 'true or false', value);
   return value;
+}
+
+const poisoningActions: readonly unknown[] = ['error', 'remove', 'ignore'] satisfies PoisoningAction[];
+
+function poisoning(where: string, name: string, value: unknown, fallback: PoisoningAction): PoisoningAction {
+  if (value === undefined) return fallback;
+  if (!poisoningActions.includes(value)) throw invalidOption(where, name, "'error', 'remove' or 'ignore'", value);
+  return value as PoisoningAction;
 }
 
 /** An origin as browsers send it: scheme://host[:port], lower-case, no path. */
@@ -161,6 +188,8 @@ export interface ResolvedApp {
   readonly maxBodyLength: number;
   readonly allowJsFallback: boolean;
   readonly limits: RequestLimits;
+  /** How parsed JSON treats prototype keys; passed to parseJson as it is. */
+  readonly json: JsonPolicy;
 }
 
 function resolveLimits(where: string, options: AppOptions): RequestLimits {
@@ -194,5 +223,9 @@ export function resolveAppOptions(options: AppOptions): ResolvedApp {
     allowJsFallback:
       options.allowJsFallback === undefined ? process.env.SWITCHBOARD_ALLOW_UWS_FALLBACK === '1' : boolean(where, 'allowJsFallback', options.allowJsFallback),
     limits: resolveLimits(where, options),
+    json: Object.freeze({
+      protoAction: poisoning(where, 'onProtoPoisoning', options.onProtoPoisoning, jsonDefaults.protoAction),
+      constructorAction: poisoning(where, 'onConstructorPoisoning', options.onConstructorPoisoning, jsonDefaults.constructorAction),
+    }),
   };
 }
