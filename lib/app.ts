@@ -225,19 +225,19 @@ export class App {
     try {
       const providers = new Map(this.providers);
       for (const route of this.routes) {
-        const plan = bindRoute(route, providers);
+        const plan = bindRoute(route, providers, this.options.json);
         this.context.routeTopics.add(plan.topic);
         this.plans.push(plan);
         const handlers: WsRouteHandlers<Connection> = { ...connectionEvents, upgrade: (raw) => upgrade(this.context, plan, raw) };
         server.addWebSocketRoute({ pattern: plan.uwsPattern, shape: plan.shape, paramCount: plan.paramNames.length }, plan.transport, handlers);
       }
-      const { maxBodyLength, logger } = this.options;
+      const { maxBodyLength, logger, json } = this.options;
       for (const r of this.httpRoutes)
         server.addHttpRoute(
           r.method,
           { pattern: r.pattern.uws, shape: r.pattern.shape, paramCount: r.pattern.names.length },
           maxBodyLength,
-          httpHandler(r.handler, r.pattern.names, r.label, logger),
+          httpHandler(r.handler, r.pattern.names, r.label, logger, json),
         );
       server.addNotFound();
       const compress = this.routes.some((r) => r.transport.compression);

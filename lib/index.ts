@@ -17,6 +17,7 @@ export type { HttpRequest, HttpHandler } from './http/handler';
 export type { ProviderToken } from './declare/metadata';
 export type { AppOptions, RouteOptions, TransportOptions, RouteClass } from './declare/options';
 export type { Logger } from './util/validate';
+export type { PoisoningAction } from './util/json';
 export type { Payload, Socket } from './transport/types';
 export type { UpgradeRequest } from './declare/upgrade-request';
 export type { StandardSchemaV1, StandardIssue, StandardResult } from './client/standard-schema';

@@ -8,6 +8,7 @@ import type { ExplicitParam, HandlerKind, ProviderToken } from '../declare/metad
 import type { ResolvedTransport, RouteClass } from '../declare/options';
 import type { UpgradeRequest } from '../declare/upgrade-request';
 import type { StandardSchemaV1 } from '../client/standard-schema';
+import type { JsonPolicy } from '../util/json';
 import type { RouteStats } from './stats';
 
 /** What one parameter receives. */
@@ -60,6 +61,8 @@ export interface RoutePlan {
   /** uWS pub/sub topic every connection of the route subscribes to, for broadcast. */
   readonly topic: string;
   readonly transport: ResolvedTransport;
+  /** The App's policy for prototype keys in parsed JSON (event frames are parsed by the runtime). */
+  readonly json: JsonPolicy;
   readonly onError: ErrorHandler | null;
   readonly onUpgrade: UpgradeInvoker | null;
   readonly onConnect: Invoker | null;

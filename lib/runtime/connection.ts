@@ -12,13 +12,13 @@ import type { Bus } from '../bus/bus';
 import type { Invoker, RoutePlan } from '../compile/plan';
 import { Connector, type BroadcastOptions, type Reply } from '../declare/connector';
 import type { Payload, Socket } from '../transport/types';
-import { invalidArgument, SwitchboardError } from '../util/errors';
+import { invalidArgument, SwitchboardError, type WsError } from '../util/errors';
 import { headersOf } from '../util/headers';
 import { isThenable } from '../util/thenable';
 import { checkRoom, roomTopic } from '../util/topics';
 import type { Logger } from '../util/validate';
 import { frameOf, logFailure, recover } from './answer';
-import { eventError, parseEnvelope } from './events';
+import { eventError, parseEventFrame, type EventFrame } from './events';
 import type { Registry } from './registry';
 import type { RouteTopics } from './route-topics';
 import { encode } from './reply';
@@ -271,7 +271,15 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     const events = this.route.events;
     const onMessage = this.route.onMessage;
     if (events !== null) {
-      const envelope = isBinary ? null : parseEnvelope(data);
+      let envelope: EventFrame | null;
+      try {
+        envelope = isBinary ? null : parseEventFrame(data, this.route.json);
+      } catch (error) {
+        // A prototype key the App refuses: the frame goes to no handler, plain or event.
+        const refused = error as WsError;
+        this.sendPayload(eventError(null, undefined, refused.code, refused.message));
+        return;
+      }
       const handler = envelope === null ? undefined : events.get(envelope.event);
       if (handler !== undefined) {
         this.replyEvent = envelope!.event;
