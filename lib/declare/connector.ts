@@ -43,7 +43,7 @@ export abstract class Connector<S extends object = Record<string, unknown>> {
   /** Request headers at upgrade, lower-cased names; repeated headers joined with ", ". */
   abstract readonly headers: Readonly<Record<string, string>>;
 
-  /** Peer address as text (IPv4, or IPv6 in uWS's long form). */
+  /** Peer address as text: `127.0.0.1` for an IPv4 client (on any listener), the short form for IPv6 (`::1`). */
   abstract readonly remoteAddress: string;
 
   /** Per-connection data for the app, seeded by `@OnUpgrade`'s return value (else `{}`). Assign an object to replace it. */

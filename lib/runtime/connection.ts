@@ -36,6 +36,12 @@ export interface AppContext {
 /** The reason of the 1001 every connection gets from app.close(). */
 export const GOING_AWAY = 'Server shutting down';
 
+/** A close frame's code and reason. */
+interface Close {
+  readonly code: number;
+  readonly reason: string;
+}
+
 /** A message that waits behind a pending async handler; `data` is a copy that outlives the uWS callback. */
 interface QueuedMessage {
   readonly data: ArrayBuffer;
@@ -58,21 +64,25 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
   readonly route: RoutePlan;
   /** The event of the running `@OnMessage('event')` handler (null for plain handlers). */
   private replyEvent: string | null = null;
-  /** close() code requested during a handler, 0 when none. */
-  private pendingCode = 0;
+  /** close() called during a handler: done once that handler's reply has gone out. */
+  private pendingClose: Close | null = null;
   private queue: QueuedMessage[] | null = null;
-  private pendingReason = '';
-  /** The peer's close code, -1 until the socket has closed. */
-  private closeCode = -1;
-  private closeReason = '';
+  /** The socket has closed (either side) and @OnClose has yet to run. */
+  private peerClose: Close | null = null;
   /** The client's correlation id of that event frame. */
   private replyId: unknown = undefined;
   /** Bound once, on this connection's first async handler. */
   private settle: ((value: unknown) => void) | null = null;
   private fail: ((error: unknown) => void) | null = null;
   private roomSet: Set<string> | null = null;
-  private query: URLSearchParams | null = null;
-  private headerMap: Readonly<Record<string, string>> | null = null;
+  /** The raw query string, parsed in place when `queryParams` is first read. */
+  private query: URLSearchParams | string;
+  /**
+   * The upgrade's header names and values, alternating, joined by "\n" (which neither may contain), parsed
+   * in place when `headers` is first read. One flat string instead of an array of strings, and no second
+   * field for the parsed form: less memory per idle connection (benchmarks, idle-memory-10k).
+   */
+  private headerData: Readonly<Record<string, string>> | string;
   private stateValue: S | undefined;
   private idValue: string | null = null;
 
@@ -82,18 +92,15 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     /** This connection's number on its process; `id` is made from it when first read. */
     readonly seq: number,
     readonly params: Readonly<Record<string, string>>,
-    private readonly rawQuery: string,
-    /**
-     * Header names and values, alternating, joined by "\n" (which neither may contain); parsed into
-     * `headers` on first read. One flat string instead of an array of strings: 0.4 KiB less per idle
-     * connection (benchmarks, idle-memory-10k).
-     */
-    private readonly rawHeaders: string,
+    query: string,
+    headers: string,
     readonly remoteAddress: string,
     state: S | undefined,
   ) {
     super();
     this.route = route;
+    this.query = query;
+    this.headerData = headers;
     this.stateValue = state;
   }
 
@@ -104,11 +111,13 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
   }
 
   get queryParams(): URLSearchParams {
-    return (this.query ??= new URLSearchParams(this.rawQuery));
+    const query = this.query;
+    return typeof query === 'string' ? (this.query = new URLSearchParams(query)) : query;
   }
 
   get headers(): Readonly<Record<string, string>> {
-    return (this.headerMap ??= headersOf(this.rawHeaders.split('\n')));
+    const headers = this.headerData;
+    return typeof headers === 'string' ? (this.headerData = headersOf(headers.split('\n'))) : headers;
   }
 
   get state(): S {
@@ -196,10 +205,9 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
 
   close(code = 1000, reason = ''): void {
     checkClose(code, reason);
-    if (this.socket === null || this.pendingCode !== 0) return;
+    if (this.socket === null || this.pendingClose !== null) return;
     if (this.inHandler) {
-      this.pendingCode = code;
-      this.pendingReason = reason;
+      this.pendingClose = { code, reason };
     } else {
       this.socket.end(code, reason);
     }
@@ -242,8 +250,7 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     this.roomSet = null;
     this.app.registry.closed(this);
     this.route.stats.connectionsOpen--;
-    this.closeCode = code;
-    this.closeReason = reason;
+    this.peerClose = { code, reason };
     if (!this.busy && !this.inHandler) this.finish();
   }
 
@@ -363,19 +370,19 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
   private afterHandler(): void {
     this.inHandler = false;
     this.busy = false;
-    if (this.pendingCode !== 0) this.socket?.end(this.pendingCode, this.pendingReason);
-    if (this.socket === null && this.closeCode >= 0 && (this.queue === null || this.queue.length === 0)) this.finish();
+    if (this.pendingClose !== null) this.socket?.end(this.pendingClose.code, this.pendingClose.reason);
+    if (this.peerClose !== null && (this.queue === null || this.queue.length === 0)) this.finish();
   }
 
   /** Runs @OnClose, then tells the registry this connection has finished. */
   private finish(): void {
-    const code = this.closeCode;
-    this.closeCode = -1;
+    const { code, reason } = this.peerClose!;
+    this.peerClose = null;
     const onClose = this.route.onClose;
     const registry = this.app.registry;
     if (onClose === null) return registry.finished();
     try {
-      const result = onClose(this, code, this.closeReason);
+      const result = onClose(this, code, reason);
       if (isThenable(result)) {
         result.then(
           () => registry.finished(),

@@ -8,6 +8,7 @@ import * as uWS from 'uWebSockets.js';
 import { HttpError, listenFailed, portInUse, SwitchboardError } from '../util/errors';
 import { headerRecord } from '../util/headers';
 import { isThenable } from '../util/thenable';
+import { addressText } from './address';
 import { tryBind } from './bind-probe';
 import { checkHandshake, checkRequestLimits, type RequestLimits } from './handshake';
 import {
@@ -229,7 +230,7 @@ function upgradeHandler<U>(limits: RequestLimits, paramCount: number, handlers: 
       query,
       headers,
       params: parameters(req, paramCount),
-      remoteAddress: decoder.decode(res.getRemoteAddressAsText()),
+      remoteAddress: addressText(decoder.decode(res.getRemoteAddressAsText())),
       origin: req.getHeader('origin'),
       host: req.getHeader('host'),
     };
