@@ -1,7 +1,7 @@
 /**
  * switchboard/client in Chromium, loaded the way a page without a bundler loads it: the ES module the
- * build makes, imported from a URL of the app. Against today's server, a browser cannot read the HTTP
- * status of a refused upgrade: the client sees a failed connection and retries it, at most maxRetries times.
+ * build makes, imported from a URL of the app. A browser cannot read the HTTP status of a refused upgrade;
+ * the client offers the switchboard subprotocol, so the server refuses it with a close code instead.
  */
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -122,7 +122,7 @@ describeNeeding('chromium', 'switchboard/client in a real browser, as one ES mod
     await tab.close();
   }, 30000);
 
-  test('an upgrade refused with 401 looks like a failed connection to a browser: retried at most maxRetries times, then closed', async () => {
+  test('an upgrade refused with 401 reaches the browser as close code 4401: closed at once, never retried', async () => {
     seen.upgrades = 0;
     const { port } = await start(app());
     const tab = await browser.newPage();
@@ -136,8 +136,8 @@ describeNeeding('chromium', 'switchboard/client in a real browser, as one ES mod
           client.onStatus((status) => status === 'closed' && resolve(client.lastClose));
         }),
     );
-    expect(close).toEqual({ code: 1006, reason: '' });
-    expect(seen.upgrades).toBe(3);
+    expect(close).toEqual({ code: 4401, reason: 'Bad token' });
+    expect(seen.upgrades).toBe(1);
     await tab.close();
   }, 30000);
 });
