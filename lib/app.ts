@@ -115,10 +115,13 @@ export class App {
 
   /**
    * Makes a value injectable by token: a class (injected by type), a string or a symbol (with `@Inject`).
+   * With a class token, `value` must be an instance of it (of its type), checked at compile time.
    * @example
    * app.provide(Database, new Database(url)).provide('greeting', 'Hello');
    */
-  provide<T>(token: ProviderToken, value: T): this {
+  provide<T>(token: abstract new (...args: never[]) => T, value: NoInfer<T>): this;
+  provide(token: string | symbol, value: unknown): this;
+  provide(token: ProviderToken, value: unknown): this {
     const ok = typeof token === 'function' || typeof token === 'symbol' || (typeof token === 'string' && token !== '');
     if (!ok) throw invalidArgument('app.provide(token, value)', 'token', 'a class, a non-empty string or a symbol', token);
     this.assertNew('app.provide()');
