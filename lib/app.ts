@@ -12,6 +12,7 @@ import { compileRoute } from './compile/route';
 import type { Reply } from './declare/connector';
 import type { ProviderToken } from './declare/metadata';
 import { resolveAppOptions, type AppOptions, type ResolvedApp, type RouteClass } from './declare/options';
+import { clientModuleHandler } from './http/client-module';
 import { httpHandler, type HttpHandler } from './http/handler';
 import { staticHandler } from './http/static';
 import { GOING_AWAY, type AppContext, type Connection } from './runtime/connection';
@@ -189,6 +190,20 @@ export class App {
     }
     const base = pattern.uws.replace(/\/$/, '');
     return this.http('get', 'static', `${base}/*`, staticHandler(base === '' ? '/' : base, root));
+  }
+
+  /**
+   * Serves switchboard/client as one ES module at `path` (GET, `text/javascript`), so a page without a
+   * bundler can import it: `import { connect } from '/switchboard/client.js'`. The module is the one
+   * `npm run build` makes (run from the sources, it is bundled from them on the first request).
+   * @example
+   * app.serveClient('/switchboard/client.js');
+   */
+  serveClient(path = '/switchboard/client.js'): this {
+    const where = 'app.serveClient(path)';
+    const pattern = parsePattern(path, where);
+    if (pattern.names.length > 0) throw invalidArgument(where, 'path', 'a path without parameters', path);
+    return this.http('get', 'serveClient', path, clientModuleHandler(where));
   }
 
   /**
