@@ -147,13 +147,17 @@ describe('a client offering the switchboard subprotocol', () => {
     expect(app.connectionCount).toBe(0);
   });
 
-  test('a synchronous @OnUpgrade and the origin check refuse the same way', async () => {
-    const { url } = await start({ routes: [Sync, Listed] });
+  test('a synchronous @OnUpgrade, the origin check and a malformed path parameter refuse the same way', async () => {
+    const { url } = await start({ routes: [Sync, Listed, Guarded] });
     expect(await attempt(url('/sync'), ['switchboard'])).toMatchObject({ status: 101, close: { code: 4403, reason: 'Forbidden' }, frames: [] });
     expect(await attempt(url('/listed'), ['switchboard'], { origin: 'https://evil.example.com' })).toMatchObject({
       status: 101,
       close: { code: 4403, reason: 'Origin not allowed' },
       frames: [],
+    });
+    expect(await attempt(url('/guarded/%E0%A4%A'), ['switchboard'])).toMatchObject({
+      status: 101,
+      close: { code: 4400, reason: 'Malformed percent-encoding in path parameter "how"' },
     });
     expect(seen.connects).toBe(0);
   });
