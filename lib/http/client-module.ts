@@ -29,8 +29,14 @@ export async function bundleClient(entry: string): Promise<string> {
   return result.outputFiles[0]!.text;
 }
 
-/** The client's folder: dist/lib/client in the package, lib/client in the sources. */
-const CLIENT = join(__dirname, '..', 'client');
+/**
+ * The client's folder: dist/lib/client in the package, lib/client in the sources. Looked up when
+ * serveClient() is called, not when this module loads: an app bundled into one ES module (esbuild
+ * --bundle) has no __dirname, and must still load when it does not serve the client.
+ */
+function clientDir(): string | null {
+  return typeof __dirname === 'string' ? join(__dirname, '..', 'client') : null;
+}
 
 /** The module's text by folder, loaded once per process (a failed load is tried again on the next request). */
 const loaded = new Map<string, Promise<string>>();
@@ -49,13 +55,15 @@ function load(built: string, source: string): Promise<string> {
  * The handler that serves the client module of `dir` (the client's folder; a test names another);
  * throws now when it has neither the built module nor the sources.
  */
-export function clientModuleHandler(where: string, dir = CLIENT): HttpHandler {
-  const built = join(dir, 'index.mjs');
-  const source = join(dir, 'index.ts');
-  if (!existsSync(built) && !existsSync(source))
+export function clientModuleHandler(where: string, dir = clientDir()): HttpHandler {
+  const built = join(dir ?? '.', 'index.mjs');
+  const source = join(dir ?? '.', 'index.ts');
+  if (dir === null || (!existsSync(built) && !existsSync(source)))
     throw new SwitchboardError(
       'SWB_ERR_CLIENT_NOT_BUILT',
-      `${where}: the client module ${built} is missing. \`npm run build\` makes it (tsc, then the client bundle); a build by tsc alone leaves it out.`,
+      `${where}: the client module ${dir === null ? 'cannot be located (switchboard was bundled into an ES module)' : `${built} is missing`}. ` +
+        'The package ships it as dist/lib/client/index.mjs, made by `npm run build` (a build by tsc alone leaves it out). ' +
+        'An app bundled with switchboard inside does not carry it: keep switchboard external (esbuild --packages=external), or serve a copy with app.static().',
     );
   return async () => new Response(await load(built, source), { headers: { 'content-type': 'text/javascript; charset=utf-8' } });
 }

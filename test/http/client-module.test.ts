@@ -76,7 +76,8 @@ describe('where the module comes from', () => {
     }
     expect(error).toBeInstanceOf(SwitchboardError);
     expect((error as SwitchboardError).message).toBe(
-      `app.serveClient(path): the client module ${join(dir, 'index.mjs')} is missing. \`npm run build\` makes it (tsc, then the client bundle); a build by tsc alone leaves it out. [SWB_ERR_CLIENT_NOT_BUILT]`,
+      `app.serveClient(path): the client module ${join(dir, 'index.mjs')} is missing. The package ships it as dist/lib/client/index.mjs, made by \`npm run build\` (a build by tsc alone leaves it out). ` +
+        'An app bundled with switchboard inside does not carry it: keep switchboard external (esbuild --packages=external), or serve a copy with app.static(). [SWB_ERR_CLIENT_NOT_BUILT]',
     );
   });
 });
