@@ -1,8 +1,8 @@
 /**
  * Multi-user chat, ported from seed 001 (FastAPI, "WebSocket多人在线聊天室", example 2): the sender
  * reads "You wrote: …", everyone else "Client #<id> says: …", and when a client leaves everyone else
- * reads "Client #<id> left the chat". The chat page is served at GET /, and the client module it
- * imports at GET /switchboard/client.js.
+ * reads "Client #<id> left the chat". The chat page is served at GET /, the client module it imports at
+ * GET /switchboard/client.js, the API's docs at /docs.
  *
  * The messages are the JSON events of the channel in chat.api.ts (the seed sent plain text):
  *   {"event":"say","data":{"text":"hi"},"id":1} → the sender: {"event":"say","id":1,"data":"You wrote: hi"}
@@ -37,5 +37,8 @@ export class Chat {
 
 /** Builds the chat app without listening; `options` (a logger, limits) pass through to `new App`. */
 export function createApp(options: AppOptions = {}): App {
-  return new App({ ...options, routes: [Chat] }).get('/', () => chatPage).serveClient('/switchboard/client.js');
+  return new App({ ...options, routes: [Chat] })
+    .get('/', () => chatPage)
+    .serveClient('/switchboard/client.js')
+    .docs('/docs', { title: 'Chat', version: '1.0.0', description: "Multi-user chat: say something, hear everyone else's." });
 }

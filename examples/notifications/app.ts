@@ -14,7 +14,8 @@
  * greeting `{"title":"连接成功","message":"ws创建成功"}` (the newcomer included), and each later message is
  * answered with `{"title":"连接成功","message":"Still online Message text was: <text>"}`. `POST /orders` with a
  * JSON body `{title, message}` pushes it to both audiences and answers `{ "delivered": <recipients> }`.
- * The page at GET / connects with switchboard/client and the token, shows toasts and has a form to post an order.
+ * The page at GET / connects with switchboard/client and the token, shows toasts and has a form to post an
+ * order; /docs documents the routes.
  *
  * Run: npm run build && node dist/examples/notifications/main.js (PORT, default 8999 as in the seed).
  */
@@ -39,6 +40,7 @@ function orderFrom(body: unknown): Notification {
 export function createApp(options: AppOptions = {}): App {
   const app = new App({ ...options, routes: [Notifications, LegacyNotifications] });
   app.get('/', () => notificationsPage).serveClient('/switchboard/client.js');
+  app.docs('/docs', { title: 'Notifications', version: '1.0.0' });
   app.post('/orders', (req) => ({ delivered: notify(app, orderFrom(req.body)) }));
   return app;
 }

@@ -7,7 +7,8 @@
  * Members are told when someone joins or leaves ({"event":"presence",…}); one room at a time per connection.
  * The page at GET / imports switchboard/client from GET /switchboard/client.js.
  *
- * Run: npm run build && PORT=8000 node dist/examples/rooms/main.js, then open http://localhost:8000.
+ * Run: npm run build && PORT=8000 node dist/examples/rooms/main.js, then open http://localhost:8000 (the API's
+ * docs and a console: http://localhost:8000/docs).
  */
 import { App, Connector, OnClose, OnMessage, WebSocketRoute, WsError, type AppOptions } from 'switchboard';
 import { roomsPage } from './page';
@@ -65,6 +66,9 @@ export class Rooms {
 }
 
 export function createApp(options: AppOptions = {}): App {
-  const app = new App({ ...options, routes: [Rooms] }).get('/', () => roomsPage).serveClient('/switchboard/client.js');
+  const app = new App({ ...options, routes: [Rooms] })
+    .get('/', () => roomsPage)
+    .serveClient('/switchboard/client.js')
+    .docs('/docs', { title: 'Rooms', version: '1.0.0', description: 'A chat with named rooms, on JSON events.' });
   return app.provide(App, app);
 }

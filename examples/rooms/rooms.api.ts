@@ -11,7 +11,8 @@ const here = z.object({ room: z.string(), here: z.number() });
 
 export const rooms = defineChannel('/rooms', {
   requests: {
-    join: { data: z.object({ room: label, name: label }), reply: here },
+    // The example is what the docs page (app.docs) fills its console with.
+    join: { data: z.object({ room: label, name: label }).meta({ examples: [{ room: 'lobby', name: 'ann' }] }), reply: here },
     say: { data: z.string().min(1).max(1000) },
     who: { data: z.undefined(), reply: here },
   },

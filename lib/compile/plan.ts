@@ -8,6 +8,7 @@ import type { ExplicitParam, HandlerKind, ProviderToken } from '../declare/metad
 import type { ResolvedTransport, RouteClass } from '../declare/options';
 import type { UpgradeRequest } from '../declare/upgrade-request';
 import type { StandardSchemaV1 } from '../client/standard-schema';
+import type { RouteStats } from './stats';
 
 /** What one parameter receives. */
 export type Spec =
@@ -68,4 +69,6 @@ export interface RoutePlan {
   readonly onClose: CloseInvoker | null;
   /** `@OnDrain`: the send buffer has drained after backpressure. */
   readonly onDrain: Invoker | null;
+  /** What the route counts while it serves (mutable: the plan is frozen, its counters are not). */
+  readonly stats: RouteStats;
 }
