@@ -1,6 +1,7 @@
 /**
  * The browser build of switchboard/client: lib/client bundled by esbuild into one minified ES module,
- * dist/lib/client/index.mjs, which a page without a bundler can import. `npm run build` runs this and
+ * dist/lib/client/index.mjs, which a page without a bundler can import (app.serveClient() serves it;
+ * lib/http/client-module.ts holds the esbuild options). `npm run build` runs this and
  * fails when the module is over its budget, 4 KB minified and gzipped (level 9). `--record` also writes
  * benchmarks/results/client-size-<date>.json, which docs/benchmarks.md includes.
  *
@@ -10,25 +11,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
-import { build, version } from 'esbuild';
+import { version } from 'esbuild';
+import { bundleClient } from '../lib/http/client-module';
 import type { ClientSizeFile } from './results';
 
 export const CLIENT_BUDGET_BYTES = 4096;
-
-/** The client as one ES module: minified, no dependencies, for browsers with ES2022. */
-export async function bundleClient(entry: string): Promise<string> {
-  const result = await build({
-    entryPoints: [entry],
-    bundle: true,
-    format: 'esm',
-    minify: true,
-    target: 'es2022',
-    platform: 'neutral',
-    write: false,
-    logLevel: 'warning',
-  });
-  return result.outputFiles[0]!.text;
-}
 
 export function gzipBytes(code: string): number {
   return gzipSync(code, { level: 9 }).byteLength;

@@ -12,6 +12,7 @@ import { compileRoute } from './compile/route';
 import type { Reply } from './declare/connector';
 import type { ProviderToken } from './declare/metadata';
 import { resolveAppOptions, type AppOptions, type ResolvedApp, type RouteClass } from './declare/options';
+import { clientModuleHandler } from './http/client-module';
 import { httpHandler, type HttpHandler } from './http/handler';
 import { asyncApiDocument, type AsyncApiDocument, type AsyncApiInfo } from './operate/asyncapi';
 import { defaultInfo, docsRoutes } from './operate/docs';
@@ -124,10 +125,13 @@ export class App {
 
   /**
    * Makes a value injectable by token: a class (injected by type), a string or a symbol (with `@Inject`).
+   * With a class token, `value` must be an instance of it (of its type), checked at compile time.
    * @example
    * app.provide(Database, new Database(url)).provide('greeting', 'Hello');
    */
-  provide<T>(token: ProviderToken, value: T): this {
+  provide<T>(token: abstract new (...args: never[]) => T, value: NoInfer<T>): this;
+  provide(token: string | symbol, value: unknown): this;
+  provide(token: ProviderToken, value: unknown): this {
     const ok = typeof token === 'function' || typeof token === 'symbol' || (typeof token === 'string' && token !== '');
     if (!ok) throw invalidArgument('app.provide(token, value)', 'token', 'a class, a non-empty string or a symbol', token);
     this.assertNew('app.provide()');
@@ -195,6 +199,20 @@ export class App {
     }
     const base = pattern.uws.replace(/\/$/, '');
     return this.http('get', 'static', `${base}/*`, staticHandler(base === '' ? '/' : base, root));
+  }
+
+  /**
+   * Serves switchboard/client as one ES module at `path` (GET, `text/javascript`), so a page without a
+   * bundler can import it: `import { connect } from '/switchboard/client.js'`. The module is the one
+   * `npm run build` makes (run from the sources, it is bundled from them on the first request).
+   * @example
+   * app.serveClient('/switchboard/client.js');
+   */
+  serveClient(path = '/switchboard/client.js'): this {
+    const where = 'app.serveClient(path)';
+    const pattern = parsePattern(path, where);
+    if (pattern.names.length > 0) throw invalidArgument(where, 'path', 'a path without parameters', path);
+    return this.http('get', 'serveClient', path, clientModuleHandler(where));
   }
 
   /**

@@ -7,7 +7,7 @@
 import 'reflect-metadata';
 
 export { App, type CloseOptions } from './app';
-export { Connector, type BroadcastOptions, type Reply, type ReplyObject } from './declare/connector';
+export { Connector, type BroadcastOptions, type Reply, type ReplyObject, type RouteContract, type RouteParams } from './declare/connector';
 export { WebSocketRoute, OnConnect, OnMessage, OnClose, OnUpgrade, OnDrain, Inject, Query, Param, Header, type EventOptions } from './declare/decorators';
 export { WsError, HttpError, ValidationError, SwitchboardError, ErrorCodes, type ErrorCode } from './util/errors';
 export { LocalBus } from './bus/local';

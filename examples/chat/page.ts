@@ -1,6 +1,7 @@
 /**
  * The chat page of seed 001, made pleasant: readable on a phone, the sender's own lines set apart,
- * a connection status. It connects to the host that served it, so it works on any port.
+ * a connection status. It connects with switchboard/client (served by the app) to the host that served
+ * it, so it works on any port, and reconnects by itself.
  * Stable ids for browser tests: #ws-id, #status, #messages, #messageText, #send.
  */
 export const chatPage = `<!DOCTYPE html>
@@ -42,35 +43,43 @@ export const chatPage = `<!DOCTYPE html>
         <button id="send" disabled>Send</button>
       </form>
     </main>
-    <script>
+    <script type="module">
+      // The client, served by app.serveClient(). The page has no bundler, so it cannot import the
+      // TypeScript channel (chat.api.ts): it speaks the same events with the untyped connect(url).
+      import { connect } from '/switchboard/client.js';
       const clientId = Date.now();
       document.querySelector('#ws-id').textContent = clientId;
       const status = document.querySelector('#status');
       const send = document.querySelector('#send');
       const input = document.querySelector('#messageText');
       const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-      const ws = new WebSocket(\`\${scheme}://\${location.host}/ws/\${clientId}\`);
-      function setStatus(state, text) {
+      const client = connect(\`\${scheme}://\${location.host}/ws/\${clientId}\`);
+      const labels = { connecting: 'connecting…', open: 'online', reconnecting: 'reconnecting…', closed: 'offline' };
+      client.onStatus((state) => {
         status.dataset.state = state;
-        status.textContent = text;
+        status.textContent = labels[state];
         send.disabled = state !== 'open';
-      }
-      ws.onopen = () => setStatus('open', 'online');
-      ws.onclose = () => setStatus('closed', 'offline');
-      ws.onmessage = (event) => {
+      });
+      function show(text, className = '') {
         const line = document.createElement('li');
-        line.textContent = event.data;
-        if (event.data.startsWith('You wrote: ')) line.className = 'mine';
-        else if (event.data.endsWith(' left the chat')) line.className = 'notice';
+        line.textContent = text;
+        line.className = className;
         document.querySelector('#messages').append(line);
         line.scrollIntoView({ block: 'end' });
-      };
-      document.querySelector('#form').addEventListener('submit', (event) => {
+      }
+      client.on('said', ({ from, text }) => show(\`Client #\${from} says: \${text}\`));
+      client.on('left', ({ from }) => show(\`Client #\${from} left the chat\`, 'notice'));
+      document.querySelector('#form').addEventListener('submit', async (event) => {
         event.preventDefault();
-        if (input.value === '' || ws.readyState !== WebSocket.OPEN) return;
-        ws.send(input.value);
+        const text = input.value;
+        if (text === '' || client.status !== 'open') return;
         input.value = '';
         input.focus();
+        try {
+          show(await client.request('say', { text }), 'mine');
+        } catch (error) {
+          show(error.message, 'notice');
+        }
       });
     </script>
   </body>

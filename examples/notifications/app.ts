@@ -3,22 +3,25 @@
  * `{title, message}` JSON, and the page shows each one as a toast. The token check is shown both ways:
  *
  * - `/ws/{id}?token=wst`: checked at the HTTP upgrade by @OnUpgrade. A bad or missing token is a 401
- *   and no socket is ever opened: the way to do it.
+ *   (4401 as a close code for a client that offers the switchboard subprotocol) and no socket is ever
+ *   opened: the way to do it. It speaks the channel of notifications.api.ts: each notification is the
+ *   push `{"event":"notification","data":{"title":…,"message":…}}`.
  * - `/legacy/{id}`: the seed's protocol. The first message must be the token "wst"; otherwise the reply is
- *   "ws鉴权失败" (auth failed) and the connection closes with 1008. `ws.state` remembers who passed.
+ *   "ws鉴权失败" (auth failed) and the connection closes with 1008. `ws.state` remembers who passed. Its
+ *   notifications are the seed's bare `{"title":…,"message":…}`.
  *
- * On both, a client that passes joins the room of authenticated clients, which all receive the seed's
- * `{"title":"连接成功","message":"ws创建成功"}` (the newcomer included), and each later message is answered
- * with `{"title":"连接成功","message":"Still online Message text was: <text>"}`. `POST /orders` with a JSON
- * body `{title, message}` publishes it to that room and answers `{ "delivered": <recipients> }`.
- * The page at GET / connects with the token, shows toasts and has a form to post an order; /docs
- * documents the routes.
+ * On both, a client that passes joins the audience of authenticated clients, which all receive the seed's
+ * greeting `{"title":"连接成功","message":"ws创建成功"}` (the newcomer included), and each later message is
+ * answered with `{"title":"连接成功","message":"Still online Message text was: <text>"}`. `POST /orders` with a
+ * JSON body `{title, message}` pushes it to both audiences and answers `{ "delivered": <recipients> }`.
+ * The page at GET / connects with switchboard/client and the token, shows toasts and has a form to post an
+ * order; /docs documents the routes.
  *
  * Run: npm run build && node dist/examples/notifications/main.js (PORT, default 8999 as in the seed).
  */
 import { App, HttpError, type AppOptions } from 'switchboard';
 import { notificationsPage } from './page';
-import { LegacyNotifications, NOTIFIED, Notifications, type Notification } from './routes';
+import { LegacyNotifications, notify, Notifications, type Notification } from './routes';
 
 const defaultOrder: Notification = { title: '新订单 New order', message: 'You have a new order.' };
 
@@ -36,8 +39,8 @@ function orderFrom(body: unknown): Notification {
 /** Builds the notifications app without listening; `options` (a logger, limits) pass through to `new App`. */
 export function createApp(options: AppOptions = {}): App {
   const app = new App({ ...options, routes: [Notifications, LegacyNotifications] });
-  app.get('/', () => notificationsPage);
+  app.get('/', () => notificationsPage).serveClient('/switchboard/client.js');
   app.docs('/docs', { title: 'Notifications', version: '1.0.0' });
-  app.post('/orders', (req) => ({ delivered: app.publish(NOTIFIED, orderFrom(req.body)) }));
+  app.post('/orders', (req) => ({ delivered: notify(app, orderFrom(req.body)) }));
   return app;
 }

@@ -1,7 +1,8 @@
 /**
- * The notifications page: the seed's Vue front end without Vue. It connects to `/ws/{id}?token=wst` on
- * the host that served it, shows every notification not titled "连接成功" as a toast for 60 s (as the
- * seed's ElNotification), and has a form that POSTs an order so a person can try it.
+ * The notifications page: the seed's Vue front end without Vue. It connects with switchboard/client
+ * (served by the app) to `/ws/{id}?token=wst` on the host that served it, shows every notification not
+ * titled "连接成功" as a toast for 60 s (as the seed's ElNotification), and has a form that POSTs an order
+ * so a person can try it.
  * Stable ids for browser tests: #status, #notifications, #order, #order-title, #order-message,
  * #order-send, #order-result.
  */
@@ -45,19 +46,21 @@ export const notificationsPage = `<!DOCTYPE html>
       </form>
     </main>
     <div id="notifications" aria-live="polite"></div>
-    <script>
+    <script type="module">
+      // The client, served by app.serveClient(). The page has no bundler, so it cannot import the
+      // TypeScript channel (notifications.api.ts): it listens to the same event with the untyped connect(url).
+      import { connect } from '/switchboard/client.js';
       document.querySelector('code').textContent = document.querySelector('code').textContent.replace('HOST', location.host);
       const status = document.querySelector('#status');
       const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-      const ws = new WebSocket(\`\${scheme}://\${location.host}/ws/\${Date.now()}?token=wst\`);
-      function setStatus(state, text) {
+      const client = connect(\`\${scheme}://\${location.host}/ws/\${Date.now()}?token=wst\`);
+      const labels = { connecting: 'connecting…', open: 'online', reconnecting: 'reconnecting…', closed: 'offline' };
+      client.onStatus((state) => {
         status.dataset.state = state;
-        status.textContent = text;
-      }
-      ws.onopen = () => setStatus('open', 'online');
-      ws.onclose = () => setStatus('closed', 'offline');
-      ws.onmessage = (event) => {
-        const { title, message } = JSON.parse(event.data);
+        // A refused token reads 4401 "Missing or invalid token": say why.
+        status.textContent = state === 'closed' && client.lastClose?.reason ? \`offline: \${client.lastClose.reason}\` : labels[state];
+      });
+      client.on('notification', ({ title, message }) => {
         if (title === '连接成功') return console.log('ws:', message);
         const toast = document.createElement('div');
         toast.className = 'toast';
@@ -65,7 +68,7 @@ export const notificationsPage = `<!DOCTYPE html>
         toast.onclick = () => toast.remove();
         document.querySelector('#notifications').prepend(toast);
         setTimeout(() => toast.remove(), 60000);
-      };
+      });
       document.querySelector('#order').addEventListener('submit', async (event) => {
         event.preventDefault();
         const title = document.querySelector('#order-title').value;

@@ -1,76 +1,54 @@
 /**
- * A chat with named rooms, on JSON events (docs/events.md) and rooms (docs/rooms.md):
+ * A chat with named rooms, on JSON events (docs/events.md) and rooms (docs/rooms.md), as declared by
+ * the channel in rooms.api.ts:
  *   {"event":"join","data":{"room":"lobby","name":"ann"},"id":1} → {"event":"join","id":1,"data":{"room":"lobby","here":2}}
  *   {"event":"say","data":"hello"}                               → everyone else in the room: {"event":"said","data":{"name":"ann","text":"hello"}}
  *   {"event":"who","id":2}                                       → {"event":"who","id":2,"data":{"room":"lobby","here":2}}
  * Members are told when someone joins or leaves ({"event":"presence",…}); one room at a time per connection.
+ * The page at GET / imports switchboard/client from GET /switchboard/client.js.
  *
  * Run: npm run build && PORT=8000 node dist/examples/rooms/main.js, then open http://localhost:8000 (the API's
  * docs and a console: http://localhost:8000/docs).
  */
-import { App, Connector, OnClose, OnMessage, WebSocketRoute, WsError, type AppOptions, type StandardSchemaV1 } from 'switchboard';
+import { App, Connector, OnClose, OnMessage, WebSocketRoute, WsError, type AppOptions } from 'switchboard';
 import { roomsPage } from './page';
+import { rooms } from './rooms.api';
 
 interface Member {
   name?: string;
   room?: string;
 }
 
-interface Join {
-  room: string;
-  name: string;
+/** The room and name of a connection that has joined; a WsError for one that has not. */
+function joined(ws: Connector<Member>): { room: string; name: string } {
+  const { room, name } = ws.state;
+  if (room === undefined || name === undefined) throw new WsError('not_in_room', 'Join a room first');
+  return { room, name };
 }
 
-const joinJsonSchema = {
-  type: 'object',
-  required: ['room', 'name'],
-  properties: { room: { type: 'string', pattern: '^[\\w -]{1,32}$' }, name: { type: 'string', pattern: '^[\\w -]{1,32}$' } },
-  examples: [{ room: 'lobby', name: 'ann' }],
-};
-
-/**
- * A tiny hand-written Standard Schema, so the example needs no validator library. Its `jsonSchema` (the
- * Standard JSON Schema interface, which zod 4 has built in) is what /docs and app.asyncapi() show.
- */
-const join: StandardSchemaV1<unknown, Join> & { '~standard': { jsonSchema: { input: () => object; output: () => object } } } = {
-  '~standard': {
-    version: 1,
-    vendor: 'example',
-    jsonSchema: { input: () => joinJsonSchema, output: () => joinJsonSchema },
-    validate: (value) => {
-      const { room, name } = (value ?? {}) as Partial<Join>;
-      const ok = (s: unknown): s is string => typeof s === 'string' && /^[\w -]{1,32}$/.test(s);
-      if (ok(room) && ok(name)) return { value: { room, name } };
-      return { issues: [{ message: 'room and name must be 1–32 letters, digits, spaces or dashes', path: ok(room) ? ['name'] : ['room'] }] };
-    },
-  },
-};
-
-@WebSocketRoute('/rooms')
+@WebSocketRoute(rooms.pattern)
 export class Rooms {
   constructor(private readonly app: App) {}
 
-  @OnMessage('join', { schema: join })
-  join(ws: Connector<Member>, msg: Join) {
+  @OnMessage('join', { schema: rooms.requests.join.data })
+  join(ws: Connector<Member>, msg: { room: string; name: string }) {
     this.leaveRoom(ws);
     ws.state.name = msg.name;
     ws.state.room = msg.room;
     ws.join(msg.room);
-    ws.publish(msg.room, { event: 'presence', data: { name: msg.name, joined: true } }, { exceptSelf: true });
+    ws.publish(msg.room, rooms.event('presence', { name: msg.name, joined: true }), { exceptSelf: true });
     return this.who(ws);
   }
 
-  @OnMessage('say')
+  @OnMessage('say', { schema: rooms.requests.say.data })
   say(ws: Connector<Member>, text: string) {
-    const { room, name } = ws.state;
-    if (room === undefined) throw new WsError('not_in_room', 'Join a room first');
-    ws.publish(room, { event: 'said', data: { name, text } }, { exceptSelf: true });
+    const { room, name } = joined(ws);
+    ws.publish(room, rooms.event('said', { name, text }), { exceptSelf: true });
   }
 
   @OnMessage('who')
   who(ws: Connector<Member>) {
-    const room = ws.state.room;
-    if (room === undefined) throw new WsError('not_in_room', 'Join a room first');
+    const { room } = joined(ws);
     return { room, here: this.app.roomSize(room) };
   }
 
@@ -81,15 +59,16 @@ export class Rooms {
 
   private leaveRoom(ws: Connector<Member>): void {
     const { room, name } = ws.state;
-    if (room === undefined) return;
+    if (room === undefined || name === undefined) return;
     ws.leave(room);
-    ws.publish(room, { event: 'presence', data: { name, joined: false } });
+    ws.publish(room, rooms.event('presence', { name, joined: false }));
   }
 }
 
 export function createApp(options: AppOptions = {}): App {
   const app = new App({ ...options, routes: [Rooms] })
     .get('/', () => roomsPage)
+    .serveClient('/switchboard/client.js')
     .docs('/docs', { title: 'Rooms', version: '1.0.0', description: 'A chat with named rooms, on JSON events.' });
   return app.provide(App, app);
 }

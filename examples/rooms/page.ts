@@ -1,5 +1,6 @@
 /**
- * The rooms page: pick a name and a room, chat, see who is here. Stable ids for browser tests:
+ * The rooms page: pick a name and a room, chat, see who is here; it connects with switchboard/client
+ * (served by the app) and joins its room again after a reconnect. Stable ids for browser tests:
  * #name, #room, #join, #here, #messages, #messageText, #send, #status.
  */
 export const roomsPage = `<!DOCTYPE html>
@@ -38,39 +39,45 @@ export const roomsPage = `<!DOCTYPE html>
         <button id="send">Send</button>
       </form>
     </main>
-    <script>
-      const ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/rooms');
+    <script type="module">
+      // The client, served by app.serveClient(). The page has no bundler, so it cannot import the
+      // TypeScript channel (rooms.api.ts): it speaks the same events with the untyped connect(url).
+      import { connect } from '/switchboard/client.js';
+      const client = connect((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/rooms');
       const $ = (id) => document.getElementById(id);
-      let nextId = 1;
+      let joined = null;
       const show = (text, cls) => {
         const li = document.createElement('li');
         li.textContent = text;
         if (cls) li.className = cls;
         $('messages').appendChild(li);
       };
-      const send = (event, data) => ws.send(JSON.stringify({ event, data, id: nextId++ }));
-      ws.onopen = () => ($('status').textContent = 'connected');
-      ws.onclose = () => ($('status').textContent = 'disconnected');
-      ws.onmessage = (e) => {
-        const { event, data, error } = JSON.parse(e.data);
-        if (error) return show(error.message, 'notice');
-        if (event === 'join' || event === 'who') $('here').textContent = data.here + ' here in ' + data.room;
-        if (event === 'said') show(data.name + ': ' + data.text);
-        if (event === 'presence') {
-          show(data.name + (data.joined ? ' joined' : ' left'), 'notice');
-          send('who');
-        }
-      };
-      $('joinForm').onsubmit = (e) => {
+      const here = ({ room, here }) => ($('here').textContent = here + ' here in ' + room);
+      /** A request whose error is shown in the list rather than thrown. */
+      const ask = (name, data) => client.request(name, data).catch((error) => show(error.message, 'notice'));
+      client.onStatus((status) => ($('status').textContent = status === 'open' ? 'connected' : status));
+      // A reconnect reaches a server that has forgotten this connection's room: join it again.
+      client.onReconnect(() => joined && ask('join', joined).then((reply) => reply && here(reply)));
+      client.on('said', ({ name, text }) => show(name + ': ' + text));
+      client.on('presence', ({ name, joined }) => {
+        show(name + (joined ? ' joined' : ' left'), 'notice');
+        ask('who').then((reply) => reply && here(reply));
+      });
+      $('joinForm').onsubmit = async (e) => {
         e.preventDefault();
         $('messages').textContent = '';
-        send('join', { name: $('name').value, room: $('room').value });
+        const request = { name: $('name').value, room: $('room').value };
+        const reply = await ask('join', request);
+        if (reply) {
+          joined = request;
+          here(reply);
+        }
       };
       $('sayForm').onsubmit = (e) => {
         e.preventDefault();
         const text = $('messageText').value;
         if (!text) return;
-        send('say', text);
+        ask('say', text);
         show(text, 'mine');
         $('messageText').value = '';
       };

@@ -65,6 +65,7 @@ export class Connection implements Client {
   #attempt = 0;
   /** When the current socket opened; 0 while it has not. */
   #openedAt = 0;
+  /** A connection has been open and was not refused: the next open is a reconnect. */
   #wasOpen = false;
   #nextId = 1;
   /** Requests waiting to go out (sent: false) or for their answer, in the order they were made. */
@@ -160,7 +161,6 @@ export class Connection implements Client {
   #opened(): void {
     this.#openedAt = Date.now();
     const reconnected = this.#wasOpen;
-    this.#wasOpen = true;
     this.#setStatus('open');
     // A listener may have closed the client.
     if (reconnected) for (const listener of this.#reconnectListeners) if (this.#status === 'open') call(listener, undefined);
@@ -211,6 +211,8 @@ export class Connection implements Client {
       if (refused) pending.sent = false;
       else if (pending.sent)
         this.#settle(id, new RequestError('disconnected', `The connection dropped before "${pending.name}" was answered; it may or may not have been handled`));
+    // A refused connection opened only to say no: it handled nothing, and the next open is no reconnect.
+    if (this.#openedAt !== 0 && !refused) this.#wasOpen = true;
     if (this.#openedAt !== 0 && Date.now() - this.#openedAt >= STABLE_MS) this.#attempt = 0;
     this.#openedAt = 0;
     const { reconnect, finalCodes, maxRetries, minDelay, maxDelay } = this.#options;

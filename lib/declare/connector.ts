@@ -3,6 +3,31 @@
  * valid. The runtime implements it (runtime/connection.ts); its bookkeeping (ordering, the queue, a
  * deferred close) is not part of this type, so the published declarations show only what is here.
  */
+import type { AnyChannel } from '../client/channel';
+import type { EventData } from '../client/client';
+import type { PathParams } from '../client/path';
+
+/**
+ * What types a route's Connector and UpgradeRequest besides the state: a channel (its path parameters
+ * and the events `emit` takes) or a route pattern (its path parameters). `string`: untyped.
+ * @example
+ * type ChatWs = Connector<{ name: string }, typeof chat>; // ws.params.room: string; ws.emit('said', …)
+ * type RoomWs = Connector<{ name: string }, '/rooms/:room'>; // ws.params.room: string
+ */
+export type RouteContract = AnyChannel | string;
+
+type PatternOf<R extends RouteContract> = R extends AnyChannel ? R['pattern'] : R;
+
+/** The channel of a contract; a pattern's is the untyped one (any event name, any data). */
+type ChannelOf<R extends RouteContract> = R extends AnyChannel ? R : AnyChannel;
+
+/**
+ * The path parameters of a contract: each name of a literal pattern (`'/chat/{room}'` → `{ room: string }`,
+ * as hono's ParamKeys), else any name.
+ * @example
+ * type P = RouteParams<'/users/:id/posts/{post}'>; // Readonly<{ id: string; post: string }>
+ */
+export type RouteParams<R extends RouteContract> = string extends PatternOf<R> ? Readonly<Record<string, string>> : Readonly<PathParams<PatternOf<R>>>;
 
 /**
  * What a handler may return, and what `send`/`sendTo`/`broadcast`/`publish` accept: a string (a text
@@ -30,12 +55,15 @@ export interface BroadcastOptions {
  *   return `You wrote: ${text}`;
  * }
  */
-export abstract class Connector<S extends object = Record<string, unknown>> {
+export abstract class Connector<S extends object = Record<string, unknown>, R extends RouteContract = string> {
   /** Unique id of this connection, across the app (and every process sharing its bus). Valid for ever. */
   abstract readonly id: string;
 
-  /** Path parameters of the route, e.g. `{ clientId: '42' }` for `/ws/:clientId`. */
-  abstract readonly params: Readonly<Record<string, string>>;
+  /**
+   * Path parameters of the route, e.g. `{ clientId: '42' }` for `/ws/:clientId`. Typed by name when the
+   * Connector is typed by the route's channel or pattern (`Connector<S, typeof chat>`: `ws.params.room: string`).
+   */
+  abstract readonly params: RouteParams<R>;
 
   /** Query string of the upgrade request, as Robyn's `query_params`: `ws.queryParams.get('name')`. */
   abstract readonly queryParams: URLSearchParams;
@@ -64,6 +92,16 @@ export abstract class Connector<S extends object = Record<string, unknown>> {
    * ws.send({ progress: 50 });
    */
   abstract send(data: Reply): boolean;
+
+  /**
+   * Pushes an event to this connection: the frame `{"event":event,"data":data}`, which a switchboard
+   * client hands to its `on(event)` listeners. With `Connector<S, typeof channel>`, `event` must be one
+   * of the channel's events and `data` its schema's output type (not validated at run time).
+   * @returns as {@link Connector.send}: false when closed or dropped for backpressure.
+   * @example
+   * ws.emit('said', { from: 'ann', text: 'hi' });
+   */
+  abstract emit<K extends keyof ChannelOf<R>['events'] & string>(event: K, data: EventData<ChannelOf<R>, K>): boolean;
 
   /**
    * Sends to any connection of the app by id (on any process sharing the bus).
@@ -102,10 +140,12 @@ export abstract class Connector<S extends object = Record<string, unknown>> {
   abstract leave(room: string): boolean;
 
   /**
-   * Sends to every connection in a room (this one need not be in it).
+   * Sends to every connection in a room (this one need not be in it). To push a channel's event, send
+   * its typed frame: `ws.publish(room, chat.event('said', data))`.
    * @returns the number of recipients on this process.
    * @example
    * ws.publish('lobby', `${ws.id} joined`, { exceptSelf: true });
+   * ws.publish(ws.params.room, chat.event('said', { from: ws.state.name, text }), { exceptSelf: true });
    */
   abstract publish(room: string, data: Reply, options?: BroadcastOptions): number;
 

@@ -146,6 +146,11 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     return payload !== null && this.sendPayload(payload);
   }
 
+  emit(event: string, data: unknown): boolean {
+    if (typeof event !== 'string' || event === '') throw invalidArgument('ws.emit(event, data)', 'event', 'a non-empty event name', event);
+    return this.send({ event, data });
+  }
+
   /** Sends an already-encoded frame; false when closed or dropped for backpressure. */
   sendPayload(payload: Payload): boolean {
     const socket = this.socket;

@@ -3,6 +3,7 @@
  * caps uWS v20.30 does not enforce when a request arrives in one read, and the WebSocket handshake
  * headers it does not validate. Pure functions over the copied request, so transport/uws.ts stays thin.
  */
+import { SUBPROTOCOL } from '../client/socket';
 import { HttpError } from '../util/errors';
 
 /** Request-size caps, app-wide (App options of the same names). */
@@ -69,4 +70,23 @@ export function checkHandshake(key: string, version: string): HttpError | null {
   if (!KEY.test(key)) return new HttpError(400, 'Sec-WebSocket-Key must be 16 bytes of base64');
   if (version !== '13') return new HttpError(426, 'Sec-WebSocket-Version must be 13');
   return null;
+}
+
+/** True when a Sec-WebSocket-Protocol header offers switchboard's own subprotocol among its comma-separated tokens. */
+export function offersSwitchboard(offered: string): boolean {
+  if (!offered.includes(SUBPROTOCOL)) return false;
+  return offered.split(',').some((token) => token.trim() === SUBPROTOCOL);
+}
+
+const encoder = new TextEncoder();
+/** A close frame's reason is at most 123 bytes (RFC 6455 §5.5: 125 bytes of payload, 2 of them the code). */
+const closeReasonBuffer = new Uint8Array(123);
+
+/**
+ * The close frame that refuses an upgrade to a client offering the switchboard subprotocol: code 4000 +
+ * the HTTP status, the message as reason, cut to 123 bytes of UTF-8 at a character boundary.
+ */
+export function refusalClose(status: number, message: string): { readonly code: number; readonly reason: string } {
+  const { read } = encoder.encodeInto(message, closeReasonBuffer);
+  return { code: 4000 + status, reason: message.slice(0, read) };
 }

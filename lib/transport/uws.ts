@@ -10,7 +10,8 @@ import { headerRecord } from '../util/headers';
 import { isThenable } from '../util/thenable';
 import { addressText } from './address';
 import { tryBind } from './bind-probe';
-import { checkHandshake, checkRequestLimits, type RequestLimits } from './handshake';
+import { SUBPROTOCOL } from '../client/socket';
+import { checkHandshake, checkRequestLimits, offersSwitchboard, refusalClose, type RequestLimits } from './handshake';
 import {
   jsonError,
   type RawHttpHandler,
@@ -24,7 +25,9 @@ import {
 } from './types';
 
 interface Slot<U> {
-  value: U;
+  /** The runtime's user data; undefined on a socket accepted only to be closed with `refusal`. */
+  value: U | undefined;
+  readonly refusal?: { readonly code: number; readonly reason: string };
 }
 
 /**
@@ -80,13 +83,18 @@ function statusLine(status: number): string {
   return `${status} ${STATUS_CODES[status] ?? 'Unknown'}`;
 }
 
-function rejectUpgrade(res: uWS.HttpResponse, error: unknown): void {
+/** The status of a refused upgrade and its text: an HttpError's, else 500. */
+function refusalOf(error: unknown): { status: number; message: string } {
   const status = error instanceof HttpError ? error.status : 500;
-  const message = error instanceof HttpError ? error.message : '';
+  return { status, message: (error instanceof HttpError ? error.message : '') || STATUS_CODES[status] || '' };
+}
+
+function rejectUpgrade(res: uWS.HttpResponse, error: unknown): void {
+  const { status, message } = refusalOf(error);
   res.writeStatus(statusLine(status));
   // RFC 6455 §4.4: a 426 names the version the server speaks.
   if (status === 426) res.writeHeader('sec-websocket-version', '13');
-  res.writeHeader('content-type', 'text/plain; charset=utf-8').end(message || STATUS_CODES[status] || '', true);
+  res.writeHeader('content-type', 'text/plain; charset=utf-8').end(message, true);
 }
 
 export class UwsServer implements Publisher {
@@ -120,11 +128,18 @@ export class UwsServer implements Publisher {
       open: (ws) => {
         const slot = slotOf(ws);
         slot.value ??= ws.getUserData().value;
-        handlers.open(slot.value, ws);
+        if (slot.value !== undefined) return handlers.open(slot.value, ws);
+        // A refused upgrade (refuseByClose): closed at once. uWS then calls close, and delivers no message.
+        const { code, reason } = ws.getUserData().refusal!;
+        ws.end(code, reason);
       },
-      message: (ws, data, isBinary) => handlers.message(slotOf(ws).value, data, isBinary),
-      close: (ws, code, reason) => handlers.close(slotOf(ws).value, code, reason.byteLength === 0 ? '' : decoder.decode(reason)),
-      drain: (ws) => handlers.drain(slotOf(ws).value),
+      // uWS delivers no message to a socket it has closed, so a refused socket never gets here.
+      message: (ws, data, isBinary) => handlers.message(slotOf(ws).value!, data, isBinary),
+      close: (ws, code, reason) => {
+        const value = slotOf(ws).value;
+        if (value !== undefined) handlers.close(value, code, reason.byteLength === 0 ? '' : decoder.decode(reason));
+      },
+      drain: (ws) => handlers.drain(slotOf(ws).value!),
     });
     this.wsPatterns.set(route.shape, route.pattern);
   }
@@ -212,13 +227,28 @@ function writeResult(res: uWS.HttpResponse, result: HttpResult, closeConnection:
 }
 
 /**
+ * Refuses an upgrade the way a browser can see it: accepted with the switchboard subprotocol, then closed
+ * at once with 4000 + the status and the message as reason (a browser cannot read an HTTP status).
+ * The socket carries no runtime user data: no handler runs for it and it is not a connection.
+ */
+function refuseByClose(res: uWS.HttpResponse, error: unknown, key: string, extensions: string, context: uWS.us_socket_context_t): void {
+  const { status, message } = refusalOf(error);
+  const slot: Slot<undefined> = { value: undefined, refusal: refusalClose(status, message) };
+  res.upgrade(slot, key, SUBPROTOCOL, extensions, context);
+}
+
+/**
  * uWS's upgrade callback for a route: the handshake checks, the request copied out of uWS, then the
- * runtime's `upgrade`, synchronous or not (the client may leave while it awaits).
+ * runtime's `upgrade`, synchronous or not (the client may leave while it awaits). A client offering
+ * the switchboard subprotocol gets exactly that answered, and a refusal as a close code (refuseByClose);
+ * other offers go to uWS as they came (it answers their first entry).
  */
 function upgradeHandler<U>(limits: RequestLimits, paramCount: number, handlers: WsRouteHandlers<U>) {
   return (res: uWS.HttpResponse, req: uWS.HttpRequest, context: uWS.us_socket_context_t): void => {
     const key = req.getHeader('sec-websocket-key');
-    const protocol = req.getHeader('sec-websocket-protocol');
+    const offered = req.getHeader('sec-websocket-protocol');
+    const switchboard = offersSwitchboard(offered);
+    const protocol = switchboard ? SUBPROTOCOL : offered;
     const extensions = req.getHeader('sec-websocket-extensions');
     const headers = headerList(req);
     const url = req.getUrl();
@@ -238,7 +268,7 @@ function upgradeHandler<U>(limits: RequestLimits, paramCount: number, handlers: 
     try {
       result = handlers.upgrade(raw);
     } catch (error) {
-      return rejectUpgrade(res, error);
+      return switchboard ? refuseByClose(res, error, key, extensions, context) : rejectUpgrade(res, error);
     }
     if (!isThenable<U>(result)) return res.upgrade({ value: result }, key, protocol, extensions, context);
     // uWS requires onAborted before returning from a request answered later.
@@ -249,7 +279,7 @@ function upgradeHandler<U>(limits: RequestLimits, paramCount: number, handlers: 
         if (!aborted) res.cork(() => res.upgrade({ value: userData }, key, protocol, extensions, context));
       },
       (error: unknown) => {
-        if (!aborted) res.cork(() => rejectUpgrade(res, error));
+        if (!aborted) res.cork(() => (switchboard ? refuseByClose(res, error, key, extensions, context) : rejectUpgrade(res, error)));
       },
     );
   };

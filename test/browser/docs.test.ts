@@ -1,6 +1,6 @@
 /**
  * app.docs() in a real browser: every example app's page renders its routes, and the live console
- * connects and sends (JSON events with their reply, plain text with path parameters, a query token).
+ * connects and sends (JSON events with their reply, path parameters, a query token).
  * Screenshots land in test-artifacts/docs-<example>.png.
  */
 import { join } from 'node:path';
@@ -95,18 +95,17 @@ describeNeeding('chromium', 'app.docs() in a real browser', () => {
     await page.close();
   }, 30000);
 
-  test('chat: a path parameter filled in, a text frame sent, the reply and a broadcast from another client', async () => {
+  test('chat: a path parameter filled in, the "say" request sent, the reply and a push from another client', async () => {
     const page = await open('chat');
     await page.fill('[data-param="client_id"]', '42');
     await page.click('#console-connect');
     await page.locator('#console-status[data-state="open"]').waitFor(WAIT);
-    expect(await page.inputValue('#console-frame')).toBe('hello');
+    expect(JSON.parse(await page.inputValue('#console-frame'))).toEqual({ event: 'say', data: { text: 'hello' }, id: 1 });
     await page.click('#console-send');
-    await page.locator('#console-log li.in', { hasText: 'You wrote: hello' }).waitFor(WAIT);
+    await page.locator('#console-log li.in', { hasText: '{"event":"say","id":1,"data":"You wrote: hello"}' }).waitFor(WAIT);
     const other = await t!.connect('/ws/7');
-    other.send('hi from 7');
-    await page.locator('#console-log li.in', { hasText: 'Client #7 says: hi from 7' }).waitFor(WAIT);
-    await expect(other.next()).resolves.toBe('You wrote: hi from 7');
+    await expect(other.request('say', { text: 'hi from 7' })).resolves.toBe('You wrote: hi from 7');
+    await page.locator('#console-log li.in', { hasText: '{"event":"said","data":{"from":"7","text":"hi from 7"}}' }).waitFor(WAIT);
     await page.screenshot({ path: join(ARTIFACTS, 'docs-chat-console.png'), fullPage: true });
     await page.close();
   }, 30000);
@@ -117,7 +116,7 @@ describeNeeding('chromium', 'app.docs() in a real browser', () => {
     await page.locator('#console-status', { hasText: 'closed (1006)' }).waitFor(WAIT);
     await page.fill('#console-query', 'token=wst');
     await page.click('#console-connect');
-    await page.locator('#console-log li.in', { hasText: '{"title":"连接成功","message":"ws创建成功"}' }).waitFor(WAIT);
+    await page.locator('#console-log li.in', { hasText: '{"event":"notification","data":{"title":"连接成功","message":"ws创建成功"}}' }).waitFor(WAIT);
     await page.close();
   }, 30000);
 });

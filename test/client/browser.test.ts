@@ -1,16 +1,16 @@
 /**
- * switchboard/client in Chromium, loaded the way a page without a bundler loads it: the ES module the
- * build makes, imported from a URL of the app. Against today's server, a browser cannot read the HTTP
- * status of a refused upgrade: the client sees a failed connection and retries it, at most maxRetries times.
+ * switchboard/client in Chromium, loaded the way a page without a bundler loads it: the ES module
+ * app.serveClient() serves, imported from a URL of the app. A browser cannot read the HTTP status of a
+ * refused upgrade; the client offers the switchboard subprotocol, so the server refuses it with a close
+ * code instead, which the page can read.
  */
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type * as ClientModule from '../../lib/client';
-import { bundleClient } from '../../benchmarks/client-bundle';
 import { App } from '../../lib';
 import { describeNeeding } from '../external';
 import { ARTIFACTS, launch } from '../browser/browser';
-import { recordingLogger, start, within } from '../helpers';
+import { delay, recordingLogger, start, within } from '../helpers';
 import { chat, ChatRoute, cleanUp, DenyRoute, open, seen } from './fixture';
 import { Relay } from './relay';
 
@@ -22,19 +22,19 @@ interface PageGlobals {
   /** Each status, with the close code when it is 'reconnecting'. */
   statuses: string[];
   location: { host: string };
+  document: { getElementById(id: 'status'): { textContent: string } };
 }
 
-const PAGE = `<!doctype html><title>switchboard/client</title>
+/** The page: the client module imported from the app, and the client's status shown in #status. */
+const PAGE = `<!doctype html><title>switchboard/client</title><output id="status">loading</output>
 <script type="module">import * as sb from '/switchboard/client.js'; globalThis.sb = sb;</script>`;
 
 describeNeeding('chromium', 'switchboard/client in a real browser, as one ES module', () => {
   let browser: Browser;
-  let bundle: string;
   let relay: Relay | null = null;
 
   beforeAll(async () => {
     browser = await launch();
-    bundle = await bundleClient(join(__dirname, '..', '..', 'lib', 'client', 'index.ts'));
   }, 30000);
   afterAll(() => browser?.close());
   afterEach(async () => {
@@ -45,11 +45,11 @@ describeNeeding('chromium', 'switchboard/client in a real browser, as one ES mod
 
   /** An app with the test routes that also serves the page and the client module. */
   function app(): App {
-    const served = new App({ routes: [ChatRoute, DenyRoute], logger: recordingLogger() });
-    served.get('/', () => PAGE);
-    served.get('/switchboard/client.js', () => new Response(bundle, { headers: { 'content-type': 'text/javascript; charset=utf-8' } }));
-    return served;
+    return new App({ routes: [ChatRoute, DenyRoute], logger: recordingLogger() }).get('/', () => PAGE).serveClient('/switchboard/client.js');
   }
+
+  /** Resolves once the page's #status reads `status`. */
+  const shows = (tab: Page, status: string): Promise<void> => tab.locator(`#status:text-is("${status}")`).waitFor({ timeout: 5000 });
 
   /** Opens the page at `origin` and a client on the chat channel, declared in the page with pass-through schemas. */
   async function page(origin: string, options: Record<string, unknown> = {}): Promise<Page> {
@@ -68,7 +68,10 @@ describeNeeding('chromium', 'switchboard/client in a real browser, as one ES mod
         ...options,
       }) as never;
       g.client.on('said', (data) => g.pushes.push(data));
-      g.client.onStatus((status) => g.statuses.push(status === 'reconnecting' ? `${status} ${g.client.lastClose?.code}` : status));
+      g.client.onStatus((status) => {
+        g.statuses.push(status === 'reconnecting' ? `${status} ${g.client.lastClose?.code}` : status);
+        g.document.getElementById('status').textContent = status;
+      });
     }, options);
     return tab;
   }
@@ -86,6 +89,7 @@ describeNeeding('chromium', 'switchboard/client in a real browser, as one ES mod
   test('request/reply, a server error code with issues, and a push, with the browser WebSocket', async () => {
     const { port } = await start(app());
     const tab = await page(`http://127.0.0.1:${port}`);
+    await shows(tab, 'open');
     expect(await request(tab, 'join', { name: 'page' })).toEqual({ value: null });
     expect(await request(tab, 'say', { text: 'from the page' })).toEqual({ value: { at: 13 } });
     expect(await request(tab, 'say', { text: '' })).toEqual({
@@ -113,16 +117,17 @@ describeNeeding('chromium', 'switchboard/client in a real browser, as one ES mod
     expect(await request(tab, 'say', { text: 'before' })).toEqual({ value: { at: 6 } });
     relay.close();
     await within(first.app.close({ timeout: 2000 }), 'the first server to close');
-    await tab.waitForFunction(() => (globalThis as unknown as PageGlobals).client.status === 'reconnecting', undefined, { timeout: 5000 });
+    await shows(tab, 'reconnecting');
     const inTheGap = request(tab, 'say', { text: 'in the gap' });
     const second = await start(app());
     await relay.listen(second.port);
     expect(await inTheGap).toEqual({ value: { at: 10 } });
+    await shows(tab, 'open');
     expect(await tab.evaluate(() => (globalThis as unknown as PageGlobals).statuses)).toEqual(['open', 'reconnecting 1001', 'open']);
     await tab.close();
   }, 30000);
 
-  test('an upgrade refused with 401 looks like a failed connection to a browser: retried at most maxRetries times, then closed', async () => {
+  test('an upgrade refused with 401 reaches the browser as close code 4401: status closed at once, no retry', async () => {
     seen.upgrades = 0;
     const { port } = await start(app());
     const tab = await browser.newPage();
@@ -132,12 +137,22 @@ describeNeeding('chromium', 'switchboard/client in a real browser, as one ES mod
       () =>
         new Promise<unknown>((resolve) => {
           const g = globalThis as unknown as PageGlobals;
-          const client = g.sb.connect(`ws://${g.location.host}/deny/401`, { reconnect: { minDelay: 10, maxDelay: 50, maxRetries: 2 } });
-          client.onStatus((status) => status === 'closed' && resolve(client.lastClose));
+          g.statuses = [];
+          const client = g.sb.connect(`ws://${g.location.host}/deny/401`, { reconnect: { minDelay: 10, maxDelay: 50, maxRetries: 5 } });
+          client.onStatus((status) => {
+            g.statuses.push(status);
+            g.document.getElementById('status').textContent = status;
+            if (status === 'closed') resolve(client.lastClose);
+          });
         }),
     );
-    expect(close).toEqual({ code: 1006, reason: '' });
-    expect(seen.upgrades).toBe(3);
+    expect(close).toEqual({ code: 4401, reason: 'Bad token' });
+    await shows(tab, 'closed');
+    // Nothing to wait for but time: several times the largest retry window (50 ms), for attempts that must not come.
+    await delay(300);
+    expect(seen.upgrades).toBe(1);
+    // The refused socket opened for an instant (the server accepts in order to say no with a close code).
+    expect(await tab.evaluate(() => (globalThis as unknown as PageGlobals).statuses)).toEqual(['open', 'closed']);
     await tab.close();
   }, 30000);
 });

@@ -137,6 +137,27 @@ describe('the client state machine', () => {
     c.close();
   });
 
+  test('a connection refused by a close code (4503) handled nothing: its request goes out again, and the next open is no reconnect', async () => {
+    const c = client();
+    const statuses: string[] = [];
+    c.onStatus((s) => statuses.push(s));
+    let reconnects = 0;
+    c.onReconnect(() => reconnects++);
+    const carried = c.request('say', { text: 'carried' });
+    last().open();
+    last().drop(4503, 'Server is shutting down');
+    jest.advanceTimersByTime(50);
+    last().open();
+    expect(ScriptedSocket.made.map((s) => s.sent)).toEqual([
+      ['{"event":"say","data":{"text":"carried"},"id":1}'],
+      ['{"event":"say","data":{"text":"carried"},"id":1}'],
+    ]);
+    last().receive({ event: 'say', id: 1, data: { at: 1 } });
+    await expect(carried).resolves.toEqual({ at: 1 });
+    expect({ statuses, reconnects }).toEqual({ statuses: ['open', 'connecting', 'open'], reconnects: 0 });
+    c.close();
+  });
+
   test('frames with an id are answers, never pushes; error frames without an id reach no listener', () => {
     const c = client();
     last().open();

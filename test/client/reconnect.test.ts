@@ -1,3 +1,5 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import type { ClientStatus } from '../../lib/client';
 import { delay, recordingLogger, start, within } from '../helpers';
 import { chat, ChatRoute, cleanUp, DenyRoute, gate, nextPush, open, openUrl, RefuseRoute, rejection, seen, untilStatus } from './fixture';
@@ -79,17 +81,42 @@ describe('switchboard/client reconnects', () => {
   });
 
   test.each([
-    ['401', 4401],
-    ['false', 4403],
-  ])('an upgrade refused with an HTTP status (/deny/%s) is final: one attempt, status closed with 4000 + the status', async (how, code) => {
-    const { port } = await start({ routes: [DenyRoute] });
+    ['401', 4401, 'Bad token'],
+    ['false', 4403, 'Forbidden'],
+  ])('an upgrade refused by the app (/deny/%s) is final: one attempt, status closed with 4000 + the status and its message', async (how, code, reason) => {
+    const { port, app } = await start({ routes: [DenyRoute] });
     const client = openUrl(`ws://127.0.0.1:${port}/deny/${how}`);
-    const pending = client.request('say', { text: 'never sent' });
+    const pending = client.request('say', { text: 'sent, not handled' });
     await untilStatus(client, 'closed');
-    expect(client.lastClose).toEqual({ code, reason: `Unexpected server response: ${code - 4000}` });
+    expect(client.lastClose).toEqual({ code, reason });
     expect(await rejection(pending)).toMatchObject({ code: 'closed', message: 'The client closed before "say" was answered' });
     await quietPeriod();
     expect(seen.upgrades).toBe(1);
+    expect(app.connectionCount).toBe(0);
+  });
+
+  test('an upgrade refused with an HTTP status, as by a proxy (the client then reads it from `ws`): 4xx is final, 5xx is retried', async () => {
+    let upgrades = 0;
+    const proxy = createServer();
+    proxy.on('upgrade', (req: IncomingMessage, socket: Socket) => {
+      upgrades++;
+      const status = req.url === '/gone' ? '410 Gone' : '502 Bad Gateway';
+      socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const { port } = proxy.address() as AddressInfo;
+    try {
+      const gone = openUrl(`ws://127.0.0.1:${port}/gone`);
+      await untilStatus(gone, 'closed');
+      expect(gone.lastClose).toEqual({ code: 4410, reason: 'Unexpected server response: 410' });
+      expect(upgrades).toBe(1);
+      const down = openUrl(`ws://127.0.0.1:${port}/down`, { reconnect: { minDelay: 10, maxDelay: 50, maxRetries: 2 } });
+      await untilStatus(down, 'closed');
+      expect(down.lastClose).toEqual({ code: 4502, reason: 'Unexpected server response: 502' });
+      expect(upgrades).toBe(4);
+    } finally {
+      proxy.close();
+    }
   });
 
   test('a path no route serves (404) is final too', async () => {
@@ -105,10 +132,10 @@ describe('switchboard/client reconnects', () => {
     const statuses: ClientStatus[] = [];
     client.onStatus((s) => statuses.push(s));
     await untilStatus(client, 'closed');
-    expect(client.lastClose).toEqual({ code: 4500, reason: 'Unexpected server response: 500' });
+    expect(client.lastClose).toEqual({ code: 4500, reason: 'Internal Server Error' });
     expect(seen.upgrades).toBe(4);
-    // It never opened: 'connecting' throughout, then closed.
-    expect(statuses).toEqual(['closed']);
+    // Each refusal is a socket that opens and is closed at once; none counts as having been connected.
+    expect(statuses).toEqual(['open', 'connecting', 'open', 'connecting', 'open', 'connecting', 'open', 'closed']);
     await quietPeriod();
     expect(seen.upgrades).toBe(4);
   });

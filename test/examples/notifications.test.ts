@@ -1,13 +1,18 @@
+import WebSocket from 'ws';
 import type { App } from 'switchboard';
+import { connect } from 'switchboard/client';
 import { testApp, TestClient, type TestApp } from 'switchboard/testing';
 import { createApp } from '../../examples/notifications/app';
-import { recordingLogger } from '../helpers';
+import { notifications } from '../../examples/notifications/notifications.api';
+import { recordingLogger, within } from '../helpers';
 
 let t: TestApp<App>;
 afterEach(() => t.close());
 
 const connected = { title: '连接成功', message: 'ws创建成功' };
 const stillOnline = (text: string) => ({ title: '连接成功', message: `Still online Message text was: ${text}` });
+/** A notification as /ws/{id} pushes it: the channel's event. (/legacy/{id} sends it bare, as the seed.) */
+const pushed = (data: { title: string; message: string }) => ({ event: 'notification', data });
 
 async function serve() {
   const logger = recordingLogger();
@@ -33,17 +38,29 @@ describe('examples/notifications (seed 000)', () => {
     await expect(t.connect('/ws/1', { query: { token: 'nope' } })).rejects.toMatchObject({ status: 401, body: 'Missing or invalid token' });
     expect(app.connectionCount).toBe(0);
     await expect(t.connect('/ws/1', { query: { token: 'wst' } })).resolves.toBeInstanceOf(TestClient);
+    // Offering the switchboard subprotocol, as a browser's switchboard/client does: the refusal is a close code.
+    const refused = await t.connect('/ws/1', { protocols: 'switchboard' });
+    expect(await refused.closed()).toEqual({ code: 4401, reason: 'Missing or invalid token' });
   });
 
-  test('/ws/{id}?token=wst: each connect broadcasts the greeting; messages get "Still online" JSON', async () => {
+  test('/ws/{id}: switchboard/client, which offers its subprotocol, reads the refusal as close code 4401 and stops', async () => {
+    const { app } = await serve();
+    const client = connect(notifications, `ws://127.0.0.1:${t.port}`, { params: { id: '1' }, query: { token: 'nope' }, WebSocket });
+    const closed = new Promise<void>((resolve) => client.onStatus((status) => status === 'closed' && resolve()));
+    await within(closed, 'the client to close');
+    expect(client.lastClose).toEqual({ code: 4401, reason: 'Missing or invalid token' });
+    expect(app.connectionCount).toBe(0);
+  });
+
+  test('/ws/{id}?token=wst: each connect pushes the greeting to all; messages get a "Still online" notification', async () => {
     const { logger } = await serve();
     const a = await t.connect('/ws/1?token=wst');
-    expect(await a.next()).toBe('{"title":"连接成功","message":"ws创建成功"}');
+    expect(await a.next()).toBe('{"event":"notification","data":{"title":"连接成功","message":"ws创建成功"}}');
     const b = await t.connect('/ws/2?token=wst');
-    expect(await a.nextJson()).toEqual(connected);
-    expect(await b.nextJson()).toEqual(connected);
+    expect(await a.nextJson()).toEqual(pushed(connected));
+    expect(await b.nextJson()).toEqual(pushed(connected));
     a.send('ping');
-    expect(await a.nextJson()).toEqual(stillOnline('ping'));
+    expect(await a.nextJson()).toEqual(pushed(stillOnline('ping')));
     await b.expectSilence(100);
     expect(logger.errors).toEqual([]);
   });
@@ -76,19 +93,22 @@ describe('examples/notifications (seed 000)', () => {
   test('POST /orders and greetings reach authenticated clients of both routes, not unauthenticated legacy ones', async () => {
     const { legacy, postOrder } = await serve();
     const browser = await t.connect('/ws/1?token=wst');
-    expect(await browser.nextJson()).toEqual(connected);
+    expect(await browser.nextJson()).toEqual(pushed(connected));
     const old = await legacy('2');
-    expect(await browser.nextJson()).toEqual(connected);
+    expect(await browser.nextJson()).toEqual(pushed(connected));
     const pending = await t.connect('/legacy/3');
     const order = { title: 'New order', message: 'Order #42: two coffees' };
     expect(await postOrder(JSON.stringify(order))).toEqual({ status: 200, type: 'application/json', body: { delivered: 2 } });
-    expect(await browser.nextJson()).toEqual(order);
+    expect(await browser.nextJson()).toEqual(pushed(order));
     expect(await old.nextJson()).toEqual(order);
     await pending.expectSilence(100);
     pending.send('wst');
-    for (const c of [browser, old, pending]) expect(await c.nextJson()).toEqual(connected);
+    expect(await browser.nextJson()).toEqual(pushed(connected));
+    for (const c of [old, pending]) expect(await c.nextJson()).toEqual(connected);
     expect((await postOrder('{"message":"#43"}')).body).toEqual({ delivered: 3 });
-    for (const c of [browser, old, pending]) expect(await c.nextJson()).toEqual({ title: '新订单 New order', message: '#43' });
+    const order43 = { title: '新订单 New order', message: '#43' };
+    expect(await browser.nextJson()).toEqual(pushed(order43));
+    for (const c of [old, pending]) expect(await c.nextJson()).toEqual(order43);
   });
 
   test('POST /orders: defaults without a body, 400 for a bad one, closed clients are not counted', async () => {
@@ -109,7 +129,7 @@ describe('examples/notifications (seed 000)', () => {
     expect((await postOrder('{}')).body).toEqual({ delivered: 0 });
   });
 
-  test('GET / serves the page, which connects with the token to its own host', async () => {
+  test('GET / serves the page, which imports the client and connects with the token to its own host', async () => {
     await serve();
     const res = await t.fetch('/');
     expect(res.status).toBe(200);
@@ -117,7 +137,9 @@ describe('examples/notifications (seed 000)', () => {
     const html = await res.text();
     expect(html).toMatch(/^<!DOCTYPE html>/);
     for (const id of ['status', 'notifications', 'order', 'order-title', 'order-message', 'order-send', 'order-result']) expect(html).toContain(`id="${id}"`);
-    expect(html).toContain('new WebSocket(`${scheme}://${location.host}/ws/${Date.now()}?token=wst`)');
+    expect(html).toContain("import { connect } from '/switchboard/client.js';");
+    expect(html).toContain('const client = connect(`${scheme}://${location.host}/ws/${Date.now()}?token=wst`);');
+    expect(html).toContain("client.on('notification', ({ title, message }) => {");
     expect(html).toContain("if (title === '连接成功')");
     expect(html).toContain("fetch('/orders', { method: 'POST'");
   });

@@ -74,10 +74,13 @@ describe('examples/rooms', () => {
     expect(await c.next()).toBe('{"event":"join","id":3,"data":{"room":"lobby","here":1}}');
   });
 
-  test('the page is served at /', async () => {
+  test('the page is served at /, and the client it imports at /switchboard/client.js', async () => {
     t = await testApp(createApp({ logger: recordingLogger() }));
     const res = await t.fetch('/');
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    expect(await res.text()).toContain('<title>Rooms</title>');
+    const html = await res.text();
+    expect(html).toContain('<title>Rooms</title>');
+    expect(html).toContain("import { connect } from '/switchboard/client.js';");
+    expect((await t.fetch('/switchboard/client.js')).headers.get('content-type')).toBe('text/javascript; charset=utf-8');
   });
 });

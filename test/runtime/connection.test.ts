@@ -1,5 +1,5 @@
 import { Connector, OnConnect, OnMessage, SwitchboardError, WebSocketRoute } from '../../lib';
-import { closeAll, connect, start } from '../helpers';
+import { closeAll, connect, eventually, start } from '../helpers';
 
 afterEach(closeAll);
 
@@ -136,6 +136,36 @@ describe('Connector', () => {
     expect(await a.next()).toBe('1');
     expect(await a.next()).toBe('2');
     expect(await b.next()).toBe('1');
+  });
+
+  test('emit(event, data) pushes {"event","data"}; a bad event name throws; once closed it returns false', async () => {
+    let closed: Connector<object> | null = null;
+    @WebSocketRoute('/emit/{room}')
+    class Emit {
+      @OnMessage()
+      message(ws: Connector<object, '/emit/{room}'>, text: string) {
+        if (text === 'bad') {
+          try {
+            return ws.emit('', 1);
+          } catch (error) {
+            return (error as SwitchboardError).code;
+          }
+        }
+        closed = ws;
+        return { sent: ws.emit('said', { room: ws.params.room, text }), nothing: ws.emit('ping', undefined) };
+      }
+    }
+    const { url } = await start({ routes: [Emit] });
+    const c = await connect(url('/emit/lobby'));
+    c.send('hi');
+    expect(await c.next()).toBe('{"event":"said","data":{"room":"lobby","text":"hi"}}');
+    expect(await c.next()).toBe('{"event":"ping"}');
+    expect(await c.next()).toBe('{"sent":true,"nothing":true}');
+    c.send('bad');
+    expect(await c.next()).toBe('SWB_ERR_INVALID_ARGUMENT');
+    await c.close(1000);
+    await eventually(() => closed !== null && !closed.isOpen, 'the connection to close');
+    expect(closed!.emit('said', {})).toBe(false);
   });
 
   test('close() validates its code and reason', async () => {

@@ -12,18 +12,17 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-test('the sender reads "You wrote: …", the others "Client #<id> says: …"', async () => {
+test('the sender reads "You wrote: …", the others a "said" push from its id', async () => {
   const alice = await t.connect('/ws/1');
   const bob = await t.connect('/ws/2');
-  alice.send('hi');
-  expect(await alice.next()).toBe('You wrote: hi');
-  expect(await bob.next()).toBe('Client #1 says: hi');
+  expect(await alice.request('say', { text: 'hi' })).toBe('You wrote: hi');
+  expect(await bob.nextJson()).toEqual({ event: 'said', data: { from: '1', text: 'hi' } });
   await alice.expectSilence();
 });
 
-test('the others read "Client #<id> left the chat"', async () => {
+test('the others get a "left" push', async () => {
   const alice = await t.connect('/ws/1');
   const bob = await t.connect('/ws/2');
   await bob.close();
-  expect(await alice.next()).toBe('Client #2 left the chat');
+  expect(await alice.nextJson()).toEqual({ event: 'left', data: { from: '2' } });
 });

@@ -20,8 +20,8 @@ void test('the @OnUpgrade guard refuses a missing token with 401', async () => {
 
 void test('with the token, the client is greeted, and POST /orders reaches it', async () => {
   const c = await t.connect('/ws/1', { query: { token: 'wst' } });
-  assert.deepEqual(await c.nextJson(), { title: '连接成功', message: 'ws创建成功' });
+  assert.deepEqual(await c.nextJson(), { event: 'notification', data: { title: '连接成功', message: 'ws创建成功' } });
   const res = await t.fetch('/orders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"message":"#42"}' });
   assert.deepEqual(await res.json(), { delivered: 1 });
-  assert.deepEqual(await c.nextJson(), { title: '新订单 New order', message: '#42' });
+  assert.deepEqual(await c.nextJson(), { event: 'notification', data: { title: '新订单 New order', message: '#42' } });
 });
