@@ -180,7 +180,7 @@ describe('parameter resolvers (lib/compile/resolvers.ts)', () => {
     }
   }
 
-  const plan = (cls: abstract new (...args: never[]) => object) => bindRoute(compileRoute(cls, transportDefaults), new Map());
+  const plan = (cls: abstract new (...args: never[]) => object) => bindRoute(compileRoute(cls, transportDefaults, console), new Map());
   /** Resolvers pass the connection through untouched; any object stands for it. */
   const ws = {} as Connector;
 
