@@ -9,7 +9,7 @@
  */
 import type { AnyChannel, RequestSpec } from '../client/channel';
 import { isStandardSchema, type InferOutput, type StandardSchemaV1 } from '../client/standard-schema';
-import { describe, invalidArgument, SwitchboardError } from '../util/errors';
+import { invalidArgument, SwitchboardError } from '../util/errors';
 import { checkKeys } from '../util/validate';
 import { addHandler, addStandardHandler, decoratorOf, setExplicitParam, setRoute, type HandlerMeta, type MessageKind, type ProviderToken } from './metadata';
 import { isToken, type RouteClass, type RouteOptions } from './options';
@@ -239,10 +239,14 @@ export function OnUpgrade(): HandlerDecorator {
 function parameter(decorator: string, instead: string, param: Parameters<typeof setExplicitParam>[3]): ParamDecorator {
   return (target, method, index) => {
     if (typeof index !== 'number') {
-      const mode = standardContext(method) === null ? 'on a field or method' : 'under standard decorators (TypeScript without experimentalDecorators)';
+      const context = standardContext(method);
+      const where =
+        context === null
+          ? `${String(method)}, a field or method`
+          : `the ${context.kind} ${String(context.name)}, under standard decorators (TypeScript without experimentalDecorators)`;
       throw new SwitchboardError(
         'SWB_ERR_INVALID_ARGUMENT',
-        `${decorator} decorates a parameter, and parameter decorators exist only with experimentalDecorators; it was used ${mode}, on ${describe(target)}. ${instead}`,
+        `${decorator} decorates a parameter, and parameter decorators exist only with experimentalDecorators; it was put on ${where}. ${instead}`,
       );
     }
     setExplicitParam(target, method, index, param);
