@@ -35,16 +35,17 @@ export type ParamDecorator = (target: object, method: string | symbol | undefine
 /** A handler that takes the message (or event data) as its second parameter; the first is the Connector. */
 export type MessageHandler<Message, Return = unknown> = (ws: never, message: Message, ...rest: never[]) => Return;
 
-type Awaitable<T> = T | PromiseLike<T>;
+/** What a handler of the request `S` answers: the output of its reply schema, or nothing (the client then receives `null`). */
+type ReplyOf<S extends RequestSpec> = S['reply'] extends StandardSchemaV1 ? InferOutput<S['reply']> : void | null | undefined;
+
+/** What a handler of the request `S` returns: its answer, or a Promise of it. */
+export type RequestReply<S extends RequestSpec> = ReplyOf<S> | PromiseLike<ReplyOf<S>>;
 
 /**
- * What a handler of the request `S` returns: the output of its reply schema, or nothing (the client then
- * receives `null`), either one possibly in a Promise.
+ * The type of a handler of the request `S`: `(ws, data)` with data of the schema's output type, returning
+ * its reply (spelt out rather than through RequestReply, so a compiler error shows the reply's type itself).
  */
-export type RequestReply<S extends RequestSpec> = Awaitable<S['reply'] extends StandardSchemaV1 ? InferOutput<S['reply']> : void | null | undefined>;
-
-/** The type of a handler of the request `S`: `(ws, data)` with data of the schema's output type, returning its reply. */
-export type RequestHandler<S extends RequestSpec> = MessageHandler<InferOutput<S['data']>, RequestReply<S>>;
+export type RequestHandler<S extends RequestSpec> = (ws: never, data: InferOutput<S['data']>, ...rest: never[]) => ReplyOf<S> | PromiseLike<ReplyOf<S>>;
 
 /** The message each explicit kind gives a plain `@OnMessage` (`'json'` may be any type). */
 interface MessageOf {
