@@ -42,14 +42,11 @@ export function compileRoute(cls: RouteClass, appTransport: ResolvedTransport, l
         `${cls.name} declares two ${event === undefined ? decoratorOf(kind) : `@OnMessage('${event}')`} handlers (${String(existing.method)} and ${String(method)}). Keep one and call the other from it.`,
       );
     const { specs, positional } = compileParams(label, meta, prototype, arity, parsed.names);
-    if (positional) byPosition.push(String(method));
+    if (positional) byPosition.push(label);
     if (event === undefined) handlers[kind] = { method, specs };
     else events.set(event, { method, schema: schema ?? null, reply: meta.request?.reply ?? null, specs });
   }
-  if (byPosition.length > 0)
-    logger.warn(
-      `switchboard: ${cls.name} has no design types (compiled without emitDecoratorMetadata, or with standard decorators), so ${byPosition.join(', ')} take Robyn's positional arguments (ws, message, dependencies), the message as sent: a string, or a Buffer for a binary frame. Say what it is to make this explicit: @OnMessage({ as: 'text' | 'json' | 'bytes' | 'raw' }), or @OnMessage('event', { schema, as }).`,
-    );
+  if (byPosition.length > 0) logger.warn(positionalNotice(cls.name, byPosition));
 
   return Object.freeze({
     cls,
@@ -65,4 +62,14 @@ export function compileRoute(cls: RouteClass, appTransport: ResolvedTransport, l
     handlers: Object.freeze(handlers),
     events,
   });
+}
+
+/** The one line register() logs for a class whose message handlers are positional: which, why, and how to say it. */
+function positionalNotice(className: string, handlers: readonly string[]): string {
+  const which = handlers.length === 1 ? `${handlers[0]} takes` : `${handlers.slice(0, -1).join(', ')} and ${handlers.at(-1)} take`;
+  return (
+    `switchboard: ${className} has no design types (compiled without emitDecoratorMetadata, or with standard decorators), so ${which} ` +
+    "Robyn's positional arguments (ws, message, dependencies), the message as sent: a string, or a Buffer for a binary frame. " +
+    "To say what the message is: @OnMessage({ as: 'text' | 'json' | 'bytes' | 'raw' }), or @OnMessage('event', { schema, as })."
+  );
 }

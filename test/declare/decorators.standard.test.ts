@@ -135,7 +135,7 @@ test('without an explicit kind, handlers are positional and register() logs one 
   const logger = recordingLogger();
   const { url } = await start(new App({ routes: [Robyn], logger }).provide('name', 'batman'));
   expect(logger.warnings).toEqual([
-    "switchboard: Robyn has no design types (compiled without emitDecoratorMetadata, or with standard decorators), so message, ping take Robyn's positional arguments (ws, message, dependencies), the message as sent: a string, or a Buffer for a binary frame. Say what it is to make this explicit: @OnMessage({ as: 'text' | 'json' | 'bytes' | 'raw' }), or @OnMessage('event', { schema, as }).",
+    "switchboard: Robyn has no design types (compiled without emitDecoratorMetadata, or with standard decorators), so Robyn.message and Robyn.ping take Robyn's positional arguments (ws, message, dependencies), the message as sent: a string, or a Buffer for a binary frame. To say what the message is: @OnMessage({ as: 'text' | 'json' | 'bytes' | 'raw' }), or @OnMessage('event', { schema, as }).",
   ]);
   const c = await connect(url('/robyn'));
   expect(await c.next()).toBe('Connected, batman');
