@@ -17,6 +17,7 @@ import { staticHandler } from './http/static';
 import { GOING_AWAY, type AppContext, type Connection } from './runtime/connection';
 import { LocalDelivery } from './runtime/delivery';
 import { Registry } from './runtime/registry';
+import { RouteTopics } from './runtime/route-topics';
 import { encode } from './runtime/reply';
 import { upgrade } from './runtime/upgrade';
 import type { HttpMethod, WsRouteHandlers } from './transport/types';
@@ -68,7 +69,8 @@ export class App {
     this.options = resolveAppOptions(options);
     assertNativeUws(this.options.allowJsFallback);
     this.bus = options.bus ?? new LocalBus();
-    this.context = { registry: new Registry<Connection<object>>(), bus: this.bus, logger: this.options.logger, closing: false };
+    const registry = new Registry<Connection<object>>();
+    this.context = { registry, routeTopics: new RouteTopics(registry), bus: this.bus, logger: this.options.logger, closing: false };
     if (options.routes !== undefined) {
       const routes: unknown = options.routes;
       if (!Array.isArray(routes)) throw invalidArgument('new App(options)', 'routes', 'an array of route classes', routes);
@@ -217,6 +219,7 @@ export class App {
       const providers = new Map(this.providers);
       for (const route of this.routes) {
         const plan = bindRoute(route, providers);
+        this.context.routeTopics.add(plan.topic);
         const handlers: WsRouteHandlers<Connection> = { ...connectionEvents, upgrade: (raw) => upgrade(this.context, plan, raw) };
         server.addWebSocketRoute({ pattern: plan.uwsPattern, shape: plan.shape, paramCount: plan.paramNames.length }, plan.transport, handlers);
       }
@@ -230,7 +233,7 @@ export class App {
         );
       server.addNotFound();
       const compress = this.routes.some((r) => r.transport.compression);
-      await this.bus.open(new LocalDelivery(this.context.registry, server, logger, compress));
+      await this.bus.open(new LocalDelivery(this.context.registry, server, this.context.routeTopics, logger, compress));
       busOpen = true;
       const bound = await server.listen(host, port, reusePort);
       this.server = server;

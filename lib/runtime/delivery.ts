@@ -6,6 +6,7 @@ import type { BusNode } from '../bus/bus';
 import type { Payload, Publisher, Socket } from '../transport/types';
 import type { Logger } from '../util/validate';
 import type { Registry } from './registry';
+import type { RouteTopics } from './route-topics';
 
 /** A connection as delivery sees it: its socket while open, and how to send it one frame. */
 interface Recipient {
@@ -18,6 +19,7 @@ export class LocalDelivery implements BusNode {
   constructor(
     private readonly registry: Registry<Recipient>,
     private readonly publisher: Publisher,
+    private readonly routeTopics: RouteTopics,
     readonly logger: Logger,
     /** permessage-deflate is on for some route: publishes then ask uWS to compress for the sockets that negotiated it. */
     private readonly compress: boolean,
@@ -28,15 +30,16 @@ export class LocalDelivery implements BusNode {
   }
 
   publishLocal(topic: string, payload: Payload, except: Socket | null): number {
+    this.routeTopics.ensure(topic);
     const isBinary = typeof payload !== 'string';
-    let count = this.publisher.numSubscribers(topic);
-    if (except === null) {
-      this.publisher.publish(topic, payload, isBinary, this.compress);
-    } else {
-      // uWS's ws.publish skips the sender in C++.
-      if (except.isSubscribed(topic)) count--;
+    const count = this.publisher.numSubscribers(topic);
+    // uWS's ws.publish skips the sender in C++. A sender outside the topic has nobody to skip, and must
+    // not be the publisher: uWS v20.30 delivers nothing from a socket that has never subscribed to a topic.
+    if (except !== null && except.isSubscribed(topic)) {
       except.publish(topic, payload, isBinary, this.compress);
+      return count - 1;
     }
+    this.publisher.publish(topic, payload, isBinary, this.compress);
     return count;
   }
 
