@@ -63,7 +63,7 @@ export interface MessageOptions {
   /**
    * What the message parameter receives: `'text'` a string, `'json'` the parsed JSON, `'bytes'` a Buffer
    * (a copy), `'raw'` a string for a text frame and a Buffer for a binary one. With it, the handler's
-   * parameters are `(ws, message, dependencies)` whatever the compiler (design types are not read).
+   * parameters are `(ws, message, dependencies)` whatever the compiler: the first two are not read from design types.
    */
   as?: MessageKind;
 }
@@ -105,8 +105,15 @@ export function WebSocketRoute(route: string | AnyChannel, options: RouteOptions
   const pattern: unknown = channel === null ? route : channel.pattern;
   if (typeof pattern !== 'string') throw invalidArgument(where, 'pattern', "a string such as '/ws/:id', or a channel made by defineChannel()", route);
   if (options === null || typeof options !== 'object') throw invalidArgument('@WebSocketRoute(pattern, options)', 'options', 'an object', options);
-  return (target, context) => {
-    if (context !== undefined && context.kind !== 'class') throw invalidArgument(where, 'its target', 'a class', context.kind);
+  return (target, context?: unknown) => {
+    // experimentalDecorators call a class decorator with the class alone, standard ones add a context of kind 'class'.
+    if (context !== undefined && standardContext(context)?.kind !== 'class') {
+      const name: unknown = standardContext(context)?.name ?? context;
+      throw new SwitchboardError(
+        'SWB_ERR_INVALID_ARGUMENT',
+        `@WebSocketRoute decorates a class; it was put on ${typeof name === 'string' ? name : typeof name === 'symbol' ? name.toString() : 'a member'}.`,
+      );
+    }
     setRoute(target, { pattern, options, channel });
   };
 }

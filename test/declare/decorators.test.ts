@@ -152,6 +152,17 @@ describe('misplaced decorators', () => {
     }).toThrow(new SwitchboardError('SWB_ERR_INVALID_ARGUMENT', '@OnConnect(): connect must be an instance method, got function connect.'));
   });
 
+  test('@WebSocketRoute on a method', () => {
+    const route = WebSocketRoute('/ws') as unknown as AnyDecorator;
+    expect(() => {
+      class Method {
+        @route
+        connect() {}
+      }
+      return Method;
+    }).toThrow(new SwitchboardError('SWB_ERR_INVALID_ARGUMENT', '@WebSocketRoute decorates a class; it was put on connect.'));
+  });
+
   test('a parameter decorator on a field', () => {
     const inject = Inject('db') as unknown as AnyDecorator;
     expect(() => {
