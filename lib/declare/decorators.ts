@@ -22,8 +22,9 @@ export type AnyMethod = (...args: never[]) => unknown;
  * decorators do. `M` is the type a decorated method must have (its parameters and return type).
  */
 export interface HandlerDecorator<M extends AnyMethod = AnyMethod> {
-  <T extends M>(prototype: object, method: string | symbol, descriptor: TypedPropertyDescriptor<T>): void;
   (method: M, context: ClassMethodDecoratorContext): void;
+  // Last: experimentalDecorators try both signatures, and TypeScript 7 reports only the last one's error.
+  <T extends M>(prototype: object, method: string | symbol, descriptor: TypedPropertyDescriptor<T>): void;
 }
 
 /** `@WebSocketRoute`, in either decorator mode. */

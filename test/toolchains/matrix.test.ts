@@ -90,8 +90,10 @@ describe('the getting-started app, built and run by each toolchain', () => {
       if (expected?.step === 'run') return failedWith(await within(app.exited, 'the app to exit', START_MS), expected.error, `${row.name}: the app`);
       if (expected !== null) throw new Error(`${row.name}: an expected failure at step ${expected.step} that the build did not give`);
       await answers(await listening(app));
-      // Without design types the first app's @OnMessage() is positional, and register() said so (docs/getting-started.md).
-      expect({ row: row.name, notice: app.text().includes(POSITIONAL_NOTICE) }).toEqual({ row: row.name, notice: !hasDesignTypes(row) });
+      // Without design types the first app's @OnMessage() is positional, and register() said so (docs/getting-started.md);
+      // the standard decorators program says `as`, so it has nothing to say.
+      const positional = !hasDesignTypes(row) && row.project !== 'standard';
+      expect({ row: row.name, notice: app.text().includes(POSITIONAL_NOTICE) }).toEqual({ row: row.name, notice: positional });
       app.signal('SIGINT'); // the app's handler closes it gracefully: the process must end by itself, with 0
       succeeded(await within(app.exited, 'the app to exit after SIGINT', STOP_MS), `${row.name}: the app`);
     } finally {
@@ -257,7 +259,10 @@ describe('troubleshooting: the errors docs/getting-started.md quotes are the one
       const dir = w.project('tsc 7.0', `ts1241-${project}`, project, { 'src/main.ts': source });
       const out = await run([w.bin('tsc 7.0', 'tsc'), '-p', '.', '--noEmit'], dir, BUILD_MS);
       failedWith(out, 'error TS1241: Unable to resolve signature of method decorator when called as an expression.', `tsc (${project})`);
-      expect(out.text).toContain("Type 'string' is not assignable to type '{ at: number; } | PromiseLike<{ at: number; }>'.");
+      // The last line names the two types (TypeScript 7 orders the union the other way round).
+      expect(out.text).toMatch(
+        /^ +Type 'string' is not assignable to type '(\{ at: number; \} \| PromiseLike<\{ at: number; \}>|PromiseLike<\{ at: number; \}> \| \{ at: number; \})'\.$/m,
+      );
     }
   });
 
