@@ -24,7 +24,7 @@ export type {
 export { WsError, HttpError, ValidationError, SwitchboardError, ErrorCodes, type ErrorCode } from './util/errors';
 export { LocalBus } from './bus/local';
 export { serve, type Servable, type ServeOptions, type ServePrimary, type ServeWorker } from './cluster/serve';
-export type { Bus, BusNode } from './bus/bus';
+export type { Bus, BusNode, BusStats } from './bus/bus';
 export type { HttpRequest, HttpHandler } from './http/handler';
 export type { MessageKind, ProviderToken } from './declare/metadata';
 export type { AppOptions, RouteOptions, TransportOptions, RouteClass } from './declare/options';

@@ -5,7 +5,8 @@
  *   {"event":"who","id":2}                                       → {"event":"who","id":2,"data":{"room":"lobby","here":2}}
  * Members are told when someone joins or leaves ({"event":"presence",…}); one room at a time per connection.
  *
- * Run: npm run build && PORT=8000 node dist/examples/rooms/main.js, then open http://localhost:8000.
+ * Run: npm run build && PORT=8000 node dist/examples/rooms/main.js, then open http://localhost:8000 (the API's
+ * docs and a console: http://localhost:8000/docs).
  */
 import { App, Connector, OnClose, OnMessage, WebSocketRoute, WsError, type AppOptions, type StandardSchemaV1 } from 'switchboard';
 import { roomsPage } from './page';
@@ -20,11 +21,22 @@ interface Join {
   name: string;
 }
 
-/** A tiny hand-written Standard Schema, so the example needs no validator library. */
-const join: StandardSchemaV1<unknown, Join> = {
+const joinJsonSchema = {
+  type: 'object',
+  required: ['room', 'name'],
+  properties: { room: { type: 'string', pattern: '^[\\w -]{1,32}$' }, name: { type: 'string', pattern: '^[\\w -]{1,32}$' } },
+  examples: [{ room: 'lobby', name: 'ann' }],
+};
+
+/**
+ * A tiny hand-written Standard Schema, so the example needs no validator library. Its `jsonSchema` (the
+ * Standard JSON Schema interface, which zod 4 has built in) is what /docs and app.asyncapi() show.
+ */
+const join: StandardSchemaV1<unknown, Join> & { '~standard': { jsonSchema: { input: () => object; output: () => object } } } = {
   '~standard': {
     version: 1,
     vendor: 'example',
+    jsonSchema: { input: () => joinJsonSchema, output: () => joinJsonSchema },
     validate: (value) => {
       const { room, name } = (value ?? {}) as Partial<Join>;
       const ok = (s: unknown): s is string => typeof s === 'string' && /^[\w -]{1,32}$/.test(s);
@@ -76,6 +88,8 @@ export class Rooms {
 }
 
 export function createApp(options: AppOptions = {}): App {
-  const app = new App({ ...options, routes: [Rooms] }).get('/', () => roomsPage);
+  const app = new App({ ...options, routes: [Rooms] })
+    .get('/', () => roomsPage)
+    .docs('/docs', { title: 'Rooms', version: '1.0.0', description: 'A chat with named rooms, on JSON events.' });
   return app.provide(App, app);
 }

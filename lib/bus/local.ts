@@ -3,10 +3,12 @@
  */
 import type { Payload, Socket } from '../transport/types';
 import { SwitchboardError } from '../util/errors';
-import type { Bus, BusNode } from './bus';
+import type { Bus, BusNode, BusStats } from './bus';
 
 export class LocalBus implements Bus {
   private node: BusNode | null = null;
+  /** Nothing crosses a process: only `published` moves. */
+  readonly stats: BusStats = { published: 0, received: 0, dropped: 0, reconnects: 0 };
 
   open(node: BusNode): Promise<void> {
     if (this.node !== null) throw new SwitchboardError('SWB_ERR_INVALID_ARGUMENT', 'This LocalBus is already used by another App: give each App its own bus.');
@@ -15,6 +17,7 @@ export class LocalBus implements Bus {
   }
 
   publish(topic: string, payload: Payload, except: Socket | null): number {
+    this.stats.published++;
     return this.node === null ? 0 : this.node.publishLocal(topic, payload, except);
   }
 

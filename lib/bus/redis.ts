@@ -11,7 +11,7 @@ import type { Payload, Socket } from '../transport/types';
 import { invalidOption, SwitchboardError } from '../util/errors';
 import { rejectAfter } from '../util/timeout';
 import { checkKeys, integerIn } from '../util/validate';
-import type { Bus, BusNode } from './bus';
+import type { Bus, BusNode, BusStats } from './bus';
 import { decodeEnvelope, encodeEnvelope, isFrom, KIND_PROBE, KIND_PUBLISH, KIND_SEND, originHeader } from './envelope';
 
 /** Options of {@link RedisBus}. */
@@ -29,7 +29,7 @@ export interface RedisBusOptions {
 }
 
 /** Counters of a {@link RedisBus}, since it was opened. */
-export interface RedisBusStats {
+export interface RedisBusStats extends BusStats {
   /** Envelopes handed to Redis (publishes and sendTo of remote ids). */
   published: number;
   /** Envelopes received from other nodes and delivered locally. */

@@ -7,6 +7,7 @@ import type { HandlerKind } from '../declare/metadata';
 import type { UpgradeRequest } from '../declare/upgrade-request';
 import { routeTopic } from '../util/topics';
 import type { CompiledRoute, Invoker, RoutePlan, Spec, UpgradeInvoker } from './plan';
+import { RouteStats } from './stats';
 import { constructorArgs, fromClose, fromContext, fromEventData, fromMessage, validated, type Providers, type Resolver } from './resolvers';
 
 type Method = (...args: unknown[]) => unknown;
@@ -46,6 +47,7 @@ export function bindRoute(compiled: CompiledRoute, providers: Providers): RouteP
     events: events.size === 0 ? null : events,
     onClose: handler('close', fromClose),
     onDrain: handler('drain', fromMessage),
+    stats: new RouteStats(),
   });
 }
 

@@ -9,6 +9,7 @@ import type { ResolvedTransport, RouteClass } from '../declare/options';
 import type { UpgradeRequest } from '../declare/upgrade-request';
 import type { AnyChannel } from '../client/channel';
 import type { StandardSchemaV1 } from '../client/standard-schema';
+import type { RouteStats } from './stats';
 
 /** What one parameter receives. */
 export type Spec =
@@ -74,4 +75,6 @@ export interface RoutePlan {
   readonly onClose: CloseInvoker | null;
   /** `@OnDrain`: the send buffer has drained after backpressure. */
   readonly onDrain: Invoker | null;
+  /** What the route counts while it serves (mutable: the plan is frozen, its counters are not). */
+  readonly stats: RouteStats;
 }

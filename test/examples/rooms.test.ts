@@ -1,10 +1,13 @@
+import type { App } from 'switchboard';
+import { testApp, type TestApp, type TestClient } from 'switchboard/testing';
 import { createApp } from '../../examples/rooms/app';
-import { closeAll, connect, recordingLogger, start, type Client } from '../helpers';
+import { recordingLogger } from '../helpers';
 
-afterEach(closeAll);
+let t: TestApp<App>;
+afterEach(() => t.close());
 
-async function member(url: string, name: string, room: string): Promise<Client> {
-  const c = await connect(url);
+async function member(name: string, room: string): Promise<TestClient> {
+  const c = await t.connect('/rooms');
   c.send(JSON.stringify({ event: 'join', data: { name, room }, id: 1 }));
   return c;
 }
@@ -12,19 +15,19 @@ async function member(url: string, name: string, room: string): Promise<Client> 
 describe('examples/rooms', () => {
   test('join answers with the room size; members hear each other, other rooms do not', async () => {
     const logger = recordingLogger();
-    const { url } = await start(createApp({ logger }));
-    const ann = await member(url('/rooms'), 'ann', 'lobby');
+    t = await testApp(createApp({ logger }));
+    const ann = await member('ann', 'lobby');
     expect(await ann.next()).toBe('{"event":"join","id":1,"data":{"room":"lobby","here":1}}');
-    const bob = await member(url('/rooms'), 'bob', 'lobby');
+    const bob = await member('bob', 'lobby');
     expect(await bob.next()).toBe('{"event":"join","id":1,"data":{"room":"lobby","here":2}}');
     expect(await ann.next()).toBe('{"event":"presence","data":{"name":"bob","joined":true}}');
-    const cat = await member(url('/rooms'), 'cat', 'kitchen');
+    const cat = await member('cat', 'kitchen');
     expect(await cat.next()).toBe('{"event":"join","id":1,"data":{"room":"kitchen","here":1}}');
 
     ann.send('{"event":"say","data":"hello lobby"}');
     expect(await bob.next()).toBe('{"event":"said","data":{"name":"ann","text":"hello lobby"}}');
-    expect(await cat.silentFor(50)).toBe(true);
-    expect(await ann.silentFor(0)).toBe(true);
+    await cat.expectSilence(50);
+    await ann.expectSilence(0);
 
     cat.send('{"event":"who","id":5}');
     expect(await cat.next()).toBe('{"event":"who","id":5,"data":{"room":"kitchen","here":1}}');
@@ -32,10 +35,10 @@ describe('examples/rooms', () => {
   });
 
   test('switching rooms and leaving are announced, and "who" follows', async () => {
-    const { url } = await start(createApp({ logger: recordingLogger() }));
-    const ann = await member(url('/rooms'), 'ann', 'lobby');
+    t = await testApp(createApp({ logger: recordingLogger() }));
+    const ann = await member('ann', 'lobby');
     await ann.next();
-    const bob = await member(url('/rooms'), 'bob', 'lobby');
+    const bob = await member('bob', 'lobby');
     await bob.next();
     await ann.next();
     bob.send(JSON.stringify({ event: 'join', data: { name: 'bob', room: 'garden' }, id: 2 }));
@@ -43,7 +46,7 @@ describe('examples/rooms', () => {
     expect(await bob.next()).toBe('{"event":"join","id":2,"data":{"room":"garden","here":1}}');
     ann.send('{"event":"who","id":3}');
     expect(await ann.next()).toBe('{"event":"who","id":3,"data":{"room":"lobby","here":1}}');
-    const cat = await member(url('/rooms'), 'cat', 'garden');
+    const cat = await member('cat', 'garden');
     await cat.next();
     expect(await bob.next()).toBe('{"event":"presence","data":{"name":"cat","joined":true}}');
     await cat.close();
@@ -51,8 +54,8 @@ describe('examples/rooms', () => {
   });
 
   test('bad input gets error frames and the connection stays usable', async () => {
-    const { url } = await start(createApp({ logger: recordingLogger() }));
-    const c = await connect(url('/rooms'));
+    t = await testApp(createApp({ logger: recordingLogger() }));
+    const c = await t.connect('/rooms');
     c.send('{"event":"say","data":"too early","id":1}');
     expect(await c.next()).toBe('{"event":"say","id":1,"error":{"code":"not_in_room","message":"Join a room first"}}');
     c.send('{"event":"join","data":{"name":"","room":"lobby"},"id":2}');
@@ -72,8 +75,8 @@ describe('examples/rooms', () => {
   });
 
   test('the page is served at /', async () => {
-    const { port } = await start(createApp({ logger: recordingLogger() }));
-    const res = await fetch(`http://127.0.0.1:${port}/`);
+    t = await testApp(createApp({ logger: recordingLogger() }));
+    const res = await t.fetch('/');
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(await res.text()).toContain('<title>Rooms</title>');
   });
