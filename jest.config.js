@@ -8,7 +8,9 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/test/fixtures/', '/test/toolchains/'],
   transform: {
     // Compiled without design types, as esbuild/tsx/swc would: proves Robyn's positional convention.
-    '^.+\\.nometa\\.test\\.ts$': '<rootDir>/test/nometa-transform.js',
+    '^.+\\.nometa\\.test\\.ts$': ['<rootDir>/test/transpile-transform.js', { decorators: 'experimental' }],
+    // Standard (TC39) decorators: their tests, and the example written with them.
+    '^.+(\\.standard\\.test\\.ts|/examples/echo/[^/]+\\.ts)$': ['<rootDir>/test/transpile-transform.js', { decorators: 'standard' }],
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
   },
   // Examples import 'switchboard' as an app would; tests run them against the sources.

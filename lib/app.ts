@@ -109,7 +109,7 @@ export class App {
   register(...routes: RouteClass[]): this {
     this.assertNew('app.register()');
     for (const cls of routes) {
-      const route = compileRoute(cls, this.options.transport);
+      const route = compileRoute(cls, this.options.transport, this.options.logger);
       const clash = this.routes.find((r) => r.cls === cls || r.shape === route.shape);
       if (clash !== undefined)
         throw new SwitchboardError(

@@ -8,13 +8,25 @@ import 'reflect-metadata';
 
 export { App, type CloseOptions } from './app';
 export { Connector, type BroadcastOptions, type Reply, type ReplyObject, type RouteContract, type RouteParams } from './declare/connector';
-export { WebSocketRoute, OnConnect, OnMessage, OnClose, OnUpgrade, OnDrain, Inject, Query, Param, Header, type EventOptions } from './declare/decorators';
+export { WebSocketRoute, OnConnect, OnMessage, OnClose, OnUpgrade, OnDrain, Inject, Query, Param, Header } from './declare/decorators';
+export type {
+  AnyMethod,
+  EventKind,
+  EventOptions,
+  HandlerDecorator,
+  MessageHandler,
+  MessageOptions,
+  ParamDecorator,
+  RequestHandler,
+  RequestReply,
+  RouteDecorator,
+} from './declare/decorators';
 export { WsError, HttpError, ValidationError, SwitchboardError, ErrorCodes, type ErrorCode } from './util/errors';
 export { LocalBus } from './bus/local';
 export { serve, type Servable, type ServeOptions, type ServePrimary, type ServeWorker } from './cluster/serve';
 export type { Bus, BusNode, BusStats } from './bus/bus';
 export type { HttpRequest, HttpHandler } from './http/handler';
-export type { ProviderToken } from './declare/metadata';
+export type { MessageKind, ProviderToken } from './declare/metadata';
 export type { AppOptions, RouteOptions, TransportOptions, RouteClass } from './declare/options';
 export type { Logger } from './util/validate';
 export type { PoisoningAction } from './util/json';

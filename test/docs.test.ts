@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { allCodeBlocks, isTypeScript, linesNotInProgram, programs } from './doc-blocks';
-import { CANNOT_WORK, EXPECTED_TO_FAIL_UNTIL_STANDARD_DECORATORS, matrixTable, PROJECTS, ROWS } from './toolchains/rows';
+import { CANNOT_WORK, matrixTable, PROJECTS, ROWS } from './toolchains/rows';
 
 const blocks = allCodeBlocks();
 const named = programs(blocks);
@@ -72,9 +72,8 @@ describe('docs/getting-started.md and the toolchain matrix', () => {
   });
 
   test('every expected failure names a row, and its error is quoted in the troubleshooting list', () => {
-    const failures = { ...EXPECTED_TO_FAIL_UNTIL_STANDARD_DECORATORS, ...CANNOT_WORK };
-    expect(Object.keys(failures).filter((name) => !ROWS.some((row) => row.name === name))).toEqual([]);
+    expect(Object.keys(CANNOT_WORK).filter((name) => !ROWS.some((row) => row.name === name))).toEqual([]);
     const troubleshooting = gettingStarted.slice(gettingStarted.indexOf('## Troubleshooting'));
-    expect(Object.values(failures).filter((f) => !troubleshooting.includes(f.error))).toEqual([]);
+    expect(Object.values(CANNOT_WORK).filter((f) => !troubleshooting.includes(f.error))).toEqual([]);
   });
 });

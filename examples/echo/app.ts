@@ -6,22 +6,26 @@
  *   and the others read "A user left the chat" when someone leaves.
  * GET / serves the echo page, which can talk to any of the three; /docs documents them.
  *
+ * Written with standard (TC39) decorators: its tsconfig.json has no experimentalDecorators, so there are
+ * no design types, and each handler says what its message is (`as: 'text'`); its parameters are then
+ * `(ws, message)` under any compiler.
+ *
  * Run: npm run build && node dist/examples/echo/main.js (PORT, default 9999 as in seed 004).
  */
-import { App, Connector, OnClose, OnMessage, WebSocketRoute, type AppOptions } from 'switchboard';
+import { App, OnClose, OnMessage, WebSocketRoute, type AppOptions, type Connector } from 'switchboard';
 import { echoPage } from './page';
 
 @WebSocketRoute('/ws')
 export class Echo {
-  @OnMessage()
-  message(text: string) {
+  @OnMessage({ as: 'text' })
+  message(_ws: Connector, text: string) {
     return `Message text was: ${text}`;
   }
 }
 
 @WebSocketRoute('/ws/{client_id}')
 export class EchoWithId {
-  @OnMessage()
+  @OnMessage({ as: 'text' })
   message(ws: Connector, text: string) {
     // Two frames, in order: send() goes out now, the return value right after the handler.
     ws.send(`Message text was: ${text}`);
@@ -31,7 +35,7 @@ export class EchoWithId {
 
 @WebSocketRoute('/chat/')
 export class ChatRoom {
-  @OnMessage()
+  @OnMessage({ as: 'text' })
   message(ws: Connector, text: string) {
     ws.broadcast(`Someone said: ${text}`);
   }

@@ -7,6 +7,7 @@ import type { Connector, Reply } from '../declare/connector';
 import type { ExplicitParam, HandlerKind, ProviderToken } from '../declare/metadata';
 import type { ResolvedTransport, RouteClass } from '../declare/options';
 import type { UpgradeRequest } from '../declare/upgrade-request';
+import type { AnyChannel } from '../client/channel';
 import type { StandardSchemaV1 } from '../client/standard-schema';
 import type { JsonPolicy } from '../util/json';
 import type { RouteStats } from './stats';
@@ -25,7 +26,10 @@ export interface CompiledHandler {
 }
 
 export interface CompiledEvent extends CompiledHandler {
+  /** Validates `data`: the `schema` option, or the data schema of a channel's request. */
   readonly schema: StandardSchemaV1 | null;
+  /** The reply schema of a channel's request (`@OnMessage(channel.requests.x)`); null otherwise. */
+  readonly reply: StandardSchemaV1 | null;
 }
 
 export interface CompiledRoute {
@@ -37,6 +41,8 @@ export interface CompiledRoute {
   readonly paramNames: readonly string[];
   readonly transport: ResolvedTransport;
   readonly onError: ErrorHandler | null;
+  /** `@WebSocketRoute(channel)`: the channel the route was declared with; null for a pattern. */
+  readonly channel: AnyChannel | null;
   readonly constructorSpecs: readonly ProviderToken[];
   readonly handlers: Readonly<Record<HandlerKind, CompiledHandler | null>>;
   /** `@OnMessage('event')` handlers by event name. */

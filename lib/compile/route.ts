@@ -5,11 +5,16 @@
 import { decoratorOf, getHandlers, getRoute, type HandlerKind } from '../declare/metadata';
 import { checkRouteOptions, resolveTransport, type ResolvedTransport, type RouteClass } from '../declare/options';
 import { SwitchboardError } from '../util/errors';
+import type { Logger } from '../util/validate';
 import { compileConstructor, compileParams, typeName } from './params';
 import { parsePattern } from './pattern';
 import type { CompiledEvent, CompiledHandler, CompiledRoute, ErrorHandler } from './plan';
 
-export function compileRoute(cls: RouteClass, appTransport: ResolvedTransport): CompiledRoute {
+/**
+ * Compiles one route class. `logger` hears, once per class, that handlers take their message by position
+ * (no design types, no explicit kind): a change of toolchain must not change what they receive silently.
+ */
+export function compileRoute(cls: RouteClass, appTransport: ResolvedTransport, logger: Logger): CompiledRoute {
   if (typeof cls !== 'function')
     throw new SwitchboardError('SWB_ERR_NOT_A_ROUTE', `register() takes route classes, got ${typeName(cls)}. Pass the class itself, not an instance.`);
   const route = getRoute(cls);
@@ -25,7 +30,9 @@ export function compileRoute(cls: RouteClass, appTransport: ResolvedTransport): 
 
   const handlers: Record<HandlerKind, CompiledHandler | null> = { upgrade: null, connect: null, message: null, close: null, drain: null };
   const events = new Map<string, CompiledEvent>();
-  for (const { kind, method, event, schema } of getHandlers(prototype)) {
+  const byPosition: string[] = [];
+  for (const meta of getHandlers(prototype)) {
+    const { kind, method, event, schema } = meta;
     const label = `${cls.name}.${String(method)}`;
     const arity = (prototype[method] as (...args: unknown[]) => unknown).length;
     const existing = event === undefined ? handlers[kind] : events.get(event);
@@ -34,10 +41,12 @@ export function compileRoute(cls: RouteClass, appTransport: ResolvedTransport): 
         'SWB_ERR_DUPLICATE_HANDLER',
         `${cls.name} declares two ${event === undefined ? decoratorOf(kind) : `@OnMessage('${event}')`} handlers (${String(existing.method)} and ${String(method)}). Keep one and call the other from it.`,
       );
-    const specs = compileParams(label, kind, prototype, method, arity, parsed.names, event !== undefined);
+    const { specs, positional } = compileParams(label, meta, prototype, arity, parsed.names);
+    if (positional) byPosition.push(label);
     if (event === undefined) handlers[kind] = { method, specs };
-    else events.set(event, { method, schema: schema ?? null, specs });
+    else events.set(event, { method, schema: schema ?? null, reply: meta.request?.reply ?? null, specs });
   }
+  if (byPosition.length > 0) logger.warn(positionalNotice(cls.name, byPosition));
 
   return Object.freeze({
     cls,
@@ -48,8 +57,19 @@ export function compileRoute(cls: RouteClass, appTransport: ResolvedTransport): 
     transport: resolveTransport(where, route.options, appTransport),
     // Typed for the default state by the app; the runtime passes any connection, whose state only app code reads.
     onError: (route.options.onError as ErrorHandler | undefined) ?? null,
-    constructorSpecs: compileConstructor(cls),
+    channel: route.channel,
+    constructorSpecs: compileConstructor(cls, route.options.inject),
     handlers: Object.freeze(handlers),
     events,
   });
+}
+
+/** The one line register() logs for a class whose message handlers are positional: which, why, and how to say it. */
+function positionalNotice(className: string, handlers: readonly string[]): string {
+  const which = handlers.length === 1 ? `${handlers[0]} takes` : `${handlers.slice(0, -1).join(', ')} and ${handlers.at(-1)} take`;
+  return (
+    `switchboard: ${className} has no design types (compiled without emitDecoratorMetadata, or with standard decorators), so ${which} ` +
+    "Robyn's positional arguments (ws, message, dependencies), the message as sent: a string, or a Buffer for a binary frame. " +
+    "To say what the message is: @OnMessage({ as: 'text' | 'json' | 'bytes' | 'raw' }), or @OnMessage('event', { schema, as })."
+  );
 }

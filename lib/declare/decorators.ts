@@ -1,39 +1,152 @@
 /**
  * The decorators. They only record metadata (metadata.ts); nothing here touches the runtime, so a
  * class can be declared before any App exists and compiled once at register().
+ *
+ * Each works in both decorator modes, told apart by the arguments it is called with: experimentalDecorators
+ * pass (prototype, name, descriptor) to a method decorator and (class) to a class decorator; standard (TC39)
+ * decorators pass (value, context), where context has a `kind`. Parameter decorators exist only in the
+ * first mode.
  */
-import { invalidArgument } from '../util/errors';
-import { isStandardSchema, type StandardSchemaV1 } from '../client/standard-schema';
-import { addHandler, decoratorOf, setExplicitParam, setRoute, type HandlerKind, type ProviderToken } from './metadata';
-import type { RouteOptions } from './options';
+import type { AnyChannel, RequestSpec } from '../client/channel';
+import { isStandardSchema, type InferOutput, type StandardSchemaV1 } from '../client/standard-schema';
+import { invalidArgument, SwitchboardError } from '../util/errors';
+import { checkKeys } from '../util/validate';
+import { addHandler, addStandardHandler, decoratorOf, setExplicitParam, setRoute, type HandlerMeta, type MessageKind, type ProviderToken } from './metadata';
+import { isToken, type RouteClass, type RouteOptions } from './options';
 
-type ClassDecorator = (target: abstract new (...args: never[]) => unknown) => void;
-type MethodDecorator = (prototype: object, method: string | symbol, descriptor: PropertyDescriptor) => void;
-type ParamDecorator = (target: object, method: string | symbol | undefined, index: number) => void;
+/** Any method. */
+export type AnyMethod = (...args: never[]) => unknown;
 
 /**
- * Binds a class to a WebSocket route. `:name` and `{name}` segments become `ws.params.name`.
- * @example
- * @WebSocketRoute('/ws/{clientId}', { maxQueuedMessages: 64 })
- * class Chat { @OnMessage() message(ws: Connector, text: string) { return `You wrote: ${text}`; } }
+ * What switchboard's method decorators are: callable as experimentalDecorators call them and as standard
+ * decorators do. `M` is the type a decorated method must have (its parameters and return type).
  */
-export function WebSocketRoute(pattern: string, options: RouteOptions = {}): ClassDecorator {
-  if (typeof pattern !== 'string') throw invalidArgument('@WebSocketRoute(pattern)', 'pattern', "a string such as '/ws/:id'", pattern);
-  if (options === null || typeof options !== 'object') throw invalidArgument('@WebSocketRoute(pattern, options)', 'options', 'an object', options);
-  return (target) => setRoute(target, { pattern, options });
+export interface HandlerDecorator<M extends AnyMethod = AnyMethod> {
+  (method: M, context: ClassMethodDecoratorContext): void;
+  // Last: experimentalDecorators try both signatures, and TypeScript 7 reports only the last one's error.
+  <T extends M>(prototype: object, method: string | symbol, descriptor: TypedPropertyDescriptor<T>): void;
 }
 
-function lifecycle(kind: HandlerKind, event?: string, schema?: StandardSchemaV1): MethodDecorator {
-  return (prototype, method, descriptor) => {
-    if (typeof descriptor.value !== 'function') throw invalidArgument(`${decoratorOf(kind)}()`, String(method), 'a method', descriptor.value);
-    addHandler(prototype, event === undefined ? { kind, method } : { kind, method, event, ...(schema === undefined ? {} : { schema }) });
-  };
+/** `@WebSocketRoute`, in either decorator mode. */
+export type RouteDecorator = (target: RouteClass, context?: ClassDecoratorContext) => void;
+
+/** A parameter decorator (`@Inject`, `@Query`, `@Param`, `@Header`); they exist with experimentalDecorators only. */
+export type ParamDecorator = (target: object, method: string | symbol | undefined, index: number) => void;
+
+/** A handler that takes the message (or event data) as its second parameter; the first is the Connector. */
+export type MessageHandler<Message, Return = unknown> = (ws: never, message: Message, ...rest: never[]) => Return;
+
+/** What a handler of the request `S` answers: the output of its reply schema, or nothing (the client then receives `null`). */
+type ReplyOf<S extends RequestSpec> = S['reply'] extends StandardSchemaV1 ? InferOutput<S['reply']> : void | null | undefined;
+
+/** What a handler of the request `S` returns: its answer, or a Promise of it. */
+export type RequestReply<S extends RequestSpec> = ReplyOf<S> | PromiseLike<ReplyOf<S>>;
+
+/**
+ * The type of a handler of the request `S`: `(ws, data)` with data of the schema's output type, returning
+ * its reply (spelt out rather than through RequestReply, so a compiler error shows the reply's type itself).
+ */
+export type RequestHandler<S extends RequestSpec> = (ws: never, data: InferOutput<S['data']>, ...rest: never[]) => ReplyOf<S> | PromiseLike<ReplyOf<S>>;
+
+/** The message each explicit kind gives a plain `@OnMessage` (`'json'` may be any type). */
+interface MessageOf {
+  text: string;
+  json: never;
+  bytes: Buffer;
+  raw: string | Buffer;
+}
+
+/** The kinds event data can be asked as: it is JSON, never bytes. */
+export type EventKind = Exclude<MessageKind, 'bytes'>;
+
+/** Options of `@OnMessage(options)`. */
+export interface MessageOptions {
+  /**
+   * What the message parameter receives: `'text'` a string, `'json'` the parsed JSON, `'bytes'` a Buffer
+   * (a copy), `'raw'` a string for a text frame and a Buffer for a binary one. With it, the handler's
+   * parameters are `(ws, message, dependencies)` whatever the compiler: the first two are not read from design types.
+   */
+  as?: MessageKind;
 }
 
 /** Options of `@OnMessage(event, options)`. */
 export interface EventOptions {
-  /** Validates `data` before the handler runs: any Standard Schema validator (zod 4, valibot, arktype…). */
+  /** Validates `data` before the handler runs: any Standard Schema validator (zod 4, valibot, arktype…). Implies `as: 'json'`. */
   schema?: StandardSchemaV1;
+  /** What the data parameter receives: `'json'` (or `'raw'`) the data as sent, `'text'` a string (else `invalid_data`). */
+  as?: EventKind;
+}
+
+const kinds: readonly MessageKind[] = ['text', 'json', 'bytes', 'raw'];
+
+/** A standard decorator's context, or null when called by experimentalDecorators. */
+function standardContext(second: unknown): DecoratorContext | null {
+  return typeof second === 'object' && second !== null && 'kind' in second ? (second as DecoratorContext) : null;
+}
+
+function checkOptions(where: string, options: unknown, keys: readonly string[]): Record<string, unknown> {
+  if (options === null || typeof options !== 'object') throw invalidArgument(where, 'options', 'an object', options);
+  checkKeys(where, options, keys);
+  return options as Record<string, unknown>;
+}
+
+/**
+ * Binds a class to a WebSocket route: a pattern, where `:name` and `{name}` segments become `ws.params.name`,
+ * or a channel (`defineChannel`), whose pattern it takes.
+ * @example
+ * @WebSocketRoute('/ws/{clientId}', { maxQueuedMessages: 64 })
+ * class Chat { @OnMessage({ as: 'text' }) message(ws: Connector, text: string) { return `You wrote: ${text}`; } }
+ * @example
+ * @WebSocketRoute(chat) // chat = defineChannel('/chat/{room}', { requests, events })
+ * class ChatRoute { @OnMessage(chat.requests.say) say(ws: Connector, msg: { text: string }) { return { at: Date.now() }; } }
+ */
+export function WebSocketRoute(route: string | AnyChannel, options: RouteOptions = {}): RouteDecorator {
+  const where = '@WebSocketRoute(pattern)';
+  const channel = typeof route === 'object' && route !== null ? route : null;
+  const pattern: unknown = channel === null ? route : channel.pattern;
+  if (typeof pattern !== 'string') throw invalidArgument(where, 'pattern', "a string such as '/ws/:id', or a channel made by defineChannel()", route);
+  if (options === null || typeof options !== 'object') throw invalidArgument('@WebSocketRoute(pattern, options)', 'options', 'an object', options);
+  return (target, context?: unknown) => {
+    // experimentalDecorators call a class decorator with the class alone, standard ones add a context of kind 'class'.
+    if (context !== undefined && standardContext(context)?.kind !== 'class') {
+      const name: unknown = standardContext(context)?.name ?? context;
+      throw new SwitchboardError(
+        'SWB_ERR_INVALID_ARGUMENT',
+        `@WebSocketRoute decorates a class; it was put on ${typeof name === 'string' ? name : typeof name === 'symbol' ? name.toString() : 'a member'}.`,
+      );
+    }
+    setRoute(target, { pattern, options, channel });
+  };
+}
+
+/** The decorator of one handler: records it in the mode it is called in. */
+function handler(meta: Omit<HandlerMeta, 'method'>): HandlerDecorator {
+  const decorator = `${decoratorOf(meta.kind)}()`;
+  return (target: unknown, second: unknown, descriptor?: PropertyDescriptor): void => {
+    const context = standardContext(second);
+    if (context === null) {
+      // experimentalDecorators: a static method's decorator gets the class itself instead of the prototype.
+      if (typeof descriptor?.value !== 'function' || typeof target === 'function')
+        throw invalidArgument(decorator, String(second), 'an instance method', descriptor?.value);
+      addHandler(target as object, { ...meta, method: second as string | symbol });
+      return;
+    }
+    if (context.kind !== 'method' || context.static || context.private) {
+      const what = context.kind === 'class' ? 'a class' : context.private ? 'a private member' : `a ${context.static ? 'static ' : ''}${context.kind}`;
+      throw new SwitchboardError(
+        'SWB_ERR_INVALID_ARGUMENT',
+        `${decorator} decorates an instance method with a public name; it was put on ${what} (${String(context.name)}).`,
+      );
+    }
+    if (context.metadata === undefined)
+      throw invalidArgument(
+        decorator,
+        'context.metadata',
+        'an object (Symbol.metadata must exist when the class is defined: import switchboard first)',
+        context.metadata,
+      );
+    addStandardHandler(context.metadata, { ...meta, method: context.name });
+  };
 }
 
 /**
@@ -41,35 +154,67 @@ export interface EventOptions {
  * @example
  * @OnConnect() connect(ws: Connector) { return `Welcome, client #${ws.params.clientId}`; }
  */
-export function OnConnect(): MethodDecorator {
-  return lifecycle('connect');
+export function OnConnect(): HandlerDecorator {
+  return handler({ kind: 'connect' });
 }
 
 /**
- * Runs for each message, in arrival order; its return value is the reply. With an event name, it takes
- * only JSON frames `{"event":"<name>","data":…,"id"?:…}`, receives `data` as the message, and replies
- * `{"event":"<name>","data":<return value>}` (with the client's `id`). See docs/events.md.
+ * Runs for each message, in arrival order; its return value is the reply. Forms:
+ * - `@OnMessage()`: every message that matched no event; the message parameter's type says what it
+ *   receives (with decorator metadata), else it is positional (`(ws, message, dependencies)`).
+ * - `@OnMessage({ as })`: the same, with the message's kind said explicitly.
+ * - `@OnMessage('event', { schema, as })`: JSON frames `{"event":"<name>","data":…,"id"?:…}`; the handler
+ *   receives `data` and its return value is sent as `{"event":"<name>","data":…}` (with the client's `id`).
+ * - `@OnMessage(channel.requests.name)`: a channel's request: its event name and data schema; the handler
+ *   must take the data's type and return the reply's (type-checked). See docs/events.md and docs/client.md.
  * @example
- * @OnMessage() message(ws: Connector, text: string) { return `You wrote: ${text}`; }
+ * @OnMessage({ as: 'text' }) message(ws: Connector, text: string) { return `You wrote: ${text}`; }
  * @OnMessage('chat', { schema: z.object({ text: z.string() }) }) chat(ws: Connector, msg: { text: string }) { … }
+ * @OnMessage(chat.requests.say) say(ws: Connector, msg: { text: string }) { return { at: Date.now() }; }
  */
-export function OnMessage(event?: string, options: EventOptions = {}): MethodDecorator {
-  if (event !== undefined && (typeof event !== 'string' || event === '')) throw invalidArgument('@OnMessage(event)', 'event', 'a non-empty string', event);
-  if (options === null || typeof options !== 'object') throw invalidArgument('@OnMessage(event, options)', 'options', 'an object', options);
-  if (options.schema !== undefined && !isStandardSchema(options.schema))
-    throw invalidArgument('@OnMessage(event, { schema })', 'schema', 'a Standard Schema validator (zod 4, valibot, arktype…)', options.schema);
-  if (options.schema !== undefined && event === undefined) throw invalidArgument('@OnMessage(event, { schema })', 'event', 'given when a schema is', event);
-  return lifecycle('message', event, options.schema);
+export function OnMessage<K extends MessageKind>(options: MessageOptions & { as: K }): HandlerDecorator<MessageHandler<MessageOf[K]>>;
+export function OnMessage(options?: MessageOptions): HandlerDecorator;
+export function OnMessage<S extends StandardSchemaV1>(event: string, options: EventOptions & { schema: S }): HandlerDecorator<MessageHandler<InferOutput<S>>>;
+export function OnMessage<K extends EventKind>(event: string, options: EventOptions & { as: K }): HandlerDecorator<MessageHandler<MessageOf[K]>>;
+export function OnMessage(event: string, options?: EventOptions): HandlerDecorator;
+export function OnMessage<S extends RequestSpec>(request: S): HandlerDecorator<RequestHandler<S>>;
+export function OnMessage(first?: string | MessageOptions | RequestSpec, second?: EventOptions): HandlerDecorator {
+  if (typeof first === 'string') return event(first, second);
+  if (second !== undefined) throw invalidArgument('@OnMessage(options)', 'a second argument', 'absent (options come first without an event name)', second);
+  if (first !== null && typeof first === 'object' && 'event' in first) return request(first);
+  const options = checkOptions('@OnMessage(options)', first ?? {}, ['as']);
+  if (options.as !== undefined && !kinds.includes(options.as as MessageKind))
+    throw invalidArgument('@OnMessage({ as })', 'as', `one of ${kinds.map((k) => `'${k}'`).join(', ')}`, options.as);
+  return handler({ kind: 'message', ...(options.as === undefined ? {} : { as: options.as as MessageKind }) });
+}
+
+function event(name: string, given: EventOptions = {}): HandlerDecorator {
+  if (name === '') throw invalidArgument('@OnMessage(event)', 'event', 'a non-empty string', name);
+  const options = checkOptions('@OnMessage(event, options)', given, ['schema', 'as']);
+  const { schema, as } = options;
+  if (schema !== undefined && !isStandardSchema(schema))
+    throw invalidArgument('@OnMessage(event, { schema })', 'schema', 'a Standard Schema validator (zod 4, valibot, arktype…)', schema);
+  if (as !== undefined && as !== 'text' && as !== 'json' && as !== 'raw')
+    throw invalidArgument('@OnMessage(event, { as })', 'as', `'text', 'json' or 'raw' (event data is JSON, never bytes)`, as);
+  if (schema !== undefined && as !== undefined && as !== 'json')
+    throw invalidArgument('@OnMessage(event, { schema, as })', 'as', "'json' or absent (a schema implies it)", as);
+  return handler({ kind: 'message', event: name, ...(schema === undefined ? {} : { schema }), ...(as === undefined ? {} : { as }) });
+}
+
+function request(spec: RequestSpec): HandlerDecorator {
+  const ok = typeof spec.event === 'string' && spec.event !== '' && isStandardSchema(spec.data) && (spec.reply === undefined || isStandardSchema(spec.reply));
+  if (!ok) throw invalidArgument('@OnMessage(request)', 'request', 'a request of a channel, like chat.requests.say', spec);
+  return handler({ kind: 'message', event: spec.event, schema: spec.data, request: spec });
 }
 
 /**
  * Runs after the connection has closed and the last message handler has finished. Its return value is
- * ignored: there is no socket left to send it to.
+ * ignored: there is no socket left to send it to. Positional parameters are `(ws, code, reason)`.
  * @example
  * @OnClose() close(ws: Connector, code: number, reason: string) { ws.broadcast(`${ws.id} left`); }
  */
-export function OnClose(): MethodDecorator {
-  return lifecycle('close');
+export function OnClose(): HandlerDecorator {
+  return handler({ kind: 'close' });
 }
 
 /**
@@ -79,8 +224,8 @@ export function OnClose(): MethodDecorator {
  * @example
  * @OnDrain() drain(ws: Connector) { while (ws.bufferedAmount < 64 * 1024 && feed.hasMore()) ws.send(feed.next()); }
  */
-export function OnDrain(): MethodDecorator {
-  return lifecycle('drain');
+export function OnDrain(): HandlerDecorator {
+  return handler({ kind: 'drain' });
 }
 
 /**
@@ -92,49 +237,80 @@ export function OnDrain(): MethodDecorator {
  *   return { user: 'alice' };
  * }
  */
-export function OnUpgrade(): MethodDecorator {
-  return lifecycle('upgrade');
-}
-
-function explicit(where: string, name: unknown, make: () => Parameters<typeof setExplicitParam>[3]): ParamDecorator {
-  if (typeof name !== 'string' || name === '') throw invalidArgument(where, 'name', 'a non-empty string', name);
-  return (target, method, index) => setExplicitParam(target, method, index, make());
+export function OnUpgrade(): HandlerDecorator {
+  return handler({ kind: 'upgrade' });
 }
 
 /**
- * Injects a value given to `app.provide(token, value)`. Works on handler and constructor parameters.
+ * A parameter decorator's body. Called any other way (on a field or method, or by standard decorators,
+ * which have no parameter decorators) it throws, naming what to use instead.
+ */
+function parameter(decorator: string, instead: string, param: Parameters<typeof setExplicitParam>[3]): ParamDecorator {
+  return (target, method, index) => {
+    if (typeof index !== 'number') {
+      const context = standardContext(method);
+      const where =
+        context === null
+          ? `${String(method)}, a field or method`
+          : `the ${context.kind} ${String(context.name)}, under standard decorators (TypeScript without experimentalDecorators)`;
+      throw new SwitchboardError(
+        'SWB_ERR_INVALID_ARGUMENT',
+        `${decorator} decorates a parameter, and parameter decorators exist only with experimentalDecorators; it was put on ${where}. ${instead}`,
+      );
+    }
+    setExplicitParam(target, method, index, param);
+  };
+}
+
+const readInHandler = (what: string): string => `Read ${what} in the handler instead (it is also on the UpgradeRequest).`;
+
+/**
+ * Injects a value given to `app.provide(token, value)`. Works on handler and constructor parameters, with
+ * experimentalDecorators; under standard decorators, list constructor tokens in the route option `inject`.
  * @example
  * constructor(@Inject('greeting') private readonly greeting: string) {}
  */
 export function Inject(token: ProviderToken): ParamDecorator {
-  const ok = typeof token === 'string' || typeof token === 'symbol' || typeof token === 'function';
-  if (!ok || token === '') throw invalidArgument('@Inject(token)', 'token', 'a class, a non-empty string or a symbol', token);
-  return (target, method, index) => setExplicitParam(target, method, index, { kind: 'inject', token });
+  if (!isToken(token)) throw invalidArgument('@Inject(token)', 'token', 'a class, a non-empty string or a symbol', token);
+  return parameter(
+    '@Inject(token)',
+    "For a route's constructor use the route option inject: [token, …] (@WebSocketRoute(pattern, { inject })), and keep the value on this.",
+    { kind: 'inject', token },
+  );
+}
+
+function named(decorator: string, name: unknown): asserts name is string {
+  if (typeof name !== 'string' || name === '') throw invalidArgument(decorator, 'name', 'a non-empty string', name);
 }
 
 /**
- * Injects one query-string value of the upgrade request (`null` when absent).
+ * Injects one query-string value of the upgrade request (`null` when absent). With standard decorators,
+ * read `ws.queryParams.get(name)`.
  * @example
  * @OnMessage() message(@Query('name') name: string | null) { return `Hello ${name}`; }
  */
 export function Query(name: string): ParamDecorator {
-  return explicit('@Query(name)', name, () => ({ kind: 'query', name }));
+  named('@Query(name)', name);
+  return parameter('@Query(name)', readInHandler(`ws.queryParams.get('${name}')`), { kind: 'query', name });
 }
 
 /**
- * Injects one path parameter of the route.
+ * Injects one path parameter of the route. With standard decorators, read `ws.params[name]`.
  * @example
  * @OnConnect() connect(@Param('clientId') id: string) { return `Welcome, client #${id}`; }
  */
 export function Param(name: string): ParamDecorator {
-  return explicit('@Param(name)', name, () => ({ kind: 'param', name }));
+  named('@Param(name)', name);
+  return parameter('@Param(name)', readInHandler(`ws.params.${name}`), { kind: 'param', name });
 }
 
 /**
  * Injects one request header of the upgrade (name matched case-insensitively; `undefined` when absent).
+ * With standard decorators, read `ws.headers[name]` (lower-case names).
  * @example
  * @OnConnect() connect(@Header('user-agent') agent: string | undefined) { return agent; }
  */
 export function Header(name: string): ParamDecorator {
-  return explicit('@Header(name)', name, () => ({ kind: 'header', name: name.toLowerCase() }));
+  named('@Header(name)', name);
+  return parameter('@Header(name)', readInHandler(`ws.headers['${name.toLowerCase()}']`), { kind: 'header', name: name.toLowerCase() });
 }

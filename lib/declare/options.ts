@@ -8,6 +8,7 @@ import { invalidOption } from '../util/errors';
 import { jsonDefaults, type JsonPolicy, type PoisoningAction } from '../util/json';
 import { boolean, checkKeys, integerIn, loggerOption, type Logger } from '../util/validate';
 import type { Connector, Reply } from './connector';
+import type { ProviderToken } from './metadata';
 
 /** Transport limits, settable on the App (defaults for every route) and on one route. */
 export interface TransportOptions {
@@ -34,6 +35,11 @@ export interface TransportOptions {
 export interface RouteOptions extends TransportOptions {
   /** Turns a handler's error into the reply to send instead of the default error frame. */
   onError?: (error: unknown, ws: Connector) => Reply | Promise<Reply>;
+  /**
+   * The tokens of the route class's constructor parameters, in order (values given to `app.provide`):
+   * the way to inject without design types or parameter decorators (standard decorators, tsx, esbuild).
+   */
+  inject?: readonly ProviderToken[];
 }
 
 /** A class decorated with `@WebSocketRoute`. */
@@ -98,7 +104,7 @@ export const transportDefaults: ResolvedTransport = Object.freeze({
 });
 
 const transportKeys = ['maxPayloadLength', 'idleTimeout', 'maxBackpressure', 'closeOnBackpressureLimit', 'compression', 'maxQueuedMessages', 'origins'];
-const routeKeys = [...transportKeys, 'onError'];
+const routeKeys = [...transportKeys, 'onError', 'inject'];
 const limitKeys = ['maxHeaderCount', 'maxHeaderLineBytes', 'maxHeaderBytes', 'maxUrlLength', 'maxQueryParams'] as const;
 const appKeys = [
   ...transportKeys,
@@ -162,6 +168,14 @@ export function checkRouteOptions(where: string, options: RouteOptions): void {
   checkKeys(where, options, routeKeys);
   if (options.onError !== undefined && typeof options.onError !== 'function')
     throw invalidOption(where, 'onError', 'a function (error, ws) => reply', options.onError);
+  const { inject } = options;
+  if (inject !== undefined && !(Array.isArray(inject) && inject.every(isToken)))
+    throw invalidOption(where, 'inject', 'an array of provider tokens (classes, non-empty strings or symbols)', inject);
+}
+
+/** A key `app.provide()` accepts: a class, a non-empty string or a symbol. */
+export function isToken(token: unknown): token is ProviderToken {
+  return typeof token === 'function' || typeof token === 'symbol' || (typeof token === 'string' && token !== '');
 }
 
 export interface ResolvedApp {

@@ -7,7 +7,7 @@ import { closeAll, connect, recordingLogger, start, within } from '../helpers';
 
 afterEach(closeAll);
 
-test('no design types: (ws, message, dependencies), (ws, code, reason), explicit decorators still apply', async () => {
+test('no design types: (ws, message, dependencies), (ws, code, reason), explicit decorators still apply; register() says so once', async () => {
   let closed: (value: unknown[]) => void = () => undefined;
   const closeArgs = new Promise<unknown[]>((resolve) => (closed = resolve));
   @WebSocketRoute('/web_socket')
@@ -25,7 +25,11 @@ test('no design types: (ws, message, dependencies), (ws, code, reason), explicit
       closed([ws.isOpen, code, reason]);
     }
   }
-  const app = new App({ routes: [Robyn], logger: recordingLogger() }).provide('name', 'batman');
+  const logger = recordingLogger();
+  const app = new App({ routes: [Robyn], logger }).provide('name', 'batman');
+  expect(logger.warnings).toEqual([
+    "switchboard: Robyn has no design types (compiled without emitDecoratorMetadata, or with standard decorators), so Robyn.message takes Robyn's positional arguments (ws, message, dependencies), the message as sent: a string, or a Buffer for a binary frame. To say what the message is: @OnMessage({ as: 'text' | 'json' | 'bytes' | 'raw' }), or @OnMessage('event', { schema, as }).",
+  ]);
   const { url } = await start(app);
   const c = await connect(url('/web_socket'));
   expect(await c.next()).toBe('Connected to ws, batman');

@@ -1,6 +1,6 @@
 import type { App } from 'switchboard';
 import { testApp, type TestApp } from 'switchboard/testing';
-import { createApp } from '../../examples/echo/app';
+import { ChatRoom, createApp, Echo, EchoWithId } from '../../examples/echo/app';
 import { recordingLogger } from '../helpers';
 
 let t: TestApp<App>;
@@ -13,6 +13,14 @@ async function serve() {
 }
 
 describe('examples/echo (seeds 002, 004)', () => {
+  test('is compiled with standard decorators (jest.config.js), and each handler says what its message is', async () => {
+    // Standard decorators give each decorated class a Symbol.metadata of its own; experimentalDecorators never do.
+    const metadata = (Symbol as { metadata?: symbol }).metadata!;
+    for (const route of [Echo, EchoWithId, ChatRoom]) expect(Object.hasOwn(route, metadata)).toBe(true);
+    const { logger } = await serve();
+    expect(logger.warnings).toEqual([]); // no handler takes its message by position without saying so
+  });
+
   test('/ws echoes "Message text was: <text>", one frame per message, in order', async () => {
     const { logger } = await serve();
     const c = await t.connect('/ws');

@@ -96,7 +96,7 @@ class Upload {
 function withChannel(): typeof Chat {
   @WebSocketRoute('/chat/:room')
   class TypedChat extends Chat {}
-  setRoute(TypedChat, { ...getRoute(TypedChat)!, channel: chatChannel } as Parameters<typeof setRoute>[1]);
+  setRoute(TypedChat, { ...getRoute(TypedChat)!, channel: chatChannel });
   return TypedChat;
 }
 

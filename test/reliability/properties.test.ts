@@ -182,7 +182,7 @@ describe('parameter resolvers (lib/compile/resolvers.ts)', () => {
     }
   }
 
-  const plan = (cls: abstract new (...args: never[]) => object) => bindRoute(compileRoute(cls, transportDefaults), new Map(), jsonDefaults);
+  const plan = (cls: abstract new (...args: never[]) => object) => bindRoute(compileRoute(cls, transportDefaults, console), new Map(), jsonDefaults);
   /** Resolvers pass the connection through untouched; any object stands for it. */
   const ws = {} as Connector;
 

@@ -131,6 +131,20 @@ export interface Running {
   readonly exited: Promise<Output>;
   /** Sends a signal to the program's process group (the program and anything it spawned), until it has ended. */
   signal(name: NodeJS.Signals): void;
+  /**
+   * Sends a signal to the processes the program started (Linux: /proc lists them), for a launcher such as
+   * tsx's CLI that runs the app as its child; to the group where they cannot be listed.
+   */
+  signalChildren(name: NodeJS.Signals): void;
+}
+
+/** The ids of a process's children, from /proc (Linux); empty where it cannot tell. */
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
 }
 
 /** Starts `argv` in `cwd`, in a process group of its own, with PORT=0. */
@@ -157,6 +171,17 @@ export function launch(argv: readonly string[], cwd: string): Running {
         process.kill(-pid, name);
       } catch {
         // The group ended between the check and the signal.
+      }
+    },
+    signalChildren(name) {
+      const children = ended || pid === 0 ? [] : childrenOf(pid);
+      if (children.length === 0) return this.signal(name);
+      for (const id of children) {
+        try {
+          process.kill(id, name);
+        } catch {
+          // That child ended between the listing and the signal.
+        }
       }
     },
   };

@@ -21,7 +21,7 @@ export type InstallName = keyof typeof INSTALLS;
 export const PROJECTS = {
   esm: { packageJson: 'esm/package.json', tsconfig: 'esm/tsconfig.json', program: 'getting-started' },
   commonjs: { packageJson: 'commonjs/package.json', tsconfig: 'commonjs/tsconfig.json', program: 'getting-started-cjs' },
-  standard: { packageJson: 'esm/package.json', tsconfig: 'standard/tsconfig.json', program: 'getting-started' },
+  standard: { packageJson: 'esm/package.json', tsconfig: 'standard/tsconfig.json', program: 'getting-started-standard' },
 } as const;
 
 export type ProjectName = keyof typeof PROJECTS;
@@ -115,23 +115,6 @@ export interface ExpectedFailure {
   readonly why: string;
 }
 
-const TS1241 = 'error TS1241: Unable to resolve signature of method decorator when called as an expression.';
-const NO_DESCRIPTOR = "TypeError: Cannot read properties of undefined (reading 'value')";
-
-/**
- * EXPECTED TO FAIL UNTIL STANDARD DECORATORS LAND. switchboard's decorators take experimentalDecorators'
- * arguments only: with TC39 standard decorators, tsc rejects them (TS1241) and tsx/esbuild builds throw
- * at the first method decorator. Each row asserts that error today; when standard decorators are
- * supported, delete this map and every row must answer like the others.
- */
-export const EXPECTED_TO_FAIL_UNTIL_STANDARD_DECORATORS: Readonly<Record<string, ExpectedFailure>> = {
-  'tsc 5.9, standard': { step: 'build', error: TS1241, why: 'not yet (next release): TS1241' },
-  'tsc 6.0, standard': { step: 'build', error: TS1241, why: 'not yet (next release): TS1241' },
-  'tsc 7.0, standard': { step: 'build', error: TS1241, why: 'not yet (next release): TS1241' },
-  'tsx, standard': { step: 'run', error: NO_DESCRIPTOR, why: 'not yet (next release): TypeError at start' },
-  'esbuild --packages=external, standard': { step: 'run', error: NO_DESCRIPTOR, why: 'not yet (next release): TypeError at start' },
-};
-
 /** Combinations that cannot work, whatever switchboard does; docs/getting-started.md says why. */
 export const CANNOT_WORK: Readonly<Record<string, ExpectedFailure>> = {
   'esbuild full bundle, esm, no banner': {
@@ -143,7 +126,15 @@ export const CANNOT_WORK: Readonly<Record<string, ExpectedFailure>> = {
 
 /** What a row is expected to do: answer (null), or fail as given. */
 export function expectedFailure(row: Row): ExpectedFailure | null {
-  return EXPECTED_TO_FAIL_UNTIL_STANDARD_DECORATORS[row.name] ?? CANNOT_WORK[row.name] ?? null;
+  return CANNOT_WORK[row.name] ?? null;
+}
+
+/**
+ * Whether the row's build keeps TypeScript's design types: only tsc with `emitDecoratorMetadata` does.
+ * Without them the getting-started app's handlers are positional, and register() says so in one line.
+ */
+export function hasDesignTypes(row: Row): boolean {
+  return row.toolchain.startsWith('tsc') && row.project !== 'standard';
 }
 
 const DECORATORS: Record<ProjectName, string> = { esm: 'experimental', commonjs: 'experimental', standard: 'standard' };
@@ -161,12 +152,13 @@ function show(command: Command): string {
 /** The table of docs/getting-started.md, one line per row. */
 export function matrixTable(rows: readonly Row[] = ROWS): string {
   const lines = [
-    '| toolchain | decorators | package | build, run | answers |',
-    '| --- | --- | --- | --- | --- |',
+    '| toolchain | decorators | package | build, run | design types | answers |',
+    '| --- | --- | --- | --- | --- | --- |',
     ...rows.map((row) => {
       const failure = expectedFailure(row);
       const commands = [row.build, row.run].flatMap((c) => (c === null ? [] : [show(c)])).join(', ');
-      return `| ${row.toolchain} | ${DECORATORS[row.project]} | ${MODULE[row.project]} | ${commands} | ${failure === null ? 'yes' : failure.why} |`;
+      const design = hasDesignTypes(row) ? 'yes' : 'no';
+      return `| ${row.toolchain} | ${DECORATORS[row.project]} | ${MODULE[row.project]} | ${commands} | ${design} | ${failure === null ? 'yes' : failure.why} |`;
     }),
   ];
   return lines.join('\n') + '\n';
