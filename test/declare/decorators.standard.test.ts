@@ -84,7 +84,12 @@ test('every lifecycle decorator works: @OnUpgrade (request), @OnConnect (ws), @O
 describe('the message, by its explicit kind', () => {
   test.each([
     ['text', 'hé', Buffer.from('hé'), ['string hé', 'string hé']],
-    ['json', '{"a":1}', Buffer.from('[2]'), ['object {"a":1}', 'object [2]']],
+    [
+      'json',
+      '{"a":1}',
+      Buffer.from('[2]'),
+      ['object {"a":1}', '{"error":{"code":"invalid_data","message":"Expected a JSON object or array in a text frame, got a binary frame"}}'],
+    ],
     ['bytes', 'ab', Buffer.from([0, 255]), ['Buffer 6162', 'Buffer 00ff']],
     ['raw', 'ab', Buffer.from([0, 255]), ['string ab', 'Buffer 00ff']],
   ] as const)("as: '%s'", async (as, text, binary, expected) => {
