@@ -298,13 +298,13 @@ describeNeeding('redis-server', 'RedisBus at start and close', () => {
 describe('RedisBus without a redis-server', () => {
   test('listen() rejects with SWB_ERR_REDIS_UNAVAILABLE when Redis cannot be reached', async () => {
     const port = await freePort();
-    const app = new App({ routes: [Chat], bus: new RedisBus({ url: `redis://:secret@127.0.0.1:${port}`, connectTimeout: 300 }), logger: recordingLogger() });
+    const app = new App({ routes: [Chat], bus: new RedisBus({ url: `redis://:secret@127.0.0.1:${port}`, connectTimeout: 2000 }), logger: recordingLogger() });
     const error = (await app.listen(0, '127.0.0.1').catch((e: unknown) => e)) as SwitchboardError;
     expect(error).toBeInstanceOf(SwitchboardError);
     expect(error.code).toBe('SWB_ERR_REDIS_UNAVAILABLE');
     expect(error.message).toMatch(
       new RegExp(
-        `^RedisBus could not reach Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${port} within 300 ms \\(.*ECONNREFUSED.*\\)\\. Start Redis, fix the url option, or raise connectTimeout\\. \\[SWB_ERR_REDIS_UNAVAILABLE\\]$`,
+        `^RedisBus could not reach Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${port} within 2000 ms \\(.*ECONNREFUSED.*\\)\\. Start Redis, fix the url option, or raise connectTimeout\\. \\[SWB_ERR_REDIS_UNAVAILABLE\\]$`,
       ),
     );
     await app.close();
