@@ -15,7 +15,9 @@ import { resolveAppOptions, type AppOptions, type ResolvedApp, type RouteClass }
 import { httpHandler, type HttpHandler } from './http/handler';
 import { staticHandler } from './http/static';
 import { GOING_AWAY, type AppContext, type Connection } from './runtime/connection';
+import type { PresenceState } from './client/presence';
 import { LocalDelivery } from './runtime/delivery';
+import { Presence } from './runtime/presence';
 import { Registry } from './runtime/registry';
 import { encode } from './runtime/reply';
 import { upgrade } from './runtime/upgrade';
@@ -68,7 +70,9 @@ export class App {
     this.options = resolveAppOptions(options);
     assertNativeUws(this.options.allowJsFallback);
     this.bus = options.bus ?? new LocalBus();
-    this.context = { registry: new Registry<Connection<object>>(), bus: this.bus, logger: this.options.logger, closing: false };
+    const registry = new Registry<Connection<object>>();
+    const presence = new Presence(registry.nodeId, this.bus);
+    this.context = { registry, bus: this.bus, presence, logger: this.options.logger, closing: false };
     if (options.routes !== undefined) {
       const routes: unknown = options.routes;
       if (!Array.isArray(routes)) throw invalidArgument('new App(options)', 'routes', 'an array of route classes', routes);
@@ -230,13 +234,16 @@ export class App {
         );
       server.addNotFound();
       const compress = this.routes.some((r) => r.transport.compression);
-      await this.bus.open(new LocalDelivery(this.context.registry, server, logger, compress));
+      const delivery = new LocalDelivery(this.context.registry, server, logger, compress, this.context.presence);
+      await this.bus.open(delivery);
       busOpen = true;
+      this.context.presence.open((topic, payload) => delivery.publishLocal(topic, payload, null));
       const bound = await server.listen(host, port, reusePort);
       this.server = server;
       this.phase = 'listening';
       return { port: bound };
     } catch (error) {
+      this.context.presence.close();
       // A bus holding connections (Redis) must not keep the process alive after a failed listen.
       if (busOpen) await this.bus.close();
       server.closeAll();
@@ -299,6 +306,18 @@ export class App {
   }
 
   /**
+   * Who is in a room, by presence key, on every process sharing the bus (docs/presence.md): what this
+   * process holds when a connection here is tracked in the room, else what the bus stores.
+   * @returns `{ [key]: { metas: [{ id, ...meta }] } }`; `{}` for a room nobody is tracked in.
+   * @example
+   * const online = Object.keys(await app.presence('board:42')); // ['alice', 'bob']
+   */
+  presence(room: string): Promise<PresenceState> {
+    checkRoom('app.presence(room)', room);
+    return this.context.presence.list(room);
+  }
+
+  /**
    * Graceful shutdown: stops accepting, sends 1001 to every connection, waits (up to `timeout`) for
    * in-flight handlers and every @OnClose, then releases the port. Safe to call more than once.
    * @example
@@ -336,6 +355,7 @@ export class App {
     // The force-close below resets connections whose peer has not yet read the 1001 (the client would
     // see 1006): give the close handshakes a moment to complete first.
     if (open.length > 0) await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(CLOSE_LINGER_MS, left()))));
+    this.context.presence.close();
     await this.bus.close();
     server.closeAll();
     this.phase = 'closed';

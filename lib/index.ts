@@ -7,7 +7,15 @@
 import 'reflect-metadata';
 
 export { App, type CloseOptions } from './app';
-export { Connector, type BroadcastOptions, type Reply, type ReplyObject } from './declare/connector';
+export {
+  Connector,
+  type BroadcastOptions,
+  type JoinOptions,
+  type PresenceMetaInput,
+  type PresenceOptions,
+  type Reply,
+  type ReplyObject,
+} from './declare/connector';
 export { WebSocketRoute, OnConnect, OnMessage, OnClose, OnUpgrade, OnDrain, Inject, Query, Param, Header, type EventOptions } from './declare/decorators';
 export { WsError, HttpError, ValidationError, SwitchboardError, ErrorCodes, type ErrorCode } from './util/errors';
 export { LocalBus } from './bus/local';
@@ -20,3 +28,5 @@ export type { Logger } from './util/validate';
 export type { Payload, Socket } from './transport/types';
 export type { UpgradeRequest } from './declare/upgrade-request';
 export type { StandardSchemaV1, StandardIssue, StandardResult } from './client/standard-schema';
+export type { PresenceDiff, PresenceMeta, PresenceState } from './client/presence';
+export type { PresenceChange, PresenceEntry, PresenceSnapshot } from './bus/bus';
