@@ -203,6 +203,7 @@ export class Presence {
     this.timer = null;
     const deliver = this.deliver;
     if (deliver === null) return;
+    const retry: PresenceRoom[] = [];
     for (const room of this.dirty) {
       // A room still loading is flushed once loaded.
       if (!room.ready) continue;
@@ -212,12 +213,15 @@ export class Presence {
       if (room.newcomers.size === 0) continue;
       const state = room.stateFrame();
       for (const member of room.newcomers) {
-        member.sendPayload(state);
+        // A reader past maxBackpressure drops the state: it stays a newcomer and gets a fresh one next window.
+        if (!member.sendPayload(state)) continue;
         member.socket?.subscribe(room.topic);
         room.subscribed++;
+        room.newcomers.delete(member);
       }
-      room.newcomers.clear();
+      if (room.newcomers.size > 0) retry.push(room);
     }
+    for (const room of retry) this.changed(room);
   };
 }
 
