@@ -1,6 +1,7 @@
 /**
- * The rooms page: pick a name and a room, chat, see who is here. Stable ids for browser tests:
- * #name, #room, #join, #here, #messages, #messageText, #send, #status.
+ * The rooms page: pick a name and a room, chat, see who is online. Stable ids for browser tests:
+ * #name, #room, #join, #here, #online (one li per name, data-key), #messages, #messageText, #send, #status.
+ * It merges the presence frames itself, as syncDiff in switchboard/client does, to stay one plain file.
  */
 export const roomsPage = `<!DOCTYPE html>
 <html lang="en">
@@ -17,6 +18,8 @@ export const roomsPage = `<!DOCTYPE html>
       input { flex: 1; min-width: 8rem; font: inherit; padding: 0.6rem 0.8rem; border: 1px solid #d1d5db; border-radius: 0.6rem; }
       button { font: inherit; padding: 0.6rem 1.1rem; border: 0; border-radius: 0.6rem; background: #2563eb; color: #fff; }
       #here, #status { font-size: 0.85rem; color: #4b5563; }
+      #online { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 0.4rem; }
+      #online li { padding: 0.2rem 0.6rem; border-radius: 1rem; background: #dcfce7; font-size: 0.85rem; }
       #messages { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 0.4rem; }
       #messages li { padding: 0.45rem 0.75rem; border-radius: 0.9rem; background: #fff; overflow-wrap: anywhere; }
       #messages li.mine { align-self: flex-end; background: #2563eb; color: #fff; }
@@ -32,6 +35,7 @@ export const roomsPage = `<!DOCTYPE html>
         <button id="join">Join</button>
       </form>
       <div id="here"></div>
+      <ul id="online"></ul>
       <ul id="messages"></ul>
       <form id="sayForm">
         <input id="messageText" placeholder="Message" autocomplete="off" />
@@ -42,23 +46,57 @@ export const roomsPage = `<!DOCTYPE html>
       const ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/rooms');
       const $ = (id) => document.getElementById(id);
       let nextId = 1;
+      let room = '';
+      let here = {}; // who is online: { name: { metas: [{ id, name }, …] } }, one meta per tab
       const show = (text, cls) => {
         const li = document.createElement('li');
         li.textContent = text;
         if (cls) li.className = cls;
         $('messages').appendChild(li);
       };
+      const render = () => {
+        const names = Object.keys(here).sort();
+        $('here').textContent = names.length + ' here in ' + room;
+        $('online').replaceChildren(
+          ...names.map((name) => {
+            const li = document.createElement('li');
+            const tabs = here[name].metas.length;
+            li.dataset.key = name;
+            li.textContent = tabs > 1 ? name + ' (' + tabs + ' tabs)' : name;
+            return li;
+          }),
+        );
+      };
+      // A diff's leaves go first, then its joins; a meta is known by its connection id.
+      const syncDiff = (state, { joins, leaves }) => {
+        const next = { ...state };
+        const without = (key, metas) => (next[key]?.metas ?? []).filter((m) => !metas.some((l) => l.id === m.id));
+        for (const [key, { metas }] of Object.entries(leaves)) {
+          const kept = without(key, metas);
+          if (kept.length > 0) next[key] = { metas: kept };
+          else delete next[key];
+        }
+        for (const [key, { metas }] of Object.entries(joins)) next[key] = { metas: [...without(key, metas), ...metas] };
+        return next;
+      };
       const send = (event, data) => ws.send(JSON.stringify({ event, data, id: nextId++ }));
       ws.onopen = () => ($('status').textContent = 'connected');
       ws.onclose = () => ($('status').textContent = 'disconnected');
       ws.onmessage = (e) => {
-        const { event, data, error } = JSON.parse(e.data);
+        const { event, data, error, room: about } = JSON.parse(e.data);
         if (error) return show(error.message, 'notice');
-        if (event === 'join' || event === 'who') $('here').textContent = data.here + ' here in ' + data.room;
+        if (event === 'join') room = data.room;
         if (event === 'said') show(data.name + ': ' + data.text);
-        if (event === 'presence') {
-          show(data.name + (data.joined ? ' joined' : ' left'), 'notice');
-          send('who');
+        if (event === 'presence_state' && about === room) {
+          here = data;
+          render();
+        }
+        if (event === 'presence_diff' && about === room) {
+          const before = here;
+          here = syncDiff(here, data);
+          for (const name of Object.keys(data.joins)) if (!before[name]) show(name + ' joined', 'notice');
+          for (const name of Object.keys(data.leaves)) if (!here[name]) show(name + ' left', 'notice');
+          render();
         }
       };
       $('joinForm').onsubmit = (e) => {
