@@ -19,6 +19,7 @@ import type { PresenceState } from './client/presence';
 import { LocalDelivery } from './runtime/delivery';
 import { Presence } from './runtime/presence';
 import { Registry } from './runtime/registry';
+import { RouteTopics } from './runtime/route-topics';
 import { encode } from './runtime/reply';
 import { upgrade } from './runtime/upgrade';
 import type { HttpMethod, WsRouteHandlers } from './transport/types';
@@ -72,7 +73,7 @@ export class App {
     this.bus = options.bus ?? new LocalBus();
     const registry = new Registry<Connection<object>>();
     const presence = new Presence(registry.nodeId, this.bus);
-    this.context = { registry, bus: this.bus, presence, logger: this.options.logger, closing: false };
+    this.context = { registry, routeTopics: new RouteTopics(registry), bus: this.bus, presence, logger: this.options.logger, closing: false };
     if (options.routes !== undefined) {
       const routes: unknown = options.routes;
       if (!Array.isArray(routes)) throw invalidArgument('new App(options)', 'routes', 'an array of route classes', routes);
@@ -221,6 +222,7 @@ export class App {
       const providers = new Map(this.providers);
       for (const route of this.routes) {
         const plan = bindRoute(route, providers);
+        this.context.routeTopics.add(plan.topic);
         const handlers: WsRouteHandlers<Connection> = { ...connectionEvents, upgrade: (raw) => upgrade(this.context, plan, raw) };
         server.addWebSocketRoute({ pattern: plan.uwsPattern, shape: plan.shape, paramCount: plan.paramNames.length }, plan.transport, handlers);
       }
@@ -234,7 +236,7 @@ export class App {
         );
       server.addNotFound();
       const compress = this.routes.some((r) => r.transport.compression);
-      const delivery = new LocalDelivery(this.context.registry, server, logger, compress, this.context.presence);
+      const delivery = new LocalDelivery(this.context.registry, server, this.context.routeTopics, logger, compress, this.context.presence);
       await this.bus.open(delivery);
       busOpen = true;
       this.context.presence.open((topic, payload) => delivery.publishLocal(topic, payload, null));

@@ -2,7 +2,9 @@
  * The code blocks of README.md and docs/*.md, with the marker each carries. A marker is an HTML comment on
  * the line before the fence, so GitHub shows nothing of it:
  *
- *   <!-- program: NAME -->              a complete ES-module program, type-checked as it stands
+ *   <!-- program: NAME -->              a complete ES-module program, type-checked as it stands; it may
+ *                                       import another program of the same kind as './NAME.js' (the
+ *                                       toolchain matrix writes each program to src/NAME.ts of one project)
  *   <!-- program: NAME (commonjs) -->   a complete program for a `"type": "commonjs"` package
  *   <!-- fragment of: NAME -->          an excerpt of the program NAME: its lines appear there, in order
  *   <!-- file: VARIANT/FILE -->         a project file (package.json, tsconfig.json) the toolchain matrix uses
@@ -33,7 +35,7 @@ export interface CodeBlock {
 }
 
 const MARKER = /^<!--\s*(program|fragment of|file):\s*(.*?)\s*-->$/;
-const PROGRAM = /^([a-z0-9-]+)(?:\s+\((commonjs)\))?$/;
+const PROGRAM = /^([a-z0-9][a-z0-9.-]*)(?:\s+\((commonjs)\))?$/;
 
 function parseMarker(line: string): Marker | null {
   const m = MARKER.exec(line.trim());

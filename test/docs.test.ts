@@ -34,8 +34,14 @@ describe('code blocks in README.md and docs/*.md', () => {
   });
 
   test('programs import what they use from switchboard as an app would, never from the repository', () => {
-    const relative = [...named.values()].filter((p) => /from '\.{1,2}\//.test(p.code));
-    expect(relative.map((p) => p.where)).toEqual([]);
+    // A relative import may only name another program of the same kind, as './NAME.js' (a channel module).
+    const wrong = [...named.values()].flatMap((p) =>
+      [...p.code.matchAll(/from '(\.{1,2}\/[^']*)'/g)]
+        .map(([, specifier]) => specifier!)
+        .filter((specifier) => named.get(/^\.\/(.+)\.js$/.exec(specifier)?.[1] ?? '')?.marker.module !== p.marker.module)
+        .map((specifier) => `${p.where}: ${specifier}`),
+    );
+    expect(wrong).toEqual([]);
   });
 });
 

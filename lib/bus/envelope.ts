@@ -20,7 +20,7 @@ export const KIND_PROBE = 3;
 export const KIND_PRESENCE = 4;
 const FLAG_BINARY = 1;
 /** Longest topic or id in bytes (the 2-byte length field). */
-export const MAX_TARGET_BYTES = 0xffff;
+const MAX_TARGET_BYTES = 0xffff;
 
 /** A decoded envelope; `payload` is a string for text frames, a view into the message for binary ones. */
 export interface Envelope {

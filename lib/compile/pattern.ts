@@ -43,7 +43,7 @@ export function parsePattern(pattern: unknown, where: string): ParsedPattern {
 }
 
 /** Shared by every request of a route without path parameters. */
-export const emptyParams: Readonly<Record<string, string>> = Object.freeze(Object.create(null) as Record<string, string>);
+const emptyParams: Readonly<Record<string, string>> = Object.freeze(Object.create(null) as Record<string, string>);
 
 /** Raw (percent-encoded) parameter values → a name → value object; 400 for malformed encoding. */
 export function decodeParams(names: readonly string[], raw: readonly string[]): Readonly<Record<string, string>> {

@@ -22,11 +22,13 @@ import { frameOf, logFailure, recover } from './answer';
 import { eventError, parseEnvelope } from './events';
 import { joinOptions, updateMeta, type Presence } from './presence';
 import type { Registry } from './registry';
+import type { RouteTopics } from './route-topics';
 import { encode } from './reply';
 
 /** What every connection of one app shares. */
 export interface AppContext {
   readonly registry: Registry<Connection<object>>;
+  readonly routeTopics: RouteTopics;
   readonly bus: Bus;
   readonly presence: Presence;
   readonly logger: Logger;
@@ -219,7 +221,7 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
 
   opened(socket: Socket): void {
     this.socket = socket;
-    socket.subscribe(this.route.topic);
+    this.app.routeTopics.opened(this.route.topic, socket);
     this.app.registry.opened(this);
     const onConnect = this.route.onConnect;
     if (onConnect !== null) this.run(onConnect, noData, false);

@@ -8,6 +8,7 @@ import type { Payload, Publisher, Socket } from '../transport/types';
 import type { Logger } from '../util/validate';
 import type { Presence } from './presence';
 import type { Registry } from './registry';
+import type { RouteTopics } from './route-topics';
 
 /** A connection as delivery sees it: its socket while open, and how to send it one frame. */
 interface Recipient {
@@ -20,6 +21,7 @@ export class LocalDelivery implements BusNode {
   constructor(
     private readonly registry: Registry<Recipient>,
     private readonly publisher: Publisher,
+    private readonly routeTopics: RouteTopics,
     readonly logger: Logger,
     /** permessage-deflate is on for some route: publishes then ask uWS to compress for the sockets that negotiated it. */
     private readonly compress: boolean,
@@ -31,6 +33,7 @@ export class LocalDelivery implements BusNode {
   }
 
   publishLocal(topic: string, payload: Payload, except: Socket | null): number {
+    this.routeTopics.ensure(topic);
     const isBinary = typeof payload !== 'string';
     let count = this.publisher.numSubscribers(topic);
     if (except === null) {

@@ -94,6 +94,30 @@ describe('Connector', () => {
     expect(await other.silentFor(10)).toBe(true);
   });
 
+  test('a route subscribes its connections on its first broadcast: those opened before and after all receive', async () => {
+    @WebSocketRoute('/late')
+    class Late {
+      @OnMessage()
+      message(ws: Connector, text: string) {
+        return `count ${ws.broadcast(text, { exceptSelf: true })}`;
+      }
+    }
+    const { app, url } = await start({ routes: [Late] });
+    const a = await connect(url('/late'));
+    const b = await connect(url('/late'));
+    // The very first broadcast of the route, with exceptSelf: the sender is subscribed, then skipped.
+    a.send('first');
+    expect(await a.next()).toBe('count 1');
+    expect(await b.next()).toBe('first');
+    const c = await connect(url('/late'));
+    expect(app.broadcast(Late, 'to everyone')).toBe(3);
+    for (const client of [a, b, c]) expect(await client.next()).toBe('to everyone');
+    c.send('from c');
+    expect(await c.next()).toBe('count 2');
+    expect(await a.next()).toBe('from c');
+    expect(await b.next()).toBe('from c');
+  });
+
   test('state is per connection and seeded empty', async () => {
     @WebSocketRoute('/counter')
     class Counter {
