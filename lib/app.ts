@@ -259,8 +259,9 @@ export class App {
    * @returns false when the id is unknown or closed, or there was nothing to send. An id of another
    * process (with a RedisBus) cannot be checked synchronously: true once handed to Redis (docs/scale-out.md).
    * @example
-   * const id = userConnections.get(userId); // a Map<string, string> of user → ws.id, kept by the app
-   * if (id !== undefined) app.sendTo(id, { title: 'New order' });
+   * app.sendTo(job.connectionId, { progress: 100 }); // a ws.id kept when the job started
+   * // To reach a user's every tab, on every process: each connection joins `user:<id>`, then
+   * app.publish(`user:${userId}`, { title: 'New order' });
    */
   sendTo(id: string, data: Reply): boolean {
     if (typeof id !== 'string') throw invalidArgument('app.sendTo(id, data)', 'id', 'a connection id string', id);

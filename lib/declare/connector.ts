@@ -30,15 +30,15 @@ export type PresenceMetaInput = { readonly id?: never; readonly [field: string]:
 /** How a connection is tracked in a room's presence (docs/presence.md). */
 export interface PresenceOptions {
   /** The key it is listed under: a user id groups that user's devices. Default: the connection id. */
-  key?: string;
+  key?: string | undefined;
   /** What the room's members see of it, besides its id. Default `{}`. */
-  meta?: PresenceMetaInput;
+  meta?: PresenceMetaInput | undefined;
 }
 
 /** Options of {@link Connector.join}. */
 export interface JoinOptions {
   /** Track this connection in the room's presence; it then receives the room's `presence_state` and `presence_diff` frames. */
-  presence?: PresenceOptions;
+  presence?: PresenceOptions | undefined;
 }
 
 /**

@@ -8,7 +8,7 @@
  * with the callback) and run in order once it settles. close() inside a handler waits for its reply.
  * @OnClose runs after the last handler. Invariant: a non-empty queue implies `busy`.
  */
-import type { Bus, PresenceEntry } from '../bus/bus';
+import type { Bus } from '../bus/bus';
 import type { PresenceState } from '../client/presence';
 import type { Invoker, RoutePlan } from '../compile/plan';
 import { Connector, type BroadcastOptions, type JoinOptions, type PresenceMetaInput, type Reply } from '../declare/connector';
@@ -78,8 +78,6 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
   private headerMap: Readonly<Record<string, string>> | null = null;
   private stateValue: S | undefined;
   private idValue: string | null = null;
-  /** The rooms this connection is tracked in with presence, and its entry there (runtime/presence.ts keeps it). */
-  tracked: Map<string, PresenceEntry> | null = null;
 
   constructor(
     private readonly app: AppContext,
@@ -179,7 +177,7 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     const socket = this.socket;
     if (socket === null || this.roomSet === null || !this.roomSet.delete(room)) return false;
     socket.unsubscribe(roomTopic(room));
-    if (this.tracked !== null) this.app.presence.untrack(this, room, true);
+    this.app.presence.untrack(this, room);
     return true;
   }
 
@@ -236,7 +234,7 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
   closed(code: number, reason: string): void {
     this.socket = null;
     this.roomSet = null;
-    if (this.tracked !== null) this.app.presence.closed(this);
+    this.app.presence.closed(this);
     this.app.registry.closed(this);
     this.closeCode = code;
     this.closeReason = reason;

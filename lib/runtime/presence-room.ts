@@ -15,8 +15,6 @@ import { presenceTopic } from '../util/topics';
 export interface PresenceMember {
   readonly id: string;
   readonly socket: Socket | null;
-  /** The rooms this connection is tracked in, with its entry there; null when none. */
-  tracked: Map<string, PresenceEntry> | null;
   sendPayload(payload: Payload): boolean;
 }
 

@@ -30,6 +30,8 @@ export interface PresenceSpec {
 
 export class Presence {
   private readonly rooms = new Map<string, PresenceRoom>();
+  /** The local connections tracked somewhere, with their entry in each room (kept off the Connection: the per-message path never needs it). */
+  private readonly tracked = new Map<PresenceMember, Map<string, PresenceEntry>>();
   /** Rooms with something to flush: changes, or newcomers waiting for the state. */
   private readonly dirty = new Set<PresenceRoom>();
   private timer: NodeJS.Timeout | null = null;
@@ -58,7 +60,9 @@ export class Presence {
   /** Tracks `member` in `room` (it has just joined it). */
   track(member: PresenceMember, name: string, spec: PresenceSpec): void {
     const entry = entryOf(member.id, spec.key ?? member.id, spec.meta);
-    (member.tracked ??= new Map()).set(name, entry);
+    const rooms = this.tracked.get(member);
+    if (rooms === undefined) this.tracked.set(member, new Map([[name, entry]]));
+    else rooms.set(name, entry);
     let room = this.rooms.get(name);
     if (room === undefined) {
       room = new PresenceRoom(name, this.self);
@@ -74,34 +78,36 @@ export class Presence {
 
   /** Replaces the meta of `member` in `room`; false when it is not tracked there. */
   update(member: PresenceMember, name: string, meta: string): boolean {
-    const old = member.tracked?.get(name);
+    const rooms = this.tracked.get(member);
+    const old = rooms?.get(name);
     const room = this.rooms.get(name);
-    if (old === undefined || room === undefined) return false;
+    if (rooms === undefined || old === undefined || room === undefined) return false;
     const entry = entryOf(old.id, old.key, meta);
-    member.tracked!.set(name, entry);
+    rooms.set(name, entry);
     room.set(entry);
     this.changed(room);
     this.bus.trackPresence(name, entry);
     return true;
   }
 
-  /** Untracks `member` from `room` (it has left it, or closed: then `open` is false). */
-  untrack(member: PresenceMember, name: string, open: boolean): void {
-    const tracked = member.tracked;
+  /** Untracks `member` from `room` if it is tracked there: it has left it, or closed. */
+  untrack(member: PresenceMember, name: string): void {
+    const rooms = this.tracked.get(member);
+    if (rooms === undefined || !rooms.delete(name)) return;
+    if (rooms.size === 0) this.tracked.delete(member);
     const room = this.rooms.get(name);
-    if (tracked === null || !tracked.delete(name) || room === undefined) return;
+    if (room === undefined) return;
     if (!room.newcomers.delete(member)) {
       room.subscribed--;
-      // A closed socket has already lost its topics (and must not be touched).
-      if (open) member.socket?.unsubscribe(room.topic);
+      // A closed connection's socket is null: uWS has dropped its topics already.
+      member.socket?.unsubscribe(room.topic);
     }
     room.delete(member.id);
     const last = --room.members === 0;
     if (last) {
-      // Nobody here hears this room any more: stop holding it (a pending load is dropped by its number).
+      // Nobody here hears this room any more: stop holding it (a pending load then finds it gone).
       this.rooms.delete(name);
       this.dirty.delete(room);
-      room.loads++;
     } else {
       this.changed(room);
     }
@@ -110,10 +116,8 @@ export class Presence {
 
   /** The connection has closed: untracked from every room. */
   closed(member: PresenceMember): void {
-    const tracked = member.tracked;
-    if (tracked === null) return;
-    for (const name of [...tracked.keys()]) this.untrack(member, name, false);
-    member.tracked = null;
+    const rooms = this.tracked.size === 0 ? undefined : this.tracked.get(member);
+    if (rooms !== undefined) for (const name of [...rooms.keys()]) this.untrack(member, name);
   }
 
   /** `app.presence(room)`: the room as this node holds it, or as the bus has it when no one here is in it. */

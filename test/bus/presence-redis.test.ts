@@ -239,16 +239,20 @@ describeNeeding('redis-server', 'presence across three node processes on one Red
     const m2Left = diff('restart', {}, { m2: { metas: [{ id: m2.id }] } });
     expect(await m4.nextJson()).toEqual(m2Left);
     await redis.restart();
+    const restartedAt = Date.now();
     expect(await m1.nextJson(15_000)).toEqual(m2Left);
     expect(await m3.nextJson(15_000)).toEqual(m2Left);
+    const diffAfter = Date.now() - restartedAt;
     const after = { m1: before.m1, m3: before.m3, m4: before.m4 };
     await eventually(
       async () => (await Promise.all(nodes.map((n) => n.presence('restart')))).every((p) => JSON.stringify(sorted(p)) === JSON.stringify(after)),
       'the views to converge',
       15_000,
     );
+    const convergedAfter = Date.now() - restartedAt;
     // Nothing else: no leave and join again for the members that stayed, for more than a ttl.
     for (const m of [m1, m3, m4]) expect(await m.silentFor(TTL + 500)).toBe(true);
+    record('redis-restart', { ttl: TTL, diffAfter, convergedAfter, otherFrames: 0 });
     const store = createClient({ url: redis.url });
     await store.connect();
     try {
