@@ -62,6 +62,30 @@ function table(s: ScenarioResult): string {
   return lines.join('\n');
 }
 
+/**
+ * What reached the generator per operation, for the broadcast scenarios: bytes, reads (TCP chunks handed
+ * to JS, what costs the generator) and TCP segments (machine-wide, both directions). A server that batches
+ * its deliveries into fewer segments lets the same generator count more deliveries.
+ */
+function wireTable(s: ScenarioResult): string[] {
+  const rows = s.servers.filter((r) => r.status === 'ok' && r.summary?.bytesPerOp !== undefined && Number.isFinite(r.summary.bytesPerOp.median));
+  if (rows.length === 0) return [];
+  const base = rows.find((r) => r.server === BASELINE);
+  const cell = (r: ServerResult, pick: (m: Summary) => Summary['value'] | undefined, digits: number): string => {
+    const v = pick(r.summary!)?.median ?? NaN;
+    const b = base === undefined ? NaN : (pick(base.summary!)?.median ?? NaN);
+    return `${v.toFixed(digits)}${r !== base && Number.isFinite(b) && b > 0 ? ` (${(v / b).toFixed(2)}×)` : ''}`;
+  };
+  return [
+    "Per delivery, what reached the load generator (bytes, and reads: TCP chunks handed to JS), and the machine's TCP segments (both directions):",
+    '',
+    '| server | bytes | reads | TCP segments |',
+    '| --- | ---: | ---: | ---: |',
+    ...rows.map((r) => `| ${r.label} | ${cell(r, (m) => m.bytesPerOp, 1)} | ${cell(r, (m) => m.readsPerOp, 4)} | ${cell(r, (m) => m.segmentsPerOp, 4)} |`),
+    '',
+  ];
+}
+
 function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
@@ -214,7 +238,8 @@ export function renderMarkdown(file: ResultsFile, resultsPath: string, charts: r
   ];
   if (file.warnings.length > 0) out.push('**Warnings for this run:**', '', ...file.warnings.map((w) => `- ${w}`), '');
   for (const c of charts) out.push(`![${c}](${c})`, '');
-  for (const s of file.scenarios) out.push(`## ${s.title}`, '', `Measures ${s.measures}.`, '', table(s), '');
+  for (const s of file.scenarios)
+    out.push(`## ${s.title}`, '', `Measures ${s.measures}.`, '', table(s), '', ...(s.id.startsWith('broadcast') ? wireTable(s) : []));
   const instructions = latestResults<InstructionsFile>('instructions');
   if (instructions !== null) out.push(...instructionsSection(instructions.file, instructions.path));
   const fanout = latestResults<FanoutFile>('fanout');

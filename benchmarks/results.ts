@@ -34,6 +34,10 @@ export interface ServerResult {
     clientCpuShare: Summary;
     p50Us: Summary;
     p99Us: Summary;
+    /** Absent in results written before the wire was measured. */
+    bytesPerOp?: Summary;
+    readsPerOp?: Summary;
+    segmentsPerOp?: Summary;
   };
 }
 
@@ -80,6 +84,9 @@ export function summarizeSamples(samples: readonly Sample[]): NonNullable<Server
     clientCpuShare: of((s) => s.clientCpuShare),
     p50Us: of((s) => s.p50Us),
     p99Us: of((s) => s.p99Us),
+    bytesPerOp: of((s) => s.bytesPerOp),
+    readsPerOp: of((s) => s.readsPerOp),
+    segmentsPerOp: of((s) => s.segmentsPerOp),
   };
 }
 

@@ -65,7 +65,11 @@ export function describe(r: ServerResult, unit: string): string {
   if (s === undefined) return '';
   if (unit === 'bytes/conn') return `${formatBytes(s.value.median)}/conn`;
   const lat = Number.isFinite(s.p50Us.median) ? `  p50 ${formatMicros(s.p50Us.median)} p99 ${formatMicros(s.p99Us.median)}` : '';
-  return `${formatRate(s.value.median)} ${unit} (${formatRate(s.value.min)}–${formatRate(s.value.max)})${lat}  server ${s.serverCpuUsPerOp.median.toFixed(2)} µs CPU/op, ${(100 * s.serverCpuShare.median).toFixed(0)}% busy; generator ${(100 * s.clientCpuShare.median).toFixed(0)}% busy`;
+  const wire =
+    s.bytesPerOp !== undefined && Number.isFinite(s.bytesPerOp.median)
+      ? `; per op ${s.bytesPerOp.median.toFixed(1)} B, ${s.readsPerOp?.median.toFixed(3)} reads, ${s.segmentsPerOp?.median.toFixed(3)} TCP segments`
+      : '';
+  return `${formatRate(s.value.median)} ${unit} (${formatRate(s.value.min)}–${formatRate(s.value.max)})${lat}  server ${s.serverCpuUsPerOp.median.toFixed(2)} µs CPU/op, ${(100 * s.serverCpuShare.median).toFixed(0)}% busy; generator ${(100 * s.clientCpuShare.median).toFixed(0)}% busy${wire}`;
 }
 
 async function main(): Promise<number> {

@@ -10,6 +10,12 @@ import type { Protocol } from './protocols';
 /** Where every socket's reads land (net.connect's onread); each read is parsed before the next. */
 const readBuffer = Buffer.allocUnsafe(256 * 1024);
 
+/**
+ * What reached this generator, over every connection: bytes read and reads (one per TCP chunk handed to
+ * JS). Per delivery, they show how well a server batches: fewer, larger reads cost the generator less.
+ */
+export const wireCounters = { bytes: 0, reads: 0 };
+
 export interface Target {
   port: number;
   path: string;
@@ -136,6 +142,8 @@ export function connect(target: Target, request: Buffer, timeoutMs: number): Pro
       onread: {
         buffer: readBuffer,
         callback: (n: number): boolean => {
+          wireCounters.bytes += n;
+          wireCounters.reads++;
           onData(n);
           return true;
         },

@@ -5,7 +5,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Histogram } from './histogram';
-import { cpuSeconds } from './proc';
+import { wireCounters } from './client';
+import { cpuSeconds, tcpOutSegments } from './proc';
 
 export interface Sample {
   /** The scenario's number: operations per second, or bytes per connection for idle memory. */
@@ -21,6 +22,10 @@ export interface Sample {
   /** Latency percentiles in microseconds (NaN where not measured). */
   p50Us: number;
   p99Us: number;
+  /** Bytes, reads and TCP segments (machine-wide, both directions) per operation; NaN where not measured. */
+  bytesPerOp: number;
+  readsPerOp: number;
+  segmentsPerOp: number;
 }
 
 export function sleep(ms: number): Promise<void> {
@@ -53,6 +58,9 @@ export async function measureWindows(
   for (let r = 0; r < repetitions; r++) {
     probe.histogram?.reset();
     const ops0 = probe.ops();
+    const bytes0 = wireCounters.bytes;
+    const reads0 = wireCounters.reads;
+    const segments0 = tcpOutSegments();
     const cpu0 = serverCpu();
     const own0 = process.cpuUsage();
     const t0 = performance.now();
@@ -60,6 +68,7 @@ export async function measureWindows(
     const ops1 = probe.ops();
     const t1 = performance.now();
     const cpu1 = serverCpu();
+    const segments = tcpOutSegments() - segments0;
     const own = process.cpuUsage(own0);
     probe.check();
     const ops = ops1 - ops0;
@@ -75,6 +84,9 @@ export async function measureWindows(
       clientCpuShare: (own.user + own.system) / 1e6 / seconds,
       p50Us: h !== null ? h.quantile(0.5) : NaN,
       p99Us: h !== null ? h.quantile(0.99) : NaN,
+      bytesPerOp: (wireCounters.bytes - bytes0) / ops,
+      readsPerOp: (wireCounters.reads - reads0) / ops,
+      segmentsPerOp: segments / ops,
     });
   }
   return samples;

@@ -29,6 +29,25 @@ export function rssBytes(pid: number): number {
   }
 }
 
+/**
+ * TCP segments sent by this machine so far (OutSegs of /proc/net/snmp), or NaN. On loopback both
+ * directions count, so it is only comparable between servers under the same load.
+ */
+export function tcpOutSegments(): number {
+  try {
+    const lines = fs
+      .readFileSync('/proc/net/snmp', 'latin1')
+      .split('\n')
+      .filter((l) => l.startsWith('Tcp:'));
+    const names = (lines[0] ?? '').split(/\s+/);
+    const values = (lines[1] ?? '').split(/\s+/);
+    const i = names.indexOf('OutSegs');
+    return i < 0 ? NaN : Number(values[i]);
+  } catch {
+    return NaN;
+  }
+}
+
 function idleAndTotal(): [number, number] {
   try {
     const line = fs.readFileSync('/proc/stat', 'latin1').split('\n')[0] ?? '';

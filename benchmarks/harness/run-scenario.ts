@@ -55,6 +55,9 @@ export async function runScenario(spec: ServerSpec, scenario: Scenario, timing: 
       clientCpuShare: NaN,
       p50Us: NaN,
       p99Us: NaN,
+      bytesPerOp: NaN,
+      readsPerOp: NaN,
+      segmentsPerOp: NaN,
     }));
     return { samples, idle };
   }

@@ -35,14 +35,14 @@ export class LocalDelivery implements BusNode {
   publishLocal(topic: string, payload: Payload, except: Socket | null): number {
     this.routeTopics.ensure(topic);
     const isBinary = typeof payload !== 'string';
-    let count = this.publisher.numSubscribers(topic);
-    if (except === null) {
-      this.publisher.publish(topic, payload, isBinary, this.compress);
-    } else {
-      // uWS's ws.publish skips the sender in C++.
-      if (except.isSubscribed(topic)) count--;
+    const count = this.publisher.numSubscribers(topic);
+    // uWS's ws.publish skips the sender in C++. A sender outside the topic has nobody to skip, and must
+    // not be the publisher: uWS v20.30 delivers nothing from a socket that has never subscribed to a topic.
+    if (except !== null && except.isSubscribed(topic)) {
       except.publish(topic, payload, isBinary, this.compress);
+      return count - 1;
     }
+    this.publisher.publish(topic, payload, isBinary, this.compress);
     return count;
   }
 

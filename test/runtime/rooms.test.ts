@@ -62,6 +62,27 @@ describe('rooms', () => {
     expect(await outsider.silentFor(0)).toBe(true);
   });
 
+  test('a connection in no room and no topic publishes to a room, with exceptSelf', async () => {
+    @WebSocketRoute('/outsider')
+    class Outsider {
+      @OnMessage()
+      message(ws: Connector, text: string) {
+        if (text === 'join') return String(ws.join('r'));
+        return `count ${ws.publish('r', 'hello', { exceptSelf: true })}`;
+      }
+    }
+    const { url } = await start({ routes: [Outsider] });
+    const member = await connect(url('/outsider'));
+    member.send('join');
+    expect(await member.next()).toBe('true');
+    // A fresh connection has no uWS subscription at all (route topics are subscribed on first broadcast).
+    const outsider = await connect(url('/outsider'));
+    outsider.send('say');
+    expect(await outsider.next()).toBe('count 1');
+    expect(await member.next()).toBe('hello');
+    expect(await outsider.silentFor(30)).toBe(true);
+  });
+
   test('a closed connection leaves all its rooms', async () => {
     const { app, url } = await start({ routes: [Rooms] });
     const a = await connect(url('/rooms'));
