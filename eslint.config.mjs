@@ -18,6 +18,8 @@ const layers = {
   runtime: ['compile', 'declare', 'bus', 'transport', 'util', 'client'],
   http: ['compile', 'declare', 'transport', 'util', 'client'],
   cluster: ['transport', 'util', 'client'],
+  operate: ['compile', 'declare', 'bus', 'transport', 'util', 'client'],
+  testing: ['util', 'client'],
 };
 const folders = Object.keys(layers);
 /** Modules inside a layer that the layers above it still may not import (the one uWS module). */

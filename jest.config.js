@@ -16,6 +16,7 @@ module.exports = {
     '^switchboard$': '<rootDir>/lib/index.ts',
     '^switchboard/redis$': '<rootDir>/lib/redis.ts',
     '^switchboard/client$': '<rootDir>/lib/client/index.ts',
+    '^switchboard/testing$': '<rootDir>/lib/testing.ts',
   },
   testTimeout: 15000,
 };

@@ -7,12 +7,16 @@ import type { Bus } from './bus/bus';
 import { LocalBus } from './bus/local';
 import { bindRoute } from './compile/bind';
 import { parsePattern, type ParsedPattern } from './compile/pattern';
-import type { CompiledRoute } from './compile/plan';
+import type { CompiledRoute, RoutePlan } from './compile/plan';
 import { compileRoute } from './compile/route';
 import type { Reply } from './declare/connector';
 import type { ProviderToken } from './declare/metadata';
 import { resolveAppOptions, type AppOptions, type ResolvedApp, type RouteClass } from './declare/options';
 import { httpHandler, type HttpHandler } from './http/handler';
+import { asyncApiDocument, type AsyncApiDocument, type AsyncApiInfo } from './operate/asyncapi';
+import { defaultInfo, docsRoutes } from './operate/docs';
+import { metricsText } from './operate/metrics';
+import { PROMETHEUS_CONTENT_TYPE } from './operate/prometheus';
 import { staticHandler } from './http/static';
 import { GOING_AWAY, type AppContext, type Connection } from './runtime/connection';
 import type { PresenceState } from './client/presence';
@@ -62,6 +66,9 @@ export class App {
   private readonly routes: CompiledRoute[] = [];
   private readonly providers = new Map<ProviderToken, unknown>();
   private readonly httpRoutes: HttpRoute[] = [];
+  /** The routes as served, made at listen(): their counters are what metrics() reads. */
+  private readonly plans: RoutePlan[] = [];
+  private delivery: LocalDelivery | null = null;
   private server: UwsServer | null = null;
   private phase: Phase = 'new';
   /** The one shutdown, once close() has been called. */
@@ -221,22 +228,24 @@ export class App {
     try {
       const providers = new Map(this.providers);
       for (const route of this.routes) {
-        const plan = bindRoute(route, providers);
+        const plan = bindRoute(route, providers, this.options.json);
         this.context.routeTopics.add(plan.topic);
+        this.plans.push(plan);
         const handlers: WsRouteHandlers<Connection> = { ...connectionEvents, upgrade: (raw) => upgrade(this.context, plan, raw) };
         server.addWebSocketRoute({ pattern: plan.uwsPattern, shape: plan.shape, paramCount: plan.paramNames.length }, plan.transport, handlers);
       }
-      const { maxBodyLength, logger } = this.options;
+      const { maxBodyLength, logger, json } = this.options;
       for (const r of this.httpRoutes)
         server.addHttpRoute(
           r.method,
           { pattern: r.pattern.uws, shape: r.pattern.shape, paramCount: r.pattern.names.length },
           maxBodyLength,
-          httpHandler(r.handler, r.pattern.names, r.label, logger),
+          httpHandler(r.handler, r.pattern.names, r.label, logger, json),
         );
       server.addNotFound();
       const compress = this.routes.some((r) => r.transport.compression);
       const delivery = new LocalDelivery(this.context.registry, server, this.context.routeTopics, logger, compress, this.context.presence);
+      this.delivery = delivery;
       await this.bus.open(delivery);
       busOpen = true;
       this.context.presence.open((topic, payload) => delivery.publishLocal(topic, payload, null));
@@ -318,6 +327,47 @@ export class App {
   presence(room: string): Promise<PresenceState> {
     checkRoom('app.presence(room)', room);
     return this.context.presence.list(room);
+  }
+
+  /**
+   * An AsyncAPI 3.0.0 document of the registered routes: channels, events with their schemas, replies
+   * and the error frame (docs/asyncapi.md).
+   * @example
+   * writeFileSync('asyncapi.json', JSON.stringify(app.asyncapi({ title: 'Chat', version: '1.0.0' }), null, 2));
+   */
+  asyncapi(info: AsyncApiInfo): AsyncApiDocument {
+    return asyncApiDocument(this.routes, info);
+  }
+
+  /**
+   * Serves the API's documentation: a page at `path` with every route, event, schema, example and error,
+   * and a live console that connects and sends; the AsyncAPI document at `path/asyncapi.json`. Self-contained
+   * (no CDN). Call it before listen(), like get().
+   * @example
+   * app.docs('/docs', { title: 'Chat', version: '1.0.0' });
+   */
+  docs(path = '/docs', info: AsyncApiInfo = defaultInfo): this {
+    const routes = docsRoutes(path, info, (i) => this.asyncapi(i));
+    return this.get(path, routes.page).get(routes.jsonPath, routes.json);
+  }
+
+  /**
+   * The app's counters in the Prometheus text format: connections, messages, errors, drops and handler
+   * durations per route, and the bus's counters (docs/metrics.md). Zero cost per message to read.
+   * @example
+   * console.log(app.metrics()); // switchboard_connections_open{route="/chat/{room}"} 3 …
+   */
+  metrics(): string {
+    return metricsText({ routes: this.plans, bus: this.bus.stats ?? null, deliveries: this.delivery?.deliveries ?? 0 });
+  }
+
+  /**
+   * {@link App.metrics} as an HTTP response with the Content-Type Prometheus expects.
+   * @example
+   * app.get('/metrics', () => app.metricsResponse());
+   */
+  metricsResponse(): Response {
+    return new Response(this.metrics(), { headers: { 'content-type': PROMETHEUS_CONTENT_TYPE } });
   }
 
   /**

@@ -20,11 +20,12 @@ export { WebSocketRoute, OnConnect, OnMessage, OnClose, OnUpgrade, OnDrain, Inje
 export { WsError, HttpError, ValidationError, SwitchboardError, ErrorCodes, type ErrorCode } from './util/errors';
 export { LocalBus } from './bus/local';
 export { serve, type Servable, type ServeOptions, type ServePrimary, type ServeWorker } from './cluster/serve';
-export type { Bus, BusNode } from './bus/bus';
+export type { Bus, BusNode, BusStats } from './bus/bus';
 export type { HttpRequest, HttpHandler } from './http/handler';
 export type { ProviderToken } from './declare/metadata';
 export type { AppOptions, RouteOptions, TransportOptions, RouteClass } from './declare/options';
 export type { Logger } from './util/validate';
+export type { PoisoningAction } from './util/json';
 export type { Payload, Socket } from './transport/types';
 export type { UpgradeRequest } from './declare/upgrade-request';
 export type { StandardSchemaV1, StandardIssue, StandardResult } from './client/standard-schema';

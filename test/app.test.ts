@@ -103,6 +103,12 @@ describe('App', () => {
     );
     expect(() => new App({ origins: ['not a url'] })).toThrow(SwitchboardError);
     expect(() => new App({ colour: 'red' } as object)).toThrow(/option "colour" must be one of/);
+    expect(() => new App({ onProtoPoisoning: 'drop' as never })).toThrow(
+      `new App(options): option "onProtoPoisoning" must be 'error', 'remove' or 'ignore', got "drop". [SWB_ERR_INVALID_OPTION]`,
+    );
+    expect(() => new App({ onConstructorPoisoning: null as never })).toThrow(
+      `new App(options): option "onConstructorPoisoning" must be 'error', 'remove' or 'ignore', got null. [SWB_ERR_INVALID_OPTION]`,
+    );
     expect(() => new App().provide('', 1)).toThrow(SwitchboardError);
     expect(() => new App().get('/x', 'nope' as never)).toThrow(
       'app.get(path, handler): handler must be a function (req) => response, got "nope". [SWB_ERR_INVALID_ARGUMENT]',

@@ -143,3 +143,29 @@ export function upgradeStatus(url: string, options: WebSocket.ClientOptions = {}
     `the upgrade response of ${url}`,
   );
 }
+
+type Tree = Record<string, unknown>;
+
+/**
+ * The recursive merge many apps write (lodash.merge was one, before 4.6.2): it follows a `__proto__` key,
+ * or `constructor` then `prototype`, into Object.prototype. For prototype-poisoning tests.
+ */
+export function naiveMerge(target: Tree, source: Tree): Tree {
+  for (const key in source) {
+    const value = source[key];
+    if (value === null || typeof value !== 'object') target[key] = value;
+    else {
+      const into = target[key];
+      naiveMerge(into !== null && (typeof into === 'object' || typeof into === 'function') ? (into as Tree) : (target[key] = {}), value as Tree);
+    }
+  }
+  return target;
+}
+
+/** Object.prototype.polluted, deleted when present so that one polluting test cannot affect the next. */
+export function takePollution(): unknown {
+  const prototype = Object.prototype as Tree;
+  const value = prototype.polluted;
+  delete prototype.polluted;
+  return value;
+}

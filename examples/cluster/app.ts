@@ -33,10 +33,10 @@ export class ClusterChat {
 
 /**
  * Builds the app without listening. The bus defaults to a RedisBus on REDIS_URL (or the local Redis);
- * tests pass their own. POST /announce broadcasts its body to every process's clients.
+ * tests pass their own. POST /announce broadcasts its body to every process's clients; /docs documents the route.
  */
 export function createApp(options: AppOptions = {}): App {
   const bus = options.bus ?? new RedisBus({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
-  const app = new App({ ...options, bus, routes: [ClusterChat] });
+  const app = new App({ ...options, bus, routes: [ClusterChat] }).docs('/docs', { title: 'Cluster chat', version: '1.0.0' });
   return app.post('/announce', (req) => ({ local: app.broadcast(ClusterChat, typeof req.body === 'string' ? req.body : JSON.stringify(req.body)) }));
 }

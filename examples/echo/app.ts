@@ -4,7 +4,7 @@
  * - `/ws/{client_id}` answers with the same line and then a second frame "Client ID: <id>" (seed 002);
  * - `/chat/` is seed 002's broadcast room: every member, the sender included, reads "Someone said: …",
  *   and the others read "A user left the chat" when someone leaves.
- * GET / serves the echo page, which can talk to any of the three.
+ * GET / serves the echo page, which can talk to any of the three; /docs documents them.
  *
  * Run: npm run build && node dist/examples/echo/main.js (PORT, default 9999 as in seed 004).
  */
@@ -44,5 +44,5 @@ export class ChatRoom {
 
 /** Builds the echo app without listening; `options` (a logger, limits) pass through to `new App`. */
 export function createApp(options: AppOptions = {}): App {
-  return new App({ ...options, routes: [Echo, EchoWithId, ChatRoom] }).get('/', () => echoPage);
+  return new App({ ...options, routes: [Echo, EchoWithId, ChatRoom] }).get('/', () => echoPage).docs('/docs', { title: 'Echo', version: '1.0.0' });
 }

@@ -11,7 +11,8 @@
  * `{"title":"连接成功","message":"ws创建成功"}` (the newcomer included), and each later message is answered
  * with `{"title":"连接成功","message":"Still online Message text was: <text>"}`. `POST /orders` with a JSON
  * body `{title, message}` publishes it to that room and answers `{ "delivered": <recipients> }`.
- * The page at GET / connects with the token, shows toasts and has a form to post an order.
+ * The page at GET / connects with the token, shows toasts and has a form to post an order; /docs
+ * documents the routes.
  *
  * Run: npm run build && node dist/examples/notifications/main.js (PORT, default 8999 as in the seed).
  */
@@ -36,6 +37,7 @@ function orderFrom(body: unknown): Notification {
 export function createApp(options: AppOptions = {}): App {
   const app = new App({ ...options, routes: [Notifications, LegacyNotifications] });
   app.get('/', () => notificationsPage);
+  app.docs('/docs', { title: 'Notifications', version: '1.0.0' });
   app.post('/orders', (req) => ({ delivered: app.publish(NOTIFIED, orderFrom(req.body)) }));
   return app;
 }

@@ -22,7 +22,7 @@
  * compiled without design types (esbuild, tsx, swc): arguments come positionally as (ws, message, deps).
  * With tsc's emitDecoratorMetadata, as here, an untyped parameter would mean "parse JSON", so type them.
  *
- * GET / serves a page to try the commands from a browser.
+ * GET / serves a page to try the commands from a browser; /docs the API's docs and a console.
  *
  * Run: npm run build && node dist/examples/robyn/main.js (PORT, default 8080 as Robyn's).
  */
@@ -60,5 +60,5 @@ export class RobynSocket {
 
 /** Builds the app without listening; `options` (a logger, limits) pass through to `new App`. */
 export function createApp(options: AppOptions = {}): App {
-  return new App({ ...options, routes: [RobynSocket] }).get('/', () => robynPage);
+  return new App({ ...options, routes: [RobynSocket] }).get('/', () => robynPage).docs('/docs', { title: 'Robyn WebSocket chapter', version: '1.0.0' });
 }

@@ -9,7 +9,8 @@
  * A name is the presence key: two tabs of one name are one person with two metas. One room at a time
  * per connection. With a RedisBus (the cluster example's), the list spans every process.
  *
- * Run: npm run build && PORT=8000 node dist/examples/rooms/main.js, then open http://localhost:8000.
+ * Run: npm run build && PORT=8000 node dist/examples/rooms/main.js, then open http://localhost:8000 (the API's
+ * docs and a console: http://localhost:8000/docs).
  */
 import { App, Connector, OnMessage, WebSocketRoute, WsError, type AppOptions, type StandardSchemaV1 } from 'switchboard';
 import { roomsPage } from './page';
@@ -24,11 +25,22 @@ interface Join {
   name: string;
 }
 
-/** A tiny hand-written Standard Schema, so the example needs no validator library. */
-const join: StandardSchemaV1<unknown, Join> = {
+const joinJsonSchema = {
+  type: 'object',
+  required: ['room', 'name'],
+  properties: { room: { type: 'string', pattern: '^[\\w -]{1,32}$' }, name: { type: 'string', pattern: '^[\\w -]{1,32}$' } },
+  examples: [{ room: 'lobby', name: 'ann' }],
+};
+
+/**
+ * A tiny hand-written Standard Schema, so the example needs no validator library. Its `jsonSchema` (the
+ * Standard JSON Schema interface, which zod 4 has built in) is what /docs and app.asyncapi() show.
+ */
+const join: StandardSchemaV1<unknown, Join> & { '~standard': { jsonSchema: { input: () => object; output: () => object } } } = {
   '~standard': {
     version: 1,
     vendor: 'example',
+    jsonSchema: { input: () => joinJsonSchema, output: () => joinJsonSchema },
     validate: (value) => {
       const { room, name } = (value ?? {}) as Partial<Join>;
       const ok = (s: unknown): s is string => typeof s === 'string' && /^[\w -]{1,32}$/.test(s);
@@ -65,5 +77,7 @@ export class Rooms {
 }
 
 export function createApp(options: AppOptions = {}): App {
-  return new App({ ...options, routes: [Rooms] }).get('/', () => roomsPage);
+  return new App({ ...options, routes: [Rooms] })
+    .get('/', () => roomsPage)
+    .docs('/docs', { title: 'Rooms', version: '1.0.0', description: 'A chat with named rooms that shows who is online, on JSON events and presence.' });
 }

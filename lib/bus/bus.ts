@@ -58,6 +58,18 @@ export interface BusNode {
   presenceResync(): void;
 }
 
+/** What a bus has counted since it was opened; the app's metrics read it (docs/metrics.md). */
+export interface BusStats {
+  /** Messages handed to the bus for other processes (for an in-process bus: every publish). */
+  published: number;
+  /** Messages received from other processes and delivered here. */
+  received: number;
+  /** Messages lost because the broker was unreachable. */
+  dropped: number;
+  /** Times the bus got its broker back after losing it. */
+  reconnects: number;
+}
+
 /**
  * Fan-out. `open` is called once by `app.listen()` before the port is bound (a rejection fails
  * listen()), `close` once by `app.close()` after every @OnClose has run, so their broadcasts still
@@ -78,4 +90,6 @@ export interface Bus {
   untrackPresence(room: string, id: string, last: boolean): void;
   loadPresence(room: string): Promise<PresenceSnapshot | null>;
   close(): Promise<void>;
+  /** Counters for the metrics; a bus without them shows none. */
+  readonly stats?: BusStats;
 }

@@ -4,12 +4,14 @@
  */
 import type { Payload, Socket } from '../transport/types';
 import { SwitchboardError } from '../util/errors';
-import type { Bus, BusNode, PresenceSnapshot } from './bus';
+import type { Bus, BusNode, BusStats, PresenceSnapshot } from './bus';
 
 const emptyRoom: PresenceSnapshot = Object.freeze({ entries: [], owners: new Set<string>() });
 
 export class LocalBus implements Bus {
   private node: BusNode | null = null;
+  /** Nothing crosses a process: only `published` moves. */
+  readonly stats: BusStats = { published: 0, received: 0, dropped: 0, reconnects: 0 };
 
   open(node: BusNode): Promise<void> {
     if (this.node !== null) throw new SwitchboardError('SWB_ERR_INVALID_ARGUMENT', 'This LocalBus is already used by another App: give each App its own bus.');
@@ -18,6 +20,7 @@ export class LocalBus implements Bus {
   }
 
   publish(topic: string, payload: Payload, except: Socket | null): number {
+    this.stats.published++;
     return this.node === null ? 0 : this.node.publishLocal(topic, payload, except);
   }
 

@@ -11,7 +11,7 @@ import type { Payload, Socket } from '../transport/types';
 import { invalidOption, SwitchboardError } from '../util/errors';
 import { rejectAfter, settledWithin } from '../util/timeout';
 import { checkKeys, integerIn } from '../util/validate';
-import type { Bus, BusNode, PresenceEntry, PresenceSnapshot } from './bus';
+import type { Bus, BusNode, BusStats, PresenceEntry, PresenceSnapshot } from './bus';
 import { decodeEnvelope, encodeEnvelope, isFrom, KIND_PRESENCE, KIND_PROBE, KIND_PUBLISH, KIND_SEND, originHeader } from './envelope';
 import { RedisPresence } from './presence-redis';
 
@@ -36,7 +36,7 @@ export interface RedisBusOptions {
 }
 
 /** Counters of a {@link RedisBus}, since it was opened. */
-export interface RedisBusStats {
+export interface RedisBusStats extends BusStats {
   /** Envelopes handed to Redis (publishes and sendTo of remote ids). */
   published: number;
   /** Envelopes received from other nodes and delivered locally. */

@@ -5,13 +5,15 @@
  */
 import type { HandlerKind } from '../declare/metadata';
 import type { UpgradeRequest } from '../declare/upgrade-request';
+import type { JsonPolicy } from '../util/json';
 import { routeTopic } from '../util/topics';
 import type { CompiledRoute, Invoker, RoutePlan, Spec, UpgradeInvoker } from './plan';
+import { RouteStats } from './stats';
 import { constructorArgs, fromClose, fromContext, fromEventData, fromMessage, validated, type Providers, type Resolver } from './resolvers';
 
 type Method = (...args: unknown[]) => unknown;
 
-export function bindRoute(compiled: CompiledRoute, providers: Providers): RoutePlan {
+export function bindRoute(compiled: CompiledRoute, providers: Providers, json: JsonPolicy): RoutePlan {
   const { cls } = compiled;
   const instance = new (cls as unknown as new (...a: unknown[]) => Record<string | symbol, Method>)(
     ...constructorArgs(compiled.constructorSpecs, providers, cls.name),
@@ -26,6 +28,7 @@ export function bindRoute(compiled: CompiledRoute, providers: Providers): RouteP
     const h = compiled.handlers[kind];
     return h === null ? null : bind(h.method, h.specs, specific);
   };
+  const message = (spec: Spec) => fromMessage(spec, json);
   const events = new Map<string, Invoker<unknown>>();
   for (const [name, event] of compiled.events) {
     const invoke = bind(event.method, event.specs, fromEventData);
@@ -39,13 +42,15 @@ export function bindRoute(compiled: CompiledRoute, providers: Providers): RouteP
     paramNames: compiled.paramNames,
     topic: routeTopic(compiled.uwsPattern),
     transport: compiled.transport,
+    json,
     onError: compiled.onError === null ? null : compiled.onError.bind(instance),
     onUpgrade: handler<UpgradeRequest, unknown, unknown>('upgrade', () => null) as UpgradeInvoker | null,
-    onConnect: handler('connect', fromMessage),
-    onMessage: handler('message', fromMessage),
+    onConnect: handler('connect', message),
+    onMessage: handler('message', message),
     events: events.size === 0 ? null : events,
     onClose: handler('close', fromClose),
-    onDrain: handler('drain', fromMessage),
+    onDrain: handler('drain', message),
+    stats: new RouteStats(),
   });
 }
 

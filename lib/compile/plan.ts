@@ -8,6 +8,8 @@ import type { ExplicitParam, HandlerKind, ProviderToken } from '../declare/metad
 import type { ResolvedTransport, RouteClass } from '../declare/options';
 import type { UpgradeRequest } from '../declare/upgrade-request';
 import type { StandardSchemaV1 } from '../client/standard-schema';
+import type { JsonPolicy } from '../util/json';
+import type { RouteStats } from './stats';
 
 /** What one parameter receives. */
 export type Spec =
@@ -59,6 +61,8 @@ export interface RoutePlan {
   /** uWS pub/sub topic every connection of the route subscribes to, for broadcast. */
   readonly topic: string;
   readonly transport: ResolvedTransport;
+  /** The App's policy for prototype keys in parsed JSON (event frames are parsed by the runtime). */
+  readonly json: JsonPolicy;
   readonly onError: ErrorHandler | null;
   readonly onUpgrade: UpgradeInvoker | null;
   readonly onConnect: Invoker | null;
@@ -68,4 +72,6 @@ export interface RoutePlan {
   readonly onClose: CloseInvoker | null;
   /** `@OnDrain`: the send buffer has drained after backpressure. */
   readonly onDrain: Invoker | null;
+  /** What the route counts while it serves (mutable: the plan is frozen, its counters are not). */
+  readonly stats: RouteStats;
 }

@@ -3,8 +3,10 @@
  * value. Made once at listen(); per message they do no lookup and no reflection. The message
  * ArrayBuffer is only valid during the uWS callback, so resolvers that keep bytes copy them.
  */
+import { isUtf8 } from 'node:buffer';
 import type { ProviderToken } from '../declare/metadata';
-import { SwitchboardError, ValidationError, WsError } from '../util/errors';
+import { describe, SwitchboardError, ValidationError, WsError } from '../util/errors';
+import { parseJson, type JsonPolicy } from '../util/json';
 import type { StandardResult, StandardSchemaV1 } from '../client/standard-schema';
 import type { AnyConnector, Invoker, Spec } from './plan';
 
@@ -60,27 +62,40 @@ export function fromContext(spec: Spec, providers: Providers, label: string): Re
   }
 }
 
-const decoder = new TextDecoder();
+// ignoreBOM: a leading U+FEFF is part of the message as sent, not a marker to strip.
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
+/** A text frame's payload: uWS has already refused text frames that are not UTF-8, so they pay no check. */
 function text(data: ArrayBuffer): string {
   return decoder.decode(data);
 }
 
-function json(data: ArrayBuffer): unknown {
+/** A binary frame as text: only when its bytes are exactly UTF-8, never decoded with U+FFFD in place of bytes. */
+function binaryText(data: ArrayBuffer): string {
+  if (isUtf8(data)) return text(data);
+  throw new WsError('unsupported_data', 'The message is a binary frame that is not valid UTF-8, and this handler takes text');
+}
+
+/** For an object parameter: a text frame holding a JSON object or array, under the App's JSON policy. */
+function json(data: ArrayBuffer, isBinary: boolean, policy: JsonPolicy): unknown {
+  if (isBinary) throw new WsError('invalid_data', 'Expected a JSON object or array in a text frame, got a binary frame');
+  let value: unknown;
   try {
-    return JSON.parse(decoder.decode(data));
+    value = parseJson(text(data), policy);
   } catch (error) {
-    throw new WsError('invalid_json', `The message is not valid JSON: ${(error as Error).message}`);
+    throw error instanceof WsError ? error : new WsError('invalid_json', `The message is not valid JSON: ${(error as Error).message}`);
   }
+  if (value === null || typeof value !== 'object') throw new WsError('invalid_data', `Expected a JSON object or array, got ${describe(value)}`);
+  return value;
 }
 
 /** The message of a plain handler (@OnMessage(), @OnConnect, @OnDrain): null when the spec is not a message kind. */
-export function fromMessage(spec: Spec): Resolver<AnyConnector, ArrayBuffer, boolean> | null {
+export function fromMessage(spec: Spec, policy: JsonPolicy): Resolver<AnyConnector, ArrayBuffer, boolean> | null {
   switch (spec.kind) {
     case 'text':
-      return (_ws, data) => text(data);
+      return (_ws, data, isBinary) => (isBinary ? binaryText(data) : text(data));
     case 'json':
-      return (_ws, data) => json(data);
+      return (_ws, data, isBinary) => json(data, isBinary, policy);
     case 'buffer':
       return (_ws, data) => Buffer.from(data.slice(0));
     case 'uint8array':

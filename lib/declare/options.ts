@@ -5,6 +5,7 @@
 import type { Bus } from '../bus/bus';
 import { requestLimitDefaults, UWS_MAX_HEADERS, type RequestLimits } from '../transport/handshake';
 import { invalidOption } from '../util/errors';
+import { jsonDefaults, type JsonPolicy, type PoisoningAction } from '../util/json';
 import { boolean, checkKeys, integerIn, loggerOption, type Logger } from '../util/validate';
 import type { Connector, Reply } from './connector';
 
@@ -66,6 +67,13 @@ export interface AppOptions extends TransportOptions {
    * connections over them. Default false: `listen()` rejects with SWB_ERR_PORT_IN_USE when the port is taken.
    */
   reusePort?: boolean;
+  /**
+   * A `__proto__` key in parsed JSON (WebSocket messages, event frames, HTTP bodies): `'error'` refuses
+   * the message (`invalid_json` frame, HTTP 400), `'remove'` deletes the key, `'ignore'` passes it on. Default 'error'.
+   */
+  onProtoPoisoning?: PoisoningAction;
+  /** The same for a `constructor` key holding a `prototype`. Default 'error'. */
+  onConstructorPoisoning?: PoisoningAction;
 }
 
 export interface ResolvedTransport {
@@ -92,7 +100,27 @@ export const transportDefaults: ResolvedTransport = Object.freeze({
 const transportKeys = ['maxPayloadLength', 'idleTimeout', 'maxBackpressure', 'closeOnBackpressureLimit', 'compression', 'maxQueuedMessages', 'origins'];
 const routeKeys = [...transportKeys, 'onError'];
 const limitKeys = ['maxHeaderCount', 'maxHeaderLineBytes', 'maxHeaderBytes', 'maxUrlLength', 'maxQueryParams'] as const;
-const appKeys = [...transportKeys, ...limitKeys, 'routes', 'bus', 'logger', 'closeTimeout', 'maxBodyLength', 'allowJsFallback', 'reusePort'];
+const appKeys = [
+  ...transportKeys,
+  ...limitKeys,
+  'routes',
+  'bus',
+  'logger',
+  'closeTimeout',
+  'maxBodyLength',
+  'allowJsFallback',
+  'reusePort',
+  'onProtoPoisoning',
+  'onConstructorPoisoning',
+];
+
+const poisoningActions: readonly unknown[] = ['error', 'remove', 'ignore'] satisfies PoisoningAction[];
+
+function poisoning(where: string, name: string, value: unknown, fallback: PoisoningAction): PoisoningAction {
+  if (value === undefined) return fallback;
+  if (!poisoningActions.includes(value)) throw invalidOption(where, name, "'error', 'remove' or 'ignore'", value);
+  return value as PoisoningAction;
+}
 
 /** An origin as browsers send it: scheme://host[:port], lower-case, no path. */
 function normalizeOrigin(where: string, origin: unknown): string {
@@ -143,6 +171,8 @@ export interface ResolvedApp {
   readonly maxBodyLength: number;
   readonly allowJsFallback: boolean;
   readonly reusePort: boolean;
+  /** How parsed JSON treats prototype keys; passed to parseJson as it is. */
+  readonly json: JsonPolicy;
   readonly limits: RequestLimits;
 }
 
@@ -175,6 +205,10 @@ export function resolveAppOptions(options: AppOptions): ResolvedApp {
     allowJsFallback:
       options.allowJsFallback === undefined ? process.env.SWITCHBOARD_ALLOW_UWS_FALLBACK === '1' : boolean(where, 'allowJsFallback', options.allowJsFallback),
     reusePort: options.reusePort === undefined ? false : boolean(where, 'reusePort', options.reusePort),
+    json: Object.freeze({
+      protoAction: poisoning(where, 'onProtoPoisoning', options.onProtoPoisoning, jsonDefaults.protoAction),
+      constructorAction: poisoning(where, 'onConstructorPoisoning', options.onConstructorPoisoning, jsonDefaults.constructorAction),
+    }),
     limits: resolveLimits(where, options),
   };
 }

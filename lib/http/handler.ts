@@ -5,7 +5,8 @@
 import { STATUS_CODES } from 'node:http';
 import { decodeParams } from '../compile/pattern';
 import { jsonError, type HttpResult, type RawHttpRequest } from '../transport/types';
-import { HttpError } from '../util/errors';
+import { HttpError, WsError } from '../util/errors';
+import { parseJson, type JsonPolicy } from '../util/json';
 import type { Logger } from '../util/validate';
 
 /** What an HTTP handler receives. */
@@ -27,14 +28,15 @@ export interface HttpRequest {
  */
 export type HttpHandler = (req: HttpRequest) => unknown;
 
-function parseBody(body: Buffer | null, contentType: string | undefined): unknown {
+function parseBody(body: Buffer | null, contentType: string | undefined, json: JsonPolicy): unknown {
   if (body === null) return undefined;
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   if (type === 'application/json' || type.endsWith('+json')) {
     try {
-      return JSON.parse(body.toString('utf8')) as unknown;
+      return parseJson(body.toString('utf8'), json);
     } catch (error) {
-      throw new HttpError(400, `Invalid JSON body: ${(error as Error).message}`);
+      // A refused prototype key names itself; JSON.parse's message says where the syntax broke.
+      throw new HttpError(400, error instanceof WsError ? error.message : `Invalid JSON body: ${(error as Error).message}`);
     }
   }
   if (type.startsWith('text/') || type === 'application/x-www-form-urlencoded') return body.toString('utf8');
@@ -57,7 +59,13 @@ async function toResult(value: unknown): Promise<HttpResult> {
 }
 
 /** Wraps an app handler into a transport handler that never rejects. */
-export function httpHandler(handler: HttpHandler, paramNames: readonly string[], label: string, logger: Logger): (raw: RawHttpRequest) => Promise<HttpResult> {
+export function httpHandler(
+  handler: HttpHandler,
+  paramNames: readonly string[],
+  label: string,
+  logger: Logger,
+  json: JsonPolicy,
+): (raw: RawHttpRequest) => Promise<HttpResult> {
   return async (raw) => {
     try {
       const request: HttpRequest = {
@@ -66,7 +74,7 @@ export function httpHandler(handler: HttpHandler, paramNames: readonly string[],
         params: decodeParams(paramNames, raw.params),
         queryParams: new URLSearchParams(raw.query),
         headers: raw.headers,
-        body: parseBody(raw.body, raw.headers['content-type']),
+        body: parseBody(raw.body, raw.headers['content-type'], json),
       };
       return await toResult(await handler(request));
     } catch (error) {

@@ -39,6 +39,7 @@ export function frameOf(c: Answerer, event: string | null, id: unknown, value: u
     if (value instanceof ErrorReply) return eventError(event, id, value.code, value.message, value.issues);
     return event === null ? encode(value) : eventReply(event, id, value);
   } catch (error) {
+    c.route.stats.handlerErrors++;
     logFailure(c, 'returned a value that cannot be sent', error, true);
     return eventError(event, id, internalError.code, internalError.message);
   }
@@ -46,12 +47,16 @@ export function frameOf(c: Answerer, event: string | null, id: unknown, value: u
 
 /** Logs a handler's failure; `answered`: the client got an internal_error frame for it (not so for @OnClose and @OnDrain). */
 export function logFailure(c: Answerer, what: string, error: unknown, answered: boolean): void {
+  // Unanswered failures (@OnClose, @OnDrain) never pass through recover(), which counts the others.
+  if (!answered) c.route.stats.handlerErrors++;
   const detail = answered && !(error instanceof SwitchboardError) ? ' (the client got an internal_error frame)' : '';
   c.logger.error(`switchboard: a handler of ${c.route.name} ${what} on connection ${c.id}${detail}`, error);
 }
 
 /** A handler's error → the reply to send instead (docs/errors.md). Never throws. */
 export function recover(c: Answerer, error: unknown): unknown {
+  if (error instanceof ValidationError) c.route.stats.validationFailures++;
+  else if (!(error instanceof WsError)) c.route.stats.handlerErrors++;
   const failed = (e: unknown): ErrorReply => {
     logFailure(c, 'threw', e, true);
     return internalError;

@@ -13,13 +13,13 @@ import type { PresenceState } from '../client/presence';
 import type { Invoker, RoutePlan } from '../compile/plan';
 import { Connector, type BroadcastOptions, type JoinOptions, type PresenceMetaInput, type Reply } from '../declare/connector';
 import type { Payload, Socket } from '../transport/types';
-import { invalidArgument, SwitchboardError } from '../util/errors';
+import { invalidArgument, SwitchboardError, type WsError } from '../util/errors';
 import { headersOf } from '../util/headers';
 import { isThenable } from '../util/thenable';
 import { checkRoom, roomTopic } from '../util/topics';
 import type { Logger } from '../util/validate';
 import { frameOf, logFailure, recover } from './answer';
-import { eventError, parseEnvelope } from './events';
+import { eventError, parseEventFrame, type EventFrame } from './events';
 import { joinOptions, updateMeta, type Presence } from './presence';
 import type { Registry } from './registry';
 import type { RouteTopics } from './route-topics';
@@ -143,7 +143,14 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
   /** Sends an already-encoded frame; false when closed or dropped for backpressure. */
   sendPayload(payload: Payload): boolean {
     const socket = this.socket;
-    return socket !== null && socket.send(payload, typeof payload !== 'string', true) !== 2;
+    if (socket === null) return false;
+    const stats = this.route.stats;
+    if (socket.send(payload, typeof payload !== 'string', true) !== 2) {
+      stats.messagesOut++;
+      return true;
+    }
+    stats.backpressureDrops++;
+    return false;
   }
 
   sendTo(id: string, data: Reply): boolean {
@@ -221,13 +228,29 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     this.socket = socket;
     this.app.routeTopics.opened(this.route.topic, socket);
     this.app.registry.opened(this);
+    this.route.stats.connectionsOpen++;
+    this.route.stats.connectionsTotal++;
     const onConnect = this.route.onConnect;
     if (onConnect !== null) this.run(onConnect, noData, false);
   }
 
   received(data: ArrayBuffer, isBinary: boolean): void {
+    const stats = this.route.stats;
+    if (++stats.messagesIn >= stats.nextTimed) return this.timed(data, isBinary);
     if (this.busy) return this.enqueue(data, isBinary);
     this.deliver(data, isBinary);
+  }
+
+  /**
+   * One message in every few per route: its handler is timed for the metrics (docs/metrics.md). Apart
+   * from received() so that the untimed path stays as small as it was (measured: 2% of an echo otherwise).
+   */
+  private timed(data: ArrayBuffer, isBinary: boolean): void {
+    if (this.busy) return this.enqueue(data, isBinary);
+    const stats = this.route.stats;
+    stats.started(this);
+    this.deliver(data, isBinary);
+    if (!this.busy) stats.finished(this);
   }
 
   /** The socket has closed (either side): uWS has already dropped its topics. @OnClose waits for a pending handler and the queue. */
@@ -236,6 +259,7 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     this.roomSet = null;
     this.app.presence.closed(this);
     this.app.registry.closed(this);
+    this.route.stats.connectionsOpen--;
     this.closeCode = code;
     this.closeReason = reason;
     if (!this.busy && !this.inHandler) this.finish();
@@ -265,7 +289,15 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     const events = this.route.events;
     const onMessage = this.route.onMessage;
     if (events !== null) {
-      const envelope = isBinary ? null : parseEnvelope(data);
+      let envelope: EventFrame | null;
+      try {
+        envelope = isBinary ? null : parseEventFrame(data, this.route.json);
+      } catch (error) {
+        // A prototype key the App refuses: the frame goes to no handler, plain or event.
+        const refused = error as WsError;
+        this.sendPayload(eventError(null, undefined, refused.code, refused.message));
+        return;
+      }
       const handler = envelope === null ? undefined : events.get(envelope.event);
       if (handler !== undefined) {
         this.replyEvent = envelope!.event;
@@ -293,6 +325,7 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
       // A flooding client gets none of its queued messages handled: dropping them frees their copies now
       // (up to maxQueuedMessages × maxPayloadLength) instead of after every handler has run for nobody.
       queue.length = 0;
+      this.route.stats.queueOverflows++;
       // Straight to the socket, not via close(): that would wait for the pending handler.
       this.socket?.end(1008, 'Too many queued messages');
       return;
@@ -328,6 +361,7 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
   private settled(value: unknown): void {
     this.complete(value);
     if (this.busy) return;
+    this.route.stats.finished(this);
     const queue = this.queue;
     while (queue !== null && queue.length > 0 && !this.busy) {
       const next = queue.shift()!;

@@ -18,6 +18,9 @@ interface Recipient {
 }
 
 export class LocalDelivery implements BusNode {
+  /** Frames delivered to local connections by publishes (from this process or, through the bus, others). */
+  deliveries = 0;
+
   constructor(
     private readonly registry: Registry<Recipient>,
     private readonly publisher: Publisher,
@@ -40,9 +43,11 @@ export class LocalDelivery implements BusNode {
     // not be the publisher: uWS v20.30 delivers nothing from a socket that has never subscribed to a topic.
     if (except !== null && except.isSubscribed(topic)) {
       except.publish(topic, payload, isBinary, this.compress);
+      this.deliveries += count - 1;
       return count - 1;
     }
     this.publisher.publish(topic, payload, isBinary, this.compress);
+    this.deliveries += count;
     return count;
   }
 

@@ -3,8 +3,10 @@
  * `{"event":"chat","id"?:…,"data":…}` or `{"event":"chat","id"?:…,"error":{…}}` out.
  */
 import type { StandardIssue } from '../client/standard-schema';
+import { WsError } from '../util/errors';
+import { parseJson, type JsonPolicy } from '../util/json';
 
-export interface Envelope {
+export interface EventFrame {
   readonly event: string;
   readonly data: unknown;
   /** The client's correlation id, copied into the reply; undefined when absent. */
@@ -17,16 +19,19 @@ const OPEN_BRACE = 0x7b;
 /**
  * The envelope of a text frame, or null when it is not one (not JSON, not an object, no string
  * `event`). Frames that cannot be an object are rejected on their first byte, without parsing.
+ * Throws an `invalid_json` WsError when the frame (its `data` or any other part) has a prototype key
+ * the App's policy refuses.
  */
-export function parseEnvelope(data: ArrayBuffer): Envelope | null {
+export function parseEventFrame(data: ArrayBuffer, policy: JsonPolicy): EventFrame | null {
   const bytes = new Uint8Array(data, 0, Math.min(data.byteLength, 64));
   let i = 0;
   while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)) i++;
   if (bytes[i] !== OPEN_BRACE) return null;
   let value: unknown;
   try {
-    value = JSON.parse(decoder.decode(data));
-  } catch {
+    value = parseJson(decoder.decode(data), policy);
+  } catch (error) {
+    if (error instanceof WsError) throw error;
     return null;
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;

@@ -26,6 +26,7 @@ export const ErrorCodes = {
   SWB_ERR_REDIS_UNAVAILABLE: 'app.listen() with a RedisBus could not reach Redis within connectTimeout',
   SWB_ERR_REDIS_MISSING: 'RedisBus was used but the redis package (node-redis) is not installed',
   SWB_ERR_WORKER_FAILED: 'serve(): a worker process exited or failed before it was listening',
+  SWB_ERR_WS_MISSING: 'switchboard/testing was used but the ws package is not installed',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   App,
   Connector,
@@ -13,7 +14,7 @@ import {
   WebSocketRoute,
   type UpgradeRequest,
 } from '../../lib';
-import { closeAll, connect, delay, eventually, recordingLogger, start } from '../helpers';
+import { closeAll, connect, delay, eventually, recordingLogger, start, type Client } from '../helpers';
 
 afterEach(closeAll);
 
@@ -193,17 +194,85 @@ describe('parameter resolution', () => {
     expect(closed).toEqual([4321, 'bye']);
   });
 
-  test('a string parameter receives binary frames decoded as UTF-8', async () => {
-    @WebSocketRoute('/utf8')
-    class Utf8 {
-      @OnMessage() message(text: string) {
-        return `got ${text}`;
+  describe('a string parameter: text frames as sent, binary frames only as exact UTF-8', () => {
+    const unsupported = JSON.stringify({
+      error: { code: 'unsupported_data', message: 'The message is a binary frame that is not valid UTF-8, and this handler takes text' },
+    });
+
+    async function utf8Client(): Promise<{ c: Client; calls: string[] }> {
+      const calls: string[] = [];
+      @WebSocketRoute('/utf8')
+      class Utf8 {
+        @OnMessage() message(text: string) {
+          calls.push(text);
+          return text;
+        }
+      }
+      const { url } = await start({ routes: [Utf8] });
+      return { c: await connect(url('/utf8')), calls };
+    }
+
+    test('random bytes sent as binary get unsupported_data, the handler does not run, and the connection stays usable', async () => {
+      const { c, calls } = await utf8Client();
+      const bytes = randomBytes(1000);
+      bytes[500] = 0xff; // never valid in UTF-8, so the message is invalid whatever the other bytes are
+      c.send(bytes);
+      expect(await c.next()).toBe(unsupported);
+      c.send('still here');
+      expect(await c.next()).toBe('still here');
+      expect(calls).toEqual(['still here']);
+    });
+
+    test('valid multi-byte UTF-8 sent as binary arrives exactly, a leading BOM included (text and binary)', async () => {
+      const { c } = await utf8Client();
+      const text = 'héllo wörld ✓ 日本語 𝄞 🎉';
+      c.send(Buffer.from(text));
+      expect(await c.next()).toBe(text);
+      c.send(Buffer.from('\uFEFFbom'));
+      expect(await c.next()).toBe('\uFEFFbom');
+      c.send('\uFEFFbom');
+      expect(await c.next()).toBe('\uFEFFbom');
+    });
+
+    test('a fragmented binary message is checked whole: split inside a character it arrives exactly; invalid, it is refused', async () => {
+      const { c, calls } = await utf8Client();
+      const whole = Buffer.from('€𝄞€');
+      c.ws.send(whole.subarray(0, 2), { binary: true, fin: false });
+      c.ws.send(whole.subarray(2, 5), { binary: true, fin: false });
+      c.ws.send(whole.subarray(5), { binary: true, fin: true });
+      expect(await c.next()).toBe('€𝄞€');
+      // An "é" cut after its first byte, then "x": invalid once the fragments are joined.
+      c.ws.send(Buffer.from([0x61, 0xc3]), { binary: true, fin: false });
+      c.ws.send(Buffer.from('x'), { binary: true, fin: true });
+      expect(await c.next()).toBe(unsupported);
+      expect(calls).toEqual(['€𝄞€']);
+    });
+  });
+
+  test('an object parameter takes a JSON object or array only: other JSON, and binary frames, get invalid_data; non-JSON text gets invalid_json', async () => {
+    const calls: unknown[] = [];
+    @WebSocketRoute('/object')
+    class ObjectBody {
+      @OnMessage() message(_ws: Connector, body: { n: number }) {
+        calls.push(body);
+        return body;
       }
     }
-    const { url } = await start({ routes: [Utf8] });
-    const c = await connect(url('/utf8'));
-    c.send(Buffer.from('héllo'));
-    expect(await c.next()).toBe('got héllo');
+    const { url } = await start({ routes: [ObjectBody] });
+    const c = await connect(url('/object'));
+    for (const value of ['42', '"str"', 'true', 'null']) {
+      c.send(value);
+      expect(await c.next()).toBe(JSON.stringify({ error: { code: 'invalid_data', message: `Expected a JSON object or array, got ${value}` } }));
+    }
+    c.send(Buffer.from('{"n":1}'));
+    expect(await c.next()).toBe('{"error":{"code":"invalid_data","message":"Expected a JSON object or array in a text frame, got a binary frame"}}');
+    c.send('hello');
+    expect(await c.nextJson()).toEqual({ error: { code: 'invalid_json', message: expect.stringMatching(/^The message is not valid JSON: /) as string } });
+    c.send('{"n":2}');
+    expect(await c.next()).toBe('{"n":2}');
+    c.send('[1,2]');
+    expect(await c.next()).toBe('[1,2]');
+    expect(calls).toEqual([{ n: 2 }, [1, 2]]);
   });
 
   test('route classes are made once per app with constructor injection; a missing provider fails listen()', async () => {

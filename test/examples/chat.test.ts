@@ -1,20 +1,23 @@
+import type { App } from 'switchboard';
+import { testApp, type TestApp } from 'switchboard/testing';
 import { createApp } from '../../examples/chat/app';
-import { closeAll, connect, recordingLogger, start, upgradeStatus } from '../helpers';
+import { recordingLogger } from '../helpers';
 
-afterEach(closeAll);
+let t: TestApp<App>;
+afterEach(() => t.close());
 
 async function serve() {
   const logger = recordingLogger();
-  const started = await start(createApp({ logger }));
-  return { ...started, logger, base: `http://127.0.0.1:${started.port}` };
+  t = await testApp(createApp({ logger }));
+  return { logger };
 }
 
 describe('examples/chat (seed 001)', () => {
   test('the sender reads "You wrote: …", everyone else "Client #<id> says: …"', async () => {
-    const { url, logger } = await serve();
-    const alice = await connect(url('/ws/1'));
-    const bob = await connect(url('/ws/2'));
-    const carol = await connect(url('/ws/3'));
+    const { logger } = await serve();
+    const alice = await t.connect('/ws/1');
+    const bob = await t.connect('/ws/2');
+    const carol = await t.connect('/ws/3');
     alice.send('hi');
     expect(await alice.next()).toBe('You wrote: hi');
     expect(await bob.next()).toBe('Client #1 says: hi');
@@ -23,16 +26,16 @@ describe('examples/chat (seed 001)', () => {
     expect(await bob.next()).toBe('You wrote: hello, alice');
     expect(await alice.next()).toBe('Client #2 says: hello, alice');
     expect(await carol.next()).toBe('Client #2 says: hello, alice');
-    expect(await alice.silentFor(100)).toBe(true);
-    expect(await bob.silentFor(0)).toBe(true);
+    await alice.expectSilence(100);
+    await bob.expectSilence(0);
     expect(logger.errors).toEqual([]);
   });
 
   test('everyone else reads "Client #<id> left the chat" when a client disconnects', async () => {
-    const { url } = await serve();
-    const alice = await connect(url('/ws/1700000000000'));
-    const bob = await connect(url('/ws/1700000000001'));
-    const carol = await connect(url('/ws/1700000000002'));
+    await serve();
+    const alice = await t.connect('/ws/1700000000000');
+    const bob = await t.connect('/ws/1700000000001');
+    const carol = await t.connect('/ws/1700000000002');
     expect(await bob.close()).toEqual({ code: 1005, reason: '' });
     expect(await alice.next()).toBe('Client #1700000000001 left the chat');
     expect(await carol.next()).toBe('Client #1700000000001 left the chat');
@@ -42,8 +45,8 @@ describe('examples/chat (seed 001)', () => {
   });
 
   test('GET / serves the chat page, which connects back to its own host', async () => {
-    const { base } = await serve();
-    const res = await fetch(`${base}/`);
+    await serve();
+    const res = await t.fetch('/');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
     const html = await res.text();
@@ -56,8 +59,8 @@ describe('examples/chat (seed 001)', () => {
   });
 
   test('other paths are 404 over HTTP and are not upgraded', async () => {
-    const { base, url } = await serve();
-    expect((await fetch(`${base}/nope`)).status).toBe(404);
-    expect(await upgradeStatus(url('/ws'))).toMatchObject({ status: 404 });
+    await serve();
+    expect((await t.fetch('/nope')).status).toBe(404);
+    await expect(t.connect('/ws')).rejects.toMatchObject({ status: 404 });
   });
 });

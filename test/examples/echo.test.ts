@@ -1,63 +1,66 @@
+import type { App } from 'switchboard';
+import { testApp, type TestApp } from 'switchboard/testing';
 import { createApp } from '../../examples/echo/app';
-import { closeAll, connect, recordingLogger, start } from '../helpers';
+import { recordingLogger } from '../helpers';
 
-afterEach(closeAll);
+let t: TestApp<App>;
+afterEach(() => t.close());
 
 async function serve() {
   const logger = recordingLogger();
-  const started = await start(createApp({ logger }));
-  return { ...started, logger, base: `http://127.0.0.1:${started.port}` };
+  t = await testApp(createApp({ logger }));
+  return { logger };
 }
 
 describe('examples/echo (seeds 002, 004)', () => {
   test('/ws echoes "Message text was: <text>", one frame per message, in order', async () => {
-    const { url, logger } = await serve();
-    const c = await connect(url('/ws'));
+    const { logger } = await serve();
+    const c = await t.connect('/ws');
     c.send('NBA');
     c.send('NBA again');
     expect(await c.next()).toBe('Message text was: NBA');
     expect(await c.next()).toBe('Message text was: NBA again');
-    expect(await c.silentFor(100)).toBe(true);
+    await c.expectSilence(100);
     expect(logger.errors).toEqual([]);
   });
 
   test('/ws/{client_id} echoes, then sends "Client ID: <id>" as a second frame', async () => {
-    const { url } = await serve();
-    const c = await connect(url('/ws/123'));
+    await serve();
+    const c = await t.connect('/ws/123');
     c.send('hello');
     expect(await c.next()).toBe('Message text was: hello');
     expect(await c.next()).toBe('Client ID: 123');
     c.send('again');
     expect(await c.next()).toBe('Message text was: again');
     expect(await c.next()).toBe('Client ID: 123');
-    expect(await c.silentFor(100)).toBe(true);
+    await c.expectSilence(100);
   });
 
   test('/chat/ broadcasts "Someone said: …" to every member, the sender included', async () => {
-    const { url } = await serve();
-    const alice = await connect(url('/chat/'));
-    const bob = await connect(url('/chat/'));
-    const echo = await connect(url('/ws'));
+    await serve();
+    const alice = await t.connect('/chat/');
+    const bob = await t.connect('/chat/');
+    const echo = await t.connect('/ws');
     alice.send('hi all');
     expect(await alice.next()).toBe('Someone said: hi all');
     expect(await bob.next()).toBe('Someone said: hi all');
-    expect(await echo.silentFor(100)).toBe(true);
+    await echo.expectSilence(100);
   });
 
   test('/chat/ tells the others "A user left the chat"', async () => {
-    const { url } = await serve();
-    const alice = await connect(url('/chat/'));
-    const bob = await connect(url('/chat/'));
-    const carol = await connect(url('/chat/'));
+    await serve();
+    const alice = await t.connect('/chat/');
+    const bob = await t.connect('/chat/');
+    const carol = await t.connect('/chat/');
     await bob.close(1000);
     expect(await alice.next()).toBe('A user left the chat');
     expect(await carol.next()).toBe('A user left the chat');
-    expect(await alice.silentFor(100)).toBe(true);
+    await alice.expectSilence(100);
   });
 
   test('GET / serves the echo page, which connects back to its own host', async () => {
-    const { base } = await serve();
-    const res = await fetch(`${base}/`);
+    await serve();
+    const res = await t.fetch('/');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
     const html = await res.text();

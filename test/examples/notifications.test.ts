@@ -1,90 +1,90 @@
+import type { App } from 'switchboard';
+import { testApp, TestClient, type TestApp } from 'switchboard/testing';
 import { createApp } from '../../examples/notifications/app';
-import { closeAll, connect, recordingLogger, start, upgradeStatus, type Client } from '../helpers';
+import { recordingLogger } from '../helpers';
 
-afterEach(closeAll);
+let t: TestApp<App>;
+afterEach(() => t.close());
 
 const connected = { title: '连接成功', message: 'ws创建成功' };
 const stillOnline = (text: string) => ({ title: '连接成功', message: `Still online Message text was: ${text}` });
 
 async function serve() {
   const logger = recordingLogger();
-  const started = await start(createApp({ logger }));
-  const base = `http://127.0.0.1:${started.port}`;
+  t = await testApp(createApp({ logger }));
   /** A /legacy client that has sent the token and read its own greeting. */
-  const legacy = async (id: string): Promise<Client> => {
-    const c = await connect(started.url(`/legacy/${id}`));
+  const legacy = async (id: string): Promise<TestClient> => {
+    const c = await t.connect(`/legacy/${id}`);
     c.send('wst');
     expect(await c.nextJson()).toEqual(connected);
     return c;
   };
   const postOrder = async (body?: string, type = 'application/json') => {
-    const res = await fetch(`${base}/orders`, { method: 'POST', headers: body === undefined ? {} : { 'content-type': type }, body });
+    const res = await t.fetch('/orders', { method: 'POST', headers: body === undefined ? {} : { 'content-type': type }, body });
     return { status: res.status, type: res.headers.get('content-type'), body: await res.json() };
   };
-  return { ...started, logger, base, legacy, postOrder };
+  return { app: t.app, logger, legacy, postOrder };
 }
 
 describe('examples/notifications (seed 000)', () => {
   test('/ws/{id} rejects a missing or wrong token with 401 at the upgrade', async () => {
-    const { url, app } = await serve();
-    expect(await upgradeStatus(url('/ws/1'))).toEqual({ status: 401, body: 'Missing or invalid token' });
-    expect(await upgradeStatus(url('/ws/1?token=nope'))).toEqual({ status: 401, body: 'Missing or invalid token' });
+    const { app } = await serve();
+    await expect(t.connect('/ws/1')).rejects.toMatchObject({ status: 401, body: 'Missing or invalid token' });
+    await expect(t.connect('/ws/1', { query: { token: 'nope' } })).rejects.toMatchObject({ status: 401, body: 'Missing or invalid token' });
     expect(app.connectionCount).toBe(0);
-    expect(await upgradeStatus(url('/ws/1?token=wst'))).toEqual({ status: 101, body: '' });
+    await expect(t.connect('/ws/1', { query: { token: 'wst' } })).resolves.toBeInstanceOf(TestClient);
   });
 
   test('/ws/{id}?token=wst: each connect broadcasts the greeting; messages get "Still online" JSON', async () => {
-    const { url, logger } = await serve();
-    const a = await connect(url('/ws/1?token=wst'));
+    const { logger } = await serve();
+    const a = await t.connect('/ws/1?token=wst');
     expect(await a.next()).toBe('{"title":"连接成功","message":"ws创建成功"}');
-    const b = await connect(url('/ws/2?token=wst'));
+    const b = await t.connect('/ws/2?token=wst');
     expect(await a.nextJson()).toEqual(connected);
     expect(await b.nextJson()).toEqual(connected);
     a.send('ping');
     expect(await a.nextJson()).toEqual(stillOnline('ping'));
-    expect(await b.silentFor(100)).toBe(true);
+    await b.expectSilence(100);
     expect(logger.errors).toEqual([]);
   });
 
   test('/legacy/{id}: a wrong first message gets "ws鉴权失败", then the close frame with 1008', async () => {
-    const { url, app } = await serve();
-    const c = await connect(url('/legacy/1'));
-    const events: string[] = [];
-    c.ws.on('message', (data: Buffer) => events.push(`message ${data.toString('utf8')}`));
-    c.ws.on('close', (code: number) => events.push(`close ${code}`));
+    const { app } = await serve();
+    const c = await t.connect('/legacy/1');
     c.send('letmein');
     expect(await c.next()).toBe('ws鉴权失败');
-    expect(await c.waitClosed()).toEqual({ code: 1008, reason: 'Authentication failed' });
-    expect(events).toEqual(['message ws鉴权失败', 'close 1008']);
+    expect(await c.closed()).toEqual({ code: 1008, reason: 'Authentication failed' });
+    // The reply came before the close frame, and nothing after it.
+    await expect(c.next()).rejects.toThrow('the connection had closed (code 1008, "Authentication failed"); received instead: nothing.');
     expect(app.connectionCount).toBe(0);
   });
 
   test('/legacy/{id}: the token as first message; the greeting goes to authenticated clients only', async () => {
-    const { url, legacy } = await serve();
+    const { legacy } = await serve();
     const first = await legacy('1');
-    const pending = await connect(url('/legacy/2'));
+    const pending = await t.connect('/legacy/2');
     const second = await legacy('3');
     expect(await first.nextJson()).toEqual(connected);
-    expect(await pending.silentFor(100)).toBe(true);
+    await pending.expectSilence(100);
     first.send('hi');
     expect(await first.nextJson()).toEqual(stillOnline('hi'));
     first.send('wst');
     expect(await first.nextJson()).toEqual(stillOnline('wst'));
-    expect(await second.silentFor(100)).toBe(true);
+    await second.expectSilence(100);
   });
 
   test('POST /orders and greetings reach authenticated clients of both routes, not unauthenticated legacy ones', async () => {
-    const { url, legacy, postOrder } = await serve();
-    const browser = await connect(url('/ws/1?token=wst'));
+    const { legacy, postOrder } = await serve();
+    const browser = await t.connect('/ws/1?token=wst');
     expect(await browser.nextJson()).toEqual(connected);
     const old = await legacy('2');
     expect(await browser.nextJson()).toEqual(connected);
-    const pending = await connect(url('/legacy/3'));
+    const pending = await t.connect('/legacy/3');
     const order = { title: 'New order', message: 'Order #42: two coffees' };
     expect(await postOrder(JSON.stringify(order))).toEqual({ status: 200, type: 'application/json', body: { delivered: 2 } });
     expect(await browser.nextJson()).toEqual(order);
     expect(await old.nextJson()).toEqual(order);
-    expect(await pending.silentFor(100)).toBe(true);
+    await pending.expectSilence(100);
     pending.send('wst');
     for (const c of [browser, old, pending]) expect(await c.nextJson()).toEqual(connected);
     expect((await postOrder('{"message":"#43"}')).body).toEqual({ delivered: 3 });
@@ -104,14 +104,14 @@ describe('examples/notifications (seed 000)', () => {
     expect(await postOrder('{"title":42}')).toEqual(bad);
     expect(await postOrder('[]')).toEqual(bad);
     expect(await postOrder('an order', 'text/plain')).toEqual(bad);
-    expect(await c.silentFor(50)).toBe(true);
+    await c.expectSilence(50);
     await c.close(1000);
     expect((await postOrder('{}')).body).toEqual({ delivered: 0 });
   });
 
   test('GET / serves the page, which connects with the token to its own host', async () => {
-    const { base } = await serve();
-    const res = await fetch(`${base}/`);
+    await serve();
+    const res = await t.fetch('/');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
     const html = await res.text();

@@ -1,18 +1,21 @@
+import type { App } from 'switchboard';
+import { testApp, type TestApp, type TestClient } from 'switchboard/testing';
 import { createApp } from '../../examples/robyn/app';
-import { closeAll, connect, recordingLogger, start, type Client } from '../helpers';
+import { recordingLogger } from '../helpers';
 
-afterEach(closeAll);
+let t: TestApp<App>;
+afterEach(() => t.close());
 
 async function serve() {
   const logger = recordingLogger();
-  const started = await start(createApp({ logger }));
+  t = await testApp(createApp({ logger }));
   /** A connected client whose "Connected to ws" greeting has been checked. */
-  const join = async (query = ''): Promise<Client> => {
-    const c = await connect(started.url(`/web_socket${query}`));
+  const join = async (query = ''): Promise<TestClient> => {
+    const c = await t.connect(`/web_socket${query}`);
     expect(await c.next()).toBe('Connected to ws');
     return c;
   };
-  return { ...started, logger, join };
+  return { app: t.app, logger, join };
 }
 
 describe('examples/robyn (seed 003)', () => {
@@ -29,13 +32,11 @@ describe('examples/robyn (seed 003)', () => {
   test('"disconnect": the client receives "Closing connection", then the close frame with 1000', async () => {
     const { join, app } = await serve();
     const c = await join();
-    const events: string[] = [];
-    c.ws.on('message', (data: Buffer) => events.push(`message ${data.toString('utf8')}`));
-    c.ws.on('close', (code: number) => events.push(`close ${code}`));
     c.send('disconnect');
     expect(await c.next()).toBe('Closing connection');
-    expect(await c.waitClosed()).toEqual({ code: 1000, reason: '' });
-    expect(events).toEqual(['message Closing connection', 'close 1000']);
+    expect(await c.closed()).toEqual({ code: 1000, reason: '' });
+    // The reply came before the close frame, and nothing after it.
+    await expect(c.next()).rejects.toThrow('the connection had closed (code 1000); received instead: nothing.');
     expect(app.connectionCount).toBe(0);
   });
 
@@ -46,8 +47,8 @@ describe('examples/robyn (seed 003)', () => {
     gordon.send('login');
     expect(await gordon.next()).toBe('Gordon authorized to login!');
     expect(await other.next()).toBe('Gordon authorized to login!');
-    expect(await gordon.silentFor(100)).toBe(true);
-    expect(await other.silentFor(0)).toBe(true);
+    await gordon.expectSilence(100);
+    await other.expectSilence(0);
   });
 
   test('"login" without both query values is an ordinary message', async () => {
@@ -59,7 +60,7 @@ describe('examples/robyn (seed 003)', () => {
     expect(await impostor.next()).toBe('Message received');
     anonymous.send('login');
     expect(await anonymous.next()).toBe('Message received');
-    expect(await gordon.silentFor(100)).toBe(true);
+    await gordon.expectSilence(100);
   });
 
   test('"self": sendTo(ws.id) reaches only this client, and the empty reply sends nothing', async () => {
@@ -68,8 +69,8 @@ describe('examples/robyn (seed 003)', () => {
     const b = await join();
     a.send('self');
     expect(await a.next()).toBe('This is a message to self');
-    expect(await a.silentFor(100)).toBe(true);
-    expect(await b.silentFor(0)).toBe(true);
+    await a.expectSilence(100);
+    await b.expectSilence(0);
   });
 
   test('"broadcast" reaches every client, the sender included', async () => {
@@ -79,12 +80,12 @@ describe('examples/robyn (seed 003)', () => {
     b.send('broadcast');
     expect(await a.next()).toBe('This is a broadcast');
     expect(await b.next()).toBe('This is a broadcast');
-    expect(await b.silentFor(100)).toBe(true);
+    await b.expectSilence(100);
   });
 
   test('GET / serves a page to try the commands, which connects back to its own host', async () => {
-    const { port } = await serve();
-    const res = await fetch(`http://127.0.0.1:${port}/`);
+    await serve();
+    const res = await t.fetch('/');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
     const html = await res.text();

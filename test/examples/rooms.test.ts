@@ -1,19 +1,22 @@
+import type { App } from 'switchboard';
+import { testApp, type TestApp, type TestClient } from 'switchboard/testing';
 import { createApp } from '../../examples/rooms/app';
-import { closeAll, connect, recordingLogger, start, type Client } from '../helpers';
+import { recordingLogger } from '../helpers';
 
-afterEach(closeAll);
+let t: TestApp<App>;
+afterEach(() => t.close());
 
-interface Member extends Client {
+interface Member extends TestClient {
   /** The connection id, read from the member's own meta in its first presence_state. */
   readonly id: string;
 }
 
 /** Joins `room` as `name`: the reply, then the room's state (the member itself in it). */
-async function member(url: string, name: string, room: string): Promise<Member> {
-  const c = await connect(url);
+async function member(name: string, room: string): Promise<Member> {
+  const c = await t.connect('/rooms');
   c.send(JSON.stringify({ event: 'join', data: { name, room }, id: 1 }));
   expect(await c.next()).toBe(`{"event":"join","id":1,"data":{"room":"${room}"}}`);
-  const state = (await c.nextJson()) as { event: string; room: string; data: Record<string, { metas: { id: string; name: string }[] }> };
+  const state = await c.nextJson<{ event: string; room: string; data: Record<string, { metas: { id: string; name: string }[] }> }>();
   expect(state.event).toBe('presence_state');
   expect(state.room).toBe(room);
   const own = state.data[name]!.metas.at(-1)!;
@@ -29,16 +32,16 @@ const left = (room: string, name: string, id: string): string =>
 describe('examples/rooms', () => {
   test('join answers with the room and its presence; members hear each other, other rooms do not', async () => {
     const logger = recordingLogger();
-    const { url } = await start(createApp({ logger }));
-    const ann = await member(url('/rooms'), 'ann', 'lobby');
-    const bob = await member(url('/rooms'), 'bob', 'lobby');
+    t = await testApp(createApp({ logger }));
+    const ann = await member('ann', 'lobby');
+    const bob = await member('bob', 'lobby');
     expect(await ann.next()).toBe(joined('lobby', 'bob', bob.id));
-    const cat = await member(url('/rooms'), 'cat', 'kitchen');
+    const cat = await member('cat', 'kitchen');
 
     ann.send('{"event":"say","data":"hello lobby"}');
     expect(await bob.next()).toBe('{"event":"said","data":{"name":"ann","text":"hello lobby"}}');
-    expect(await cat.silentFor(80)).toBe(true);
-    expect(await ann.silentFor(0)).toBe(true);
+    await cat.expectSilence(80);
+    await ann.expectSilence(0);
 
     cat.send('{"event":"who","id":5}');
     expect(await cat.next()).toBe('{"event":"who","id":5,"data":{"room":"kitchen","here":["cat"]}}');
@@ -48,15 +51,15 @@ describe('examples/rooms', () => {
   });
 
   test('switching rooms and leaving are presence diffs; two tabs of one name are one key', async () => {
-    const { url } = await start(createApp({ logger: recordingLogger() }));
-    const ann = await member(url('/rooms'), 'ann', 'lobby');
-    const bob = await member(url('/rooms'), 'bob', 'lobby');
+    t = await testApp(createApp({ logger: recordingLogger() }));
+    const ann = await member('ann', 'lobby');
+    const bob = await member('bob', 'lobby');
     expect(await ann.next()).toBe(joined('lobby', 'bob', bob.id));
     bob.send(JSON.stringify({ event: 'join', data: { name: 'bob', room: 'garden' }, id: 2 }));
     expect(await bob.next()).toBe('{"event":"join","id":2,"data":{"room":"garden"}}');
     expect(await bob.nextJson()).toEqual({ event: 'presence_state', room: 'garden', data: { bob: { metas: [{ id: bob.id, name: 'bob' }] } } });
     expect(await ann.next()).toBe(left('lobby', 'bob', bob.id));
-    const tab = await member(url('/rooms'), 'bob', 'garden');
+    const tab = await member('bob', 'garden');
     expect(await bob.next()).toBe(joined('garden', 'bob', tab.id));
     await tab.close();
     expect(await bob.next()).toBe(left('garden', 'bob', tab.id));
@@ -65,8 +68,8 @@ describe('examples/rooms', () => {
   });
 
   test('bad input gets error frames and the connection stays usable', async () => {
-    const { url } = await start(createApp({ logger: recordingLogger() }));
-    const c = await connect(url('/rooms'));
+    t = await testApp(createApp({ logger: recordingLogger() }));
+    const c = await t.connect('/rooms');
     c.send('{"event":"say","data":"too early","id":1}');
     expect(await c.next()).toBe('{"event":"say","id":1,"error":{"code":"not_in_room","message":"Join a room first"}}');
     c.send('{"event":"join","data":{"name":"","room":"lobby"},"id":2}');
@@ -86,8 +89,8 @@ describe('examples/rooms', () => {
   });
 
   test('the page is served at /', async () => {
-    const { port } = await start(createApp({ logger: recordingLogger() }));
-    const res = await fetch(`http://127.0.0.1:${port}/`);
+    t = await testApp(createApp({ logger: recordingLogger() }));
+    const res = await t.fetch('/');
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(await res.text()).toContain('<title>Rooms</title>');
   });

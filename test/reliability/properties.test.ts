@@ -2,11 +2,13 @@
  * Property-based tests (fast-check) of the pure parts everything else rests on: the reply encoder,
  * the route-pattern parser and the parameter resolvers compiled at register().
  */
+import { isUtf8 } from 'node:buffer';
 import fc from 'fast-check';
 import { bindRoute } from '../../lib/compile/bind';
 import { compileRoute } from '../../lib/compile/route';
 import { Connector, HttpError, OnMessage, SwitchboardError, WebSocketRoute, WsError } from '../../lib';
 import { transportDefaults } from '../../lib/declare/options';
+import { jsonDefaults } from '../../lib/util/json';
 import { encode } from '../../lib/runtime/reply';
 import { decodeParams, parsePattern } from '../../lib/compile/pattern';
 import { checkHandshake, checkRequestLimits } from '../../lib/transport/handshake';
@@ -180,32 +182,64 @@ describe('parameter resolvers (lib/compile/resolvers.ts)', () => {
     }
   }
 
-  const plan = (cls: abstract new (...args: never[]) => object) => bindRoute(compileRoute(cls, transportDefaults), new Map());
+  const plan = (cls: abstract new (...args: never[]) => object) => bindRoute(compileRoute(cls, transportDefaults), new Map(), jsonDefaults);
   /** Resolvers pass the connection through untouched; any object stands for it. */
   const ws = {} as Connector;
 
-  test('an object parameter gets the parsed JSON of any JSON text, and the Connector is passed through', () => {
+  /** The code of the WsError `run` throws, or null when it returns; any other error fails the test. */
+  function wsErrorCode(run: () => unknown): string | null {
+    try {
+      run();
+      return null;
+    } catch (error) {
+      if (!(error instanceof WsError)) throw error;
+      return error.code;
+    }
+  }
+
+  /** Has the value an own "__proto__" key, or an own "constructor" object with an own "prototype", anywhere? */
+  function poisoned(value: unknown): boolean {
+    if (value === null || typeof value !== 'object') return false;
+    const own = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
+    const ctor = (value as Record<string, unknown>).constructor;
+    if (own(value, '__proto__') || (own(value, 'constructor') && ctor !== null && typeof ctor === 'object' && own(ctor, 'prototype'))) return true;
+    return Object.values(value).some(poisoned);
+  }
+
+  test('an object parameter gets the parsed JSON object or array; WsError invalid_data for other JSON values, invalid_json for prototype keys', () => {
     const onMessage = plan(Props).onMessage!;
+    // JSON values, and trees made of the keys that poison prototypes.
+    const keys = fc.constantFrom('__proto__', 'constructor', 'prototype', 'a');
+    const { tree } = fc.letrec((tie) => ({
+      tree: fc.oneof(
+        { depthSize: 'small' },
+        fc.jsonValue({ maxDepth: 1 }),
+        fc.dictionary(keys, tie('tree'), { maxKeys: 3 }),
+        fc.array(tie('tree'), { maxLength: 3 }),
+      ),
+    }));
     fc.assert(
-      fc.property(fc.jsonValue(), (value) => {
+      fc.property(fc.oneof(fc.jsonValue(), tree), (value) => {
         calls.length = 0;
         const text = JSON.stringify(value);
-        expect(onMessage(ws, bytesOf(text), false)).toEqual(JSON.parse(text));
+        const run = () => onMessage(ws, bytesOf(text), false);
+        if (value === null || typeof value !== 'object') return expect(wsErrorCode(run)).toBe('invalid_data');
+        if (poisoned(value)) return expect(wsErrorCode(run)).toBe('invalid_json');
+        expect(run()).toEqual(JSON.parse(text));
         expect(calls[0]![0]).toBe(ws);
       }),
     );
   });
 
-  test('bytes that are not JSON give WsError invalid_json, never another error', () => {
+  test('any bytes reach an object parameter as an object or array, or give WsError invalid_json or invalid_data (always, as a binary frame)', () => {
     const onMessage = plan(Props).onMessage!;
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
-        try {
-          onMessage(ws, bytes.slice().buffer, false);
-        } catch (error) {
-          expect(error).toBeInstanceOf(WsError);
-          expect((error as WsError).code).toBe('invalid_json');
-        }
+        calls.length = 0;
+        const code = wsErrorCode(() => onMessage(ws, bytes.slice().buffer, false));
+        if (code === null) expect(typeof calls[0]![1]).toBe('object');
+        else expect(['invalid_json', 'invalid_data']).toContain(code);
+        expect(wsErrorCode(() => onMessage(ws, bytes.slice().buffer, true))).toBe('invalid_data');
       }),
     );
   });
@@ -215,6 +249,21 @@ describe('parameter resolvers (lib/compile/resolvers.ts)', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme' }), (text) => {
         expect(onMessage(ws, bytesOf(text), false)).toEqual([text, ws]);
+      }),
+    );
+  });
+
+  test('a string parameter gets a binary frame decoded exactly when its bytes are UTF-8, else WsError unsupported_data', () => {
+    const onMessage = plan(Raw).onMessage!;
+    const bytes = fc.oneof(
+      fc.uint8Array({ maxLength: 64 }),
+      fc.string({ unit: 'grapheme' }).map((text) => new Uint8Array(bytesOf(text))),
+    );
+    fc.assert(
+      fc.property(bytes, (b) => {
+        if (!isUtf8(b)) return expect(wsErrorCode(() => onMessage(ws, b.slice().buffer, true))).toBe('unsupported_data');
+        const [text] = onMessage(ws, b.slice().buffer, true) as [string];
+        expect(Buffer.from(text).equals(b)).toBe(true);
       }),
     );
   });
