@@ -20,7 +20,9 @@ import { metricsText } from './operate/metrics';
 import { PROMETHEUS_CONTENT_TYPE } from './operate/prometheus';
 import { staticHandler } from './http/static';
 import { GOING_AWAY, type AppContext, type Connection } from './runtime/connection';
+import type { PresenceState } from './client/presence';
 import { LocalDelivery } from './runtime/delivery';
+import { Presence } from './runtime/presence';
 import { Registry } from './runtime/registry';
 import { RouteTopics } from './runtime/route-topics';
 import { encode } from './runtime/reply';
@@ -78,7 +80,8 @@ export class App {
     assertNativeUws(this.options.allowJsFallback);
     this.bus = options.bus ?? new LocalBus();
     const registry = new Registry<Connection<object>>();
-    this.context = { registry, routeTopics: new RouteTopics(registry), bus: this.bus, logger: this.options.logger, closing: false };
+    const presence = new Presence(registry.nodeId, this.bus);
+    this.context = { registry, routeTopics: new RouteTopics(registry), bus: this.bus, presence, logger: this.options.logger, closing: false };
     if (options.routes !== undefined) {
       const routes: unknown = options.routes;
       if (!Array.isArray(routes)) throw invalidArgument('new App(options)', 'routes', 'an array of route classes', routes);
@@ -259,14 +262,17 @@ export class App {
         );
       server.addNotFound();
       const compress = this.routes.some((r) => r.transport.compression);
-      this.delivery = new LocalDelivery(this.context.registry, server, this.context.routeTopics, logger, compress);
-      await this.bus.open(this.delivery);
+      const delivery = new LocalDelivery(this.context.registry, server, this.context.routeTopics, logger, compress, this.context.presence);
+      this.delivery = delivery;
+      await this.bus.open(delivery);
       busOpen = true;
+      this.context.presence.open((topic, payload) => delivery.publishLocal(topic, payload, null));
       const bound = await server.listen(host, port, reusePort);
       this.server = server;
       this.phase = 'listening';
       return { port: bound };
     } catch (error) {
+      this.context.presence.close();
       // A bus holding connections (Redis) must not keep the process alive after a failed listen.
       if (busOpen) await this.bus.close();
       server.closeAll();
@@ -280,8 +286,9 @@ export class App {
    * @returns false when the id is unknown or closed, or there was nothing to send. An id of another
    * process (with a RedisBus) cannot be checked synchronously: true once handed to Redis (docs/scale-out.md).
    * @example
-   * const id = userConnections.get(userId); // a Map<string, string> of user → ws.id, kept by the app
-   * if (id !== undefined) app.sendTo(id, { title: 'New order' });
+   * app.sendTo(job.connectionId, { progress: 100 }); // a ws.id kept when the job started
+   * // To reach a user's every tab, on every process: each connection joins `user:<id>`, then
+   * app.publish(`user:${userId}`, { title: 'New order' });
    */
   sendTo(id: string, data: Reply): boolean {
     if (typeof id !== 'string') throw invalidArgument('app.sendTo(id, data)', 'id', 'a connection id string', id);
@@ -326,6 +333,18 @@ export class App {
   roomSize(room: string): number {
     checkRoom('app.roomSize(room)', room);
     return this.server === null ? 0 : this.server.numSubscribers(roomTopic(room));
+  }
+
+  /**
+   * Who is in a room, by presence key, on every process sharing the bus (docs/presence.md): what this
+   * process holds when a connection here is tracked in the room, else what the bus stores.
+   * @returns `{ [key]: { metas: [{ id, ...meta }] } }`; `{}` for a room nobody is tracked in.
+   * @example
+   * const online = Object.keys(await app.presence('board:42')); // ['alice', 'bob']
+   */
+  presence(room: string): Promise<PresenceState> {
+    checkRoom('app.presence(room)', room);
+    return this.context.presence.list(room);
   }
 
   /**
@@ -407,6 +426,7 @@ export class App {
     // The force-close below resets connections whose peer has not yet read the 1001 (the client would
     // see 1006): give the close handshakes a moment to complete first.
     if (open.length > 0) await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(CLOSE_LINGER_MS, left()))));
+    this.context.presence.close();
     await this.bus.close();
     server.closeAll();
     this.phase = 'closed';

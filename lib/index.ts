@@ -7,7 +7,17 @@
 import 'reflect-metadata';
 
 export { App, type CloseOptions } from './app';
-export { Connector, type BroadcastOptions, type Reply, type ReplyObject, type RouteContract, type RouteParams } from './declare/connector';
+export {
+  Connector,
+  type BroadcastOptions,
+  type JoinOptions,
+  type PresenceMetaInput,
+  type PresenceOptions,
+  type Reply,
+  type ReplyObject,
+  type RouteContract,
+  type RouteParams,
+} from './declare/connector';
 export { WebSocketRoute, OnConnect, OnMessage, OnClose, OnUpgrade, OnDrain, Inject, Query, Param, Header } from './declare/decorators';
 export type {
   AnyMethod,
@@ -33,3 +43,5 @@ export type { PoisoningAction } from './util/json';
 export type { Payload, Socket } from './transport/types';
 export type { UpgradeRequest } from './declare/upgrade-request';
 export type { StandardSchemaV1, StandardIssue, StandardResult } from './client/standard-schema';
+export type { PresenceDiff, PresenceMeta, PresenceState } from './client/presence';
+export type { PresenceChange, PresenceEntry, PresenceSnapshot } from './bus/bus';

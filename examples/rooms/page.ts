@@ -1,7 +1,8 @@
 /**
- * The rooms page: pick a name and a room, chat, see who is here; it connects with switchboard/client
- * (served by the app) and joins its room again after a reconnect. Stable ids for browser tests:
- * #name, #room, #join, #here, #messages, #messageText, #send, #status.
+ * The rooms page: pick a name and a room, chat, see who is online. It connects with switchboard/client
+ * (served by the app), follows the room's presence with the client's presence(), and joins its room
+ * again after a reconnect. Stable ids for browser tests: #name, #room, #join, #here, #online (one li
+ * per name, data-key), #messages, #messageText, #send, #status.
  */
 export const roomsPage = `<!DOCTYPE html>
 <html lang="en">
@@ -18,6 +19,8 @@ export const roomsPage = `<!DOCTYPE html>
       input { flex: 1; min-width: 8rem; font: inherit; padding: 0.6rem 0.8rem; border: 1px solid #d1d5db; border-radius: 0.6rem; }
       button { font: inherit; padding: 0.6rem 1.1rem; border: 0; border-radius: 0.6rem; background: #2563eb; color: #fff; }
       #here, #status { font-size: 0.85rem; color: #4b5563; }
+      #online { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 0.4rem; }
+      #online li { padding: 0.2rem 0.6rem; border-radius: 1rem; background: #dcfce7; font-size: 0.85rem; }
       #messages { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 0.4rem; }
       #messages li { padding: 0.45rem 0.75rem; border-radius: 0.9rem; background: #fff; overflow-wrap: anywhere; }
       #messages li.mine { align-self: flex-end; background: #2563eb; color: #fff; }
@@ -33,6 +36,7 @@ export const roomsPage = `<!DOCTYPE html>
         <button id="join">Join</button>
       </form>
       <div id="here"></div>
+      <ul id="online"></ul>
       <ul id="messages"></ul>
       <form id="sayForm">
         <input id="messageText" placeholder="Message" autocomplete="off" />
@@ -42,36 +46,59 @@ export const roomsPage = `<!DOCTYPE html>
     <script type="module">
       // The client, served by app.serveClient(). The page has no bundler, so it cannot import the
       // TypeScript channel (rooms.api.ts): it speaks the same events with the untyped connect(url).
-      import { connect } from '/switchboard/client.js';
+      import { connect, presence } from '/switchboard/client.js';
       const client = connect((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/rooms');
       const $ = (id) => document.getElementById(id);
-      let joined = null;
+      let joined = null; // the last join request that succeeded, made again after a reconnect
+      let online = null; // presence(client, room) for the room asked for last
       const show = (text, cls) => {
         const li = document.createElement('li');
         li.textContent = text;
         if (cls) li.className = cls;
         $('messages').appendChild(li);
       };
-      const here = ({ room, here }) => ($('here').textContent = here + ' here in ' + room);
-      /** A request whose error is shown in the list rather than thrown. */
+      // One li per name: a name with two tabs is one person with two metas.
+      const render = (room, state) => {
+        const names = Object.keys(state).sort();
+        $('here').textContent = names.length + ' here in ' + room;
+        $('online').replaceChildren(
+          ...names.map((name) => {
+            const li = document.createElement('li');
+            const tabs = state[name].metas.length;
+            li.dataset.key = name;
+            li.textContent = tabs > 1 ? name + ' (' + tabs + ' tabs)' : name;
+            return li;
+          }),
+        );
+      };
+      // Follows a room's presence. The first state is who was there already, not news; after that a
+      // name is news when all its metas are new (joined) or it has none left (left).
+      const follow = (room) => {
+        online?.close();
+        online = presence(client, room);
+        let first = true;
+        online.onChange((state, { joins, leaves }) => {
+          if (!first) {
+            for (const name of Object.keys(joins)) if (state[name].metas.length === joins[name].metas.length) show(name + ' joined', 'notice');
+            for (const name of Object.keys(leaves)) if (!state[name]) show(name + ' left', 'notice');
+          }
+          first = false;
+          render(room, state);
+        });
+      };
+      // A request whose error is shown in the list rather than thrown.
       const ask = (name, data) => client.request(name, data).catch((error) => show(error.message, 'notice'));
       client.onStatus((status) => ($('status').textContent = status === 'open' ? 'connected' : status));
-      // A reconnect reaches a server that has forgotten this connection's room: join it again.
-      client.onReconnect(() => joined && ask('join', joined).then((reply) => reply && here(reply)));
+      // A reconnect reaches a server that has forgotten this connection's room: join it again. The
+      // fresh presence_state is merged in, and what changed meanwhile shows as joins and leaves.
+      client.onReconnect(() => joined && ask('join', joined));
       client.on('said', ({ name, text }) => show(name + ': ' + text));
-      client.on('presence', ({ name, joined }) => {
-        show(name + (joined ? ' joined' : ' left'), 'notice');
-        ask('who').then((reply) => reply && here(reply));
-      });
       $('joinForm').onsubmit = async (e) => {
         e.preventDefault();
         $('messages').textContent = '';
         const request = { name: $('name').value, room: $('room').value };
-        const reply = await ask('join', request);
-        if (reply) {
-          joined = request;
-          here(reply);
-        }
+        follow(request.room); // before asking: the room's presence_state comes right after the answer
+        if (await ask('join', request)) joined = request;
       };
       $('sayForm').onsubmit = (e) => {
         e.preventDefault();

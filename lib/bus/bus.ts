@@ -1,11 +1,42 @@
 /**
  * The seam between fan-out and its delivery. Every broadcast and every sendTo goes through a Bus, so
  * a bus that spans processes (Redis) can replace the in-process one without touching handlers.
+ * Presence goes through it too: the bus stores and spreads each node's presence entries, and tells the
+ * node what the other nodes changed (docs/presence.md).
  */
 import type { Payload, Socket } from '../transport/types';
 import type { Logger } from '../util/validate';
 
-/** What the app offers a bus: delivery to the connections of this process. */
+/**
+ * One connection tracked in a room: its id (which starts with its node's id), its presence key, and
+ * its meta as the JSON text `{"id":<id>,…meta}`, made once when it is tracked.
+ */
+export interface PresenceEntry {
+  readonly id: string;
+  readonly key: string;
+  readonly meta: string;
+}
+
+/**
+ * What another node changed in a room: entries added or replaced (`set`), ids removed. With `owner`,
+ * `set` is everything that node has in the room now: its entries there that `set` lacks are gone.
+ */
+export interface PresenceChange {
+  readonly owner: string | null;
+  readonly set: readonly PresenceEntry[];
+  readonly removed: readonly string[];
+}
+
+/**
+ * A room's presence as the shared store has it: `entries` are complete for the nodes in `owners` (the
+ * live ones); what the node holds of any other node is not contradicted.
+ */
+export interface PresenceSnapshot {
+  readonly entries: readonly PresenceEntry[];
+  readonly owners: ReadonlySet<string>;
+}
+
+/** What the app offers a bus: delivery to the connections of this process, and its presence. */
 export interface BusNode {
   /** Prefix of every connection id minted by this process; unique per process. */
   readonly nodeId: string;
@@ -15,6 +46,16 @@ export interface BusNode {
   publishLocal(topic: string, payload: Payload, except: Socket | null): number;
   /** Delivers to the local connection `id`; false when it is not here or closed. */
   sendLocal(id: string, payload: Payload): boolean;
+  /** Another node changed its presence entries in `room`. */
+  presenceChanged(room: string, change: PresenceChange): void;
+  /** The other nodes whose entries this node holds (for the bus to check they are alive). */
+  presenceOwners(): ReadonlySet<string>;
+  /** Node `owner` is dead: drop every entry of it. */
+  presenceGone(owner: string): void;
+  /** This node's own entries, by room: what the bus re-asserts after a gap. */
+  presenceEntries(): ReadonlyMap<string, readonly PresenceEntry[]>;
+  /** The bus is back after a gap: the node reloads what it holds of the other nodes. */
+  presenceResync(): void;
 }
 
 /** What a bus has counted since it was opened; the app's metrics read it (docs/metrics.md). */
@@ -34,11 +75,20 @@ export interface BusStats {
  * listen()), `close` once by `app.close()` after every @OnClose has run, so their broadcasts still
  * go out. Counts returned by `publish` are the recipients on this process; `sendTo` of an id on
  * another process returns whether the message was handed on (see docs/scale-out.md).
+ *
+ * Presence: `trackPresence` and `untrackPresence` store this node's entries and tell the other nodes
+ * (`presenceChanged` there); `loadPresence` reads a room as the store has it (null while unreachable).
+ * A bus within one process has no other node: it stores nothing and loads an empty room.
  */
 export interface Bus {
   open(node: BusNode): Promise<void>;
   publish(topic: string, payload: Payload, except: Socket | null): number;
   sendTo(id: string, payload: Payload): boolean;
+  /** Adds or replaces an entry of this node in `room`. */
+  trackPresence(room: string, entry: PresenceEntry): void;
+  /** Removes an entry of this node; `last` when it was this node's last entry in `room`. */
+  untrackPresence(room: string, id: string, last: boolean): void;
+  loadPresence(room: string): Promise<PresenceSnapshot | null>;
   close(): Promise<void>;
   /** Counters for the metrics; a bus without them shows none. */
   readonly stats?: BusStats;

@@ -1,9 +1,12 @@
 /**
- * The default bus: one process, delivery straight to uWS pub/sub and the id registry.
+ * The default bus: one process, delivery straight to uWS pub/sub and the id registry. Presence needs
+ * no store here: every entry belongs to this process, whose runtime holds it.
  */
 import type { Payload, Socket } from '../transport/types';
 import { SwitchboardError } from '../util/errors';
-import type { Bus, BusNode, BusStats } from './bus';
+import type { Bus, BusNode, BusStats, PresenceSnapshot } from './bus';
+
+const emptyRoom: PresenceSnapshot = Object.freeze({ entries: [], owners: new Set<string>() });
 
 export class LocalBus implements Bus {
   private node: BusNode | null = null;
@@ -23,6 +26,14 @@ export class LocalBus implements Bus {
 
   sendTo(id: string, payload: Payload): boolean {
     return this.node === null ? false : this.node.sendLocal(id, payload);
+  }
+
+  trackPresence(): void {}
+
+  untrackPresence(): void {}
+
+  loadPresence(): Promise<PresenceSnapshot> {
+    return Promise.resolve(emptyRoom);
   }
 
   close(): Promise<void> {

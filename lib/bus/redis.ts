@@ -9,10 +9,11 @@
  */
 import type { Payload, Socket } from '../transport/types';
 import { invalidOption, SwitchboardError } from '../util/errors';
-import { rejectAfter } from '../util/timeout';
+import { rejectAfter, settledWithin } from '../util/timeout';
 import { checkKeys, integerIn } from '../util/validate';
-import type { Bus, BusNode, BusStats } from './bus';
-import { decodeEnvelope, encodeEnvelope, isFrom, KIND_PROBE, KIND_PUBLISH, KIND_SEND, originHeader } from './envelope';
+import type { Bus, BusNode, BusStats, PresenceEntry, PresenceSnapshot } from './bus';
+import { decodeEnvelope, encodeEnvelope, isFrom, KIND_PRESENCE, KIND_PROBE, KIND_PUBLISH, KIND_SEND, originHeader } from './envelope';
+import { RedisPresence } from './presence-redis';
 
 /** Options of {@link RedisBus}. */
 export interface RedisBusOptions {
@@ -26,6 +27,12 @@ export interface RedisBusOptions {
   maxReconnectDelay?: number;
   /** Called with false when the node loses Redis mid-run and with true once it is back (subscribed again). */
   onConnectionChange?: (connected: boolean) => void;
+  /**
+   * Milliseconds a node counts as alive after its last heartbeat (it beats every third of it): a node
+   * that dies without closing has its presence entries removed, and their leaves sent, between 2/3 and
+   * 4/3 of this after its death (docs/presence.md). Default 10000.
+   */
+  presenceTtl?: number;
 }
 
 /** Counters of a {@link RedisBus}, since it was opened. */
@@ -48,6 +55,7 @@ interface Client {
   connect(): Promise<unknown>;
   publish(channel: string, message: Buffer): Promise<number>;
   subscribe(channels: string[], listener: (message: Buffer) => void, bufferMode: true): Promise<void>;
+  sendCommand(args: string[]): Promise<unknown>;
   unsubscribe(): Promise<void>;
   close(): Promise<void>;
   destroy(): void;
@@ -58,6 +66,8 @@ interface Client {
 type CreateClient = (options: object) => Client;
 
 const PROBE_EVERY_MS = 100;
+/** How long close() lets this node's presence entries leave before it quits Redis anyway. */
+const PRESENCE_GOODBYE_MS = 1000;
 const where = 'new RedisBus(options)';
 
 /**
@@ -78,7 +88,9 @@ export class RedisBus implements Bus {
   private readonly connectTimeout: number;
   private readonly maxReconnectDelay: number;
   private readonly onConnectionChange: ((connected: boolean) => void) | null;
+  private readonly presenceTtl: number;
   private node: BusNode | null = null;
+  private presence: RedisPresence | null = null;
   private header: Buffer = Buffer.alloc(0);
   private directChannel = '';
   private pub: Client | null = null;
@@ -100,7 +112,7 @@ export class RedisBus implements Bus {
 
   constructor(options: RedisBusOptions = {}) {
     if (options === null || typeof options !== 'object') throw invalidOption(where, 'options', 'an object', options);
-    checkKeys(where, options, ['url', 'prefix', 'connectTimeout', 'maxReconnectDelay', 'onConnectionChange']);
+    checkKeys(where, options, ['url', 'prefix', 'connectTimeout', 'maxReconnectDelay', 'onConnectionChange', 'presenceTtl']);
     const url = options.url ?? 'redis://127.0.0.1:6379';
     if (typeof url !== 'string' || !/^rediss?:\/\/[^\s]+$/.test(url)) throw invalidOption(where, 'url', 'a redis:// or rediss:// URL', url);
     const prefix = options.prefix ?? 'switchboard';
@@ -113,6 +125,7 @@ export class RedisBus implements Bus {
     this.connectTimeout = options.connectTimeout === undefined ? 5000 : integerIn(where, 'connectTimeout', options.connectTimeout, 1, 600_000);
     this.maxReconnectDelay = options.maxReconnectDelay === undefined ? 2000 : integerIn(where, 'maxReconnectDelay', options.maxReconnectDelay, 50, 600_000);
     this.onConnectionChange = change ?? null;
+    this.presenceTtl = options.presenceTtl === undefined ? 10_000 : integerIn(where, 'presenceTtl', options.presenceTtl, 300, 600_000);
   }
 
   /** True while this node publishes to and receives from Redis; false during a gap (and before listen/after close). */
@@ -159,8 +172,15 @@ export class RedisBus implements Bus {
         'timed out',
       );
       await rejectAfter(this.probe(), deadline - Date.now(), 'timed out');
+      this.presence = new RedisPresence(this.prefix, this.presenceTtl, node, {
+        command: (args) => (this.up && this.pub?.isReady === true ? this.pub.sendCommand(args) : null),
+        announce: (room, change) => this.send(this.allChannel, KIND_PRESENCE, room, change, this.onPublished),
+      });
+      await rejectAfter(this.presence.start(), deadline - Date.now(), 'timed out');
     } catch (error) {
       const cause = lastError ?? (error instanceof Error ? error : null);
+      this.presence?.stopBeating();
+      this.presence = null;
       this.stopProbe();
       this.destroyClients();
       this.node = null;
@@ -195,10 +215,28 @@ export class RedisBus implements Bus {
     return this.send(`${this.prefix}:node:${id.slice(0, dash)}`, KIND_SEND, id, payload, this.onDirectPublished);
   }
 
-  /** Called by `app.close()`: unsubscribes and quits both connections; nothing of the bus keeps the process alive after it. */
+  trackPresence(room: string, entry: PresenceEntry): void {
+    this.presence?.track(room, entry);
+  }
+
+  untrackPresence(room: string, id: string, last: boolean): void {
+    this.presence?.untrack(room, id, last);
+  }
+
+  loadPresence(room: string): Promise<PresenceSnapshot | null> {
+    return this.presence === null ? Promise.resolve(null) : this.presence.load(room);
+  }
+
+  /**
+   * Called by `app.close()`: this node's presence entries leave (bounded by 1 s), then it unsubscribes
+   * and quits both connections; nothing of the bus keeps the process alive after it.
+   */
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    const presence = this.presence;
+    this.presence = null;
+    if (presence !== null) await settledWithin(presence.stop(), PRESENCE_GOODBYE_MS);
     this.stopProbe();
     const { pub, sub } = this;
     this.setUp(false, false);
@@ -245,6 +283,9 @@ export class RedisBus implements Bus {
     } else if (envelope.kind === KIND_SEND) {
       this.stats.received++;
       node.sendLocal(envelope.target, envelope.payload);
+    } else if (envelope.kind === KIND_PRESENCE && typeof envelope.payload === 'string') {
+      this.stats.received++;
+      this.presence?.received(envelope.target, envelope.payload);
     }
   };
 
@@ -306,6 +347,7 @@ export class RedisBus implements Bus {
           `${this.stats.dropped - this.droppedAtGap} outgoing messages were dropped during the gap.`,
       );
       this.downSince = 0;
+      this.presence?.reconnected();
     }
     if (notify && this.onConnectionChange !== null) this.onConnectionChange(up);
   }

@@ -3,6 +3,7 @@
  * can be called and what it returns; connection.ts implements it.
  */
 import type { AnyChannel, RequestSpec } from './channel';
+import type { PresenceEvents } from './presence';
 import type { InferInput, InferOutput, StandardSchemaV1 } from './standard-schema';
 
 /**
@@ -64,6 +65,11 @@ export interface Client<C extends AnyChannel = UntypedChannel> {
    * after it went out: it may or may not have been handled; never resent) or `'closed'`.
    */
   request<K extends keyof C['requests'] & string>(name: K, data: RequestData<C, K>, options?: RequestOptions): Promise<ReplyData<C, K>>;
+  /**
+   * Calls `listener` with the `data` and the `room` of each presence frame of that room's event
+   * (`presence_state` or `presence_diff`, see docs/presence.md). Returns the function that unsubscribes.
+   */
+  on<K extends keyof PresenceEvents>(name: K, listener: (data: PresenceEvents[K], room: string) => void): () => void;
   /** Calls `listener` with the `data` of each push `{"event":name,"data":…}`. Returns the function that unsubscribes. */
   on<K extends keyof C['events'] & string>(name: K, listener: (data: EventData<C, K>) => void): () => void;
   /** Calls `listener` on each change of status. Returns the function that unsubscribes. */

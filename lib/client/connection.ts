@@ -19,11 +19,12 @@ interface Pending {
   timer: unknown;
 }
 
-/** A frame from the server: a reply (it has the request's id), an error, or a push. */
+/** A frame from the server: a reply (it has the request's id), an error, or a push (`room` for presence frames). */
 interface Frame {
   readonly id?: unknown;
   readonly event?: unknown;
   readonly data?: unknown;
+  readonly room?: unknown;
   readonly error?: { readonly code?: unknown; readonly message?: unknown; readonly issues?: readonly RequestIssue[] };
 }
 
@@ -34,9 +35,9 @@ const OPEN = 1;
 const ignore = (): void => {};
 
 /** A listener that throws is reported the platform's way (as uncaught) without stopping the others. */
-function call<T>(listener: (value: T) => void, value: T): void {
+function call<A extends unknown[]>(listener: (...args: A) => void, ...args: A): void {
   try {
-    listener(value);
+    listener(...args);
   } catch (error) {
     rethrow(error);
   }
@@ -70,7 +71,7 @@ export class Connection implements Client {
   #nextId = 1;
   /** Requests waiting to go out (sent: false) or for their answer, in the order they were made. */
   readonly #pending = new Map<number, Pending>();
-  readonly #listeners = new Map<string, Set<(data: unknown) => void>>();
+  readonly #listeners = new Map<string, Set<(data: unknown, room: unknown) => void>>();
   readonly #statusListeners = new Set<(status: ClientStatus) => void>();
   readonly #reconnectListeners = new Set<() => void>();
 
@@ -103,10 +104,11 @@ export class Connection implements Client {
     });
   }
 
-  on(name: string, listener: (data: unknown) => void): () => void {
+  /** Each listener is called with the data and room of the frames of its event, which fit the type it was given for that event. */
+  on(name: string, listener: (data: never, room: never) => void): () => void {
     let listeners = this.#listeners.get(name);
     if (listeners === undefined) this.#listeners.set(name, (listeners = new Set()));
-    return subscribe(listeners, listener, 'on()');
+    return subscribe(listeners, listener as (data: unknown, room: unknown) => void, 'on()');
   }
 
   onStatus(listener: (status: ClientStatus) => void): () => void {
@@ -163,7 +165,7 @@ export class Connection implements Client {
     const reconnected = this.#wasOpen;
     this.#setStatus('open');
     // A listener may have closed the client.
-    if (reconnected) for (const listener of this.#reconnectListeners) if (this.#status === 'open') call(listener, undefined);
+    if (reconnected) for (const listener of this.#reconnectListeners) if (this.#status === 'open') call(listener);
     for (const pending of this.#pending.values()) if (!pending.sent) this.#transmit(pending);
   }
 
@@ -183,7 +185,7 @@ export class Connection implements Client {
       return;
     }
     if (frame === null || typeof frame !== 'object') return;
-    const { id, event, data, error } = frame;
+    const { id, event, data, error, room } = frame;
     // A frame with an id answers a request (or a late answer to one that timed out): never a push.
     if (id !== undefined) {
       if (error === undefined) return this.#settle(id, null, data ?? null);
@@ -191,7 +193,7 @@ export class Connection implements Client {
       return this.#settle(id, new RequestError(String(code), String(message), issues));
     }
     const listeners = typeof event === 'string' && error === undefined ? this.#listeners.get(event) : undefined;
-    if (listeners !== undefined) for (const listener of listeners) call(listener, data);
+    if (listeners !== undefined) for (const listener of listeners) call(listener, data, room);
   }
 
   #settle(id: unknown, error: RequestError | null, value?: unknown): void {

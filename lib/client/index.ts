@@ -16,6 +16,7 @@ export {
 export type { Client, ClientStatus, CloseInfo, EventData, ReplyData, RequestData, RequestOptions, UntypedChannel } from './client';
 export { connect } from './connect';
 export { RequestError, type ClientErrorCode, type RequestIssue } from './errors';
+export { presence, syncDiff, syncState, type PresenceDiff, type PresenceEvents, type PresenceMeta, type PresenceState, type RoomPresence } from './presence';
 export type { ChannelOptions, ClientOptions, QueryParams, ReconnectOptions } from './options';
 export type { PathParams } from './path';
 export type { WebSocketConstructor, WebSocketLike } from './socket';

@@ -6,6 +6,7 @@
 import type { AnyChannel } from '../client/channel';
 import type { EventData } from '../client/client';
 import type { PathParams } from '../client/path';
+import type { PresenceState } from '../client/presence';
 
 /**
  * What types a route's Connector and UpgradeRequest besides the state: a channel (its path parameters
@@ -43,6 +44,26 @@ export type ReplyObject = (object & { readonly then?: never; readonly call?: nev
 export interface BroadcastOptions {
   /** Skip the connection that broadcasts. Default false. */
   exceptSelf?: boolean;
+}
+
+/**
+ * A presence meta: a plain object that JSON can encode (at most 4096 characters of JSON). `id` is
+ * taken: the metas the room's members see carry the connection id there.
+ */
+export type PresenceMetaInput = { readonly id?: never; readonly [field: string]: unknown };
+
+/** How a connection is tracked in a room's presence (docs/presence.md). */
+export interface PresenceOptions {
+  /** The key it is listed under: a user id groups that user's devices. Default: the connection id. */
+  key?: string | undefined;
+  /** What the room's members see of it, besides its id. Default `{}`. */
+  meta?: PresenceMetaInput | undefined;
+}
+
+/** Options of {@link Connector.join}. */
+export interface JoinOptions {
+  /** Track this connection in the room's presence; it then receives the room's `presence_state` and `presence_diff` frames. */
+  presence?: PresenceOptions | undefined;
 }
 
 /**
@@ -124,20 +145,43 @@ export abstract class Connector<S extends object = Record<string, unknown>, R ex
   abstract readonly rooms: ReadonlySet<string>;
 
   /**
-   * Joins a room (a uWS topic, so publishing fans out in C++).
-   * @returns true when it joined; false when it was already in the room or the connection is closed.
+   * Joins a room (a uWS topic, so publishing fans out in C++). With `presence`, the connection is
+   * tracked in the room's presence under `key` with `meta`, across every process sharing the bus: it
+   * gets `{"event":"presence_state",…}` within one window (50 ms), itself included, then a
+   * `presence_diff` per window in which the room's presence changed (docs/presence.md).
+   * @returns true when it joined; false when it was already in the room (its presence unchanged) or
+   * the connection is closed.
    * @example
    * @OnMessage('join') join(ws: Connector, room: string) { ws.join(room); return ws.rooms.size; }
+   * ws.join('board:42', { presence: { key: user.id, meta: { name: user.name } } });
    */
-  abstract join(room: string): boolean;
+  abstract join(room: string, options?: JoinOptions): boolean;
 
   /**
-   * Leaves a room.
+   * Leaves a room, and its presence if it was tracked there (the others see it leave).
    * @returns true when it left; false when it was not in the room or is closed.
    * @example
    * ws.leave('lobby');
    */
   abstract leave(room: string): boolean;
+
+  /**
+   * Replaces this connection's meta in a room's presence: the room's members see a leave of the old
+   * meta and a join of the new one, under the same key and id.
+   * @returns true when done; false when this connection is not tracked in that room (or is closed).
+   * @example
+   * ws.updatePresence('board:42', { name: user.name, typing: true });
+   */
+  abstract updatePresence(room: string, meta: PresenceMetaInput): boolean;
+
+  /**
+   * Who is in a room, by presence key, on every process sharing the bus; as `app.presence(room)`.
+   * Works whether or not this connection is in the room, open or closed.
+   * @returns `{ [key]: { metas: [{ id, ...meta }] } }`.
+   * @example
+   * const online = Object.keys(await ws.presence('board:42'));
+   */
+  abstract presence(room: string): Promise<PresenceState>;
 
   /**
    * Sends to every connection in a room (this one need not be in it). To push a channel's event, send

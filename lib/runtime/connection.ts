@@ -9,8 +9,9 @@
  * @OnClose runs after the last handler. Invariant: a non-empty queue implies `busy`.
  */
 import type { Bus } from '../bus/bus';
+import type { PresenceState } from '../client/presence';
 import type { Invoker, RoutePlan } from '../compile/plan';
-import { Connector, type BroadcastOptions, type Reply } from '../declare/connector';
+import { Connector, type BroadcastOptions, type JoinOptions, type PresenceMetaInput, type Reply } from '../declare/connector';
 import type { Payload, Socket } from '../transport/types';
 import { invalidArgument, SwitchboardError, type WsError } from '../util/errors';
 import { headersOf } from '../util/headers';
@@ -19,6 +20,7 @@ import { checkRoom, roomTopic } from '../util/topics';
 import type { Logger } from '../util/validate';
 import { frameOf, logFailure, recover } from './answer';
 import { eventError, parseEventFrame, type EventFrame } from './events';
+import { joinOptions, updateMeta, type Presence } from './presence';
 import type { Registry } from './registry';
 import type { RouteTopics } from './route-topics';
 import { encode } from './reply';
@@ -28,6 +30,7 @@ export interface AppContext {
   readonly registry: Registry<Connection<object>>;
   readonly routeTopics: RouteTopics;
   readonly bus: Bus;
+  readonly presence: Presence;
   readonly logger: Logger;
   /** app.close() has begun: connections still flushing are ended (1001) once they have drained. */
   closing: boolean;
@@ -178,13 +181,15 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     return this.roomSet ?? noRooms;
   }
 
-  join(room: string): boolean {
-    checkRoom('ws.join(room)', room);
+  join(room: string, options?: JoinOptions): boolean {
+    checkRoom('ws.join(room, options)', room);
+    const presence = options === undefined ? null : joinOptions('ws.join(room, options)', options);
     const socket = this.socket;
     const rooms = (this.roomSet ??= new Set());
     if (socket === null || rooms.has(room)) return false;
     rooms.add(room);
     socket.subscribe(roomTopic(room));
+    if (presence !== null) this.app.presence.track(this, room, presence);
     return true;
   }
 
@@ -193,7 +198,19 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     const socket = this.socket;
     if (socket === null || this.roomSet === null || !this.roomSet.delete(room)) return false;
     socket.unsubscribe(roomTopic(room));
+    this.app.presence.untrack(this, room);
     return true;
+  }
+
+  updatePresence(room: string, meta: PresenceMetaInput): boolean {
+    checkRoom('ws.updatePresence(room, meta)', room);
+    const json = updateMeta('ws.updatePresence(room, meta)', meta);
+    return this.socket !== null && this.app.presence.update(this, room, json);
+  }
+
+  presence(room: string): Promise<PresenceState> {
+    checkRoom('ws.presence(room)', room);
+    return this.app.presence.list(room);
   }
 
   publish(room: string, data: Reply, options?: BroadcastOptions): number {
@@ -253,6 +270,7 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
   closed(code: number, reason: string): void {
     this.socket = null;
     this.roomSet = null;
+    this.app.presence.closed(this);
     this.app.registry.closed(this);
     this.route.stats.connectionsOpen--;
     this.peerClose = { code, reason };

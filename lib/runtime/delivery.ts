@@ -1,10 +1,12 @@
 /**
  * What this process offers its bus (the BusNode): delivery to local subscribers of a topic through uWS
- * pub/sub (fan-out in C++, no JS loop over sockets), and to one local connection by id.
+ * pub/sub (fan-out in C++, no JS loop over sockets), to one local connection by id, and the node's
+ * presence (runtime/presence.ts).
  */
-import type { BusNode } from '../bus/bus';
+import type { BusNode, PresenceChange, PresenceEntry } from '../bus/bus';
 import type { Payload, Publisher, Socket } from '../transport/types';
 import type { Logger } from '../util/validate';
+import type { Presence } from './presence';
 import type { Registry } from './registry';
 import type { RouteTopics } from './route-topics';
 
@@ -26,6 +28,7 @@ export class LocalDelivery implements BusNode {
     readonly logger: Logger,
     /** permessage-deflate is on for some route: publishes then ask uWS to compress for the sockets that negotiated it. */
     private readonly compress: boolean,
+    private readonly presence: Presence,
   ) {}
 
   get nodeId(): string {
@@ -51,5 +54,25 @@ export class LocalDelivery implements BusNode {
   sendLocal(id: string, payload: Payload): boolean {
     const c = this.registry.find(id);
     return c !== undefined && c.sendPayload(payload);
+  }
+
+  presenceChanged(room: string, change: PresenceChange): void {
+    this.presence.remoteChange(room, change);
+  }
+
+  presenceOwners(): ReadonlySet<string> {
+    return this.presence.owners();
+  }
+
+  presenceGone(owner: string): void {
+    this.presence.gone(owner);
+  }
+
+  presenceEntries(): ReadonlyMap<string, readonly PresenceEntry[]> {
+    return this.presence.own();
+  }
+
+  presenceResync(): void {
+    this.presence.reload();
   }
 }

@@ -16,3 +16,8 @@ export function roomTopic(room: string): string {
 export function checkRoom(where: string, room: unknown): void {
   if (typeof room !== 'string' || room === '' || room.length > 256) throw invalidArgument(where, 'room', 'a non-empty string of at most 256 characters', room);
 }
+
+/** The topic of a room's presence frames: the room's members that joined it with presence, once they have its state. */
+export function presenceTopic(room: string): string {
+  return `swb:presence:${room}`;
+}

@@ -83,14 +83,16 @@ describeNeeding('chromium', 'app.docs() in a real browser', () => {
     await page.click('#console-connect');
     await page.locator('#console-status[data-state="open"]').waitFor(WAIT);
     await page.click('#console-send');
-    await page.locator('#console-log li.in', { hasText: '{"event":"join","id":1,"data":{"room":"lobby","here":1}}' }).waitFor(WAIT);
-    expect(await page.locator('#console-log li.in .note').allTextContents()).toEqual(['reply to request #1']);
+    await page.locator('#console-log li.in', { hasText: '{"event":"join","id":1,"data":{"room":"lobby"}}' }).waitFor(WAIT);
+    // The room's presence follows the reply, as a push.
+    await page.locator('#console-log li.in', { hasText: '{"event":"presence_state","room":"lobby","data":{"ann":{"metas":[{"id":' }).waitFor(WAIT);
+    expect(await page.locator('#console-log li.in .note').allTextContents()).toEqual(['reply to request #1', 'push']);
     await page.selectOption('#console-message', { label: 'say' });
     expect(JSON.parse(await page.inputValue('#console-frame'))).toEqual({ event: 'say', data: 'hello', id: 2 });
     await page.fill('#console-frame', '{"event":"dance","id":2}');
     await page.click('#console-send');
     await page.locator('#console-log li.in', { hasText: 'unknown_event' }).waitFor(WAIT);
-    expect(await page.locator('#console-log li.in .note').allTextContents()).toEqual(['reply to request #1', 'error unknown_event · request #2']);
+    expect(await page.locator('#console-log li.in .note').allTextContents()).toEqual(['reply to request #1', 'push', 'error unknown_event · request #2']);
     await page.screenshot({ path: join(ARTIFACTS, 'docs-rooms-console.png'), fullPage: true });
     await page.close();
   }, 30000);

@@ -6,51 +6,65 @@ import { recordingLogger } from '../helpers';
 let t: TestApp<App>;
 afterEach(() => t.close());
 
-async function member(name: string, room: string): Promise<TestClient> {
-  const c = await t.connect('/rooms');
-  c.send(JSON.stringify({ event: 'join', data: { name, room }, id: 1 }));
-  return c;
+interface Member extends TestClient {
+  /** The connection id, read from the member's own meta in its first presence_state. */
+  readonly id: string;
 }
 
+/** Joins `room` as `name`: the reply, then the room's state (the member itself in it). */
+async function member(name: string, room: string): Promise<Member> {
+  const c = await t.connect('/rooms');
+  c.send(JSON.stringify({ event: 'join', data: { name, room }, id: 1 }));
+  expect(await c.next()).toBe(`{"event":"join","id":1,"data":{"room":"${room}"}}`);
+  const state = await c.nextJson<{ event: string; room: string; data: Record<string, { metas: { id: string; name: string }[] }> }>();
+  expect(state.event).toBe('presence_state');
+  expect(state.room).toBe(room);
+  const own = state.data[name]!.metas.at(-1)!;
+  expect(own.name).toBe(name);
+  return Object.assign(c, { id: own.id });
+}
+
+const joined = (room: string, name: string, id: string): string =>
+  `{"event":"presence_diff","room":"${room}","data":{"joins":{"${name}":{"metas":[{"id":"${id}","name":"${name}"}]}},"leaves":{}}}`;
+const left = (room: string, name: string, id: string): string =>
+  `{"event":"presence_diff","room":"${room}","data":{"joins":{},"leaves":{"${name}":{"metas":[{"id":"${id}","name":"${name}"}]}}}}`;
+
 describe('examples/rooms', () => {
-  test('join answers with the room size; members hear each other, other rooms do not', async () => {
+  test('join answers with the room and its presence; members hear each other, other rooms do not', async () => {
     const logger = recordingLogger();
     t = await testApp(createApp({ logger }));
     const ann = await member('ann', 'lobby');
-    expect(await ann.next()).toBe('{"event":"join","id":1,"data":{"room":"lobby","here":1}}');
     const bob = await member('bob', 'lobby');
-    expect(await bob.next()).toBe('{"event":"join","id":1,"data":{"room":"lobby","here":2}}');
-    expect(await ann.next()).toBe('{"event":"presence","data":{"name":"bob","joined":true}}');
+    expect(await ann.next()).toBe(joined('lobby', 'bob', bob.id));
     const cat = await member('cat', 'kitchen');
-    expect(await cat.next()).toBe('{"event":"join","id":1,"data":{"room":"kitchen","here":1}}');
 
     ann.send('{"event":"say","data":"hello lobby"}');
     expect(await bob.next()).toBe('{"event":"said","data":{"name":"ann","text":"hello lobby"}}');
-    await cat.expectSilence(50);
+    await cat.expectSilence(80);
     await ann.expectSilence(0);
 
     cat.send('{"event":"who","id":5}');
-    expect(await cat.next()).toBe('{"event":"who","id":5,"data":{"room":"kitchen","here":1}}');
+    expect(await cat.next()).toBe('{"event":"who","id":5,"data":{"room":"kitchen","here":["cat"]}}');
+    ann.send('{"event":"who","id":6}');
+    expect(await ann.next()).toBe('{"event":"who","id":6,"data":{"room":"lobby","here":["ann","bob"]}}');
     expect(logger.errors).toEqual([]);
   });
 
-  test('switching rooms and leaving are announced, and "who" follows', async () => {
+  test('switching rooms and leaving are presence diffs; two tabs of one name are one key', async () => {
     t = await testApp(createApp({ logger: recordingLogger() }));
     const ann = await member('ann', 'lobby');
-    await ann.next();
     const bob = await member('bob', 'lobby');
-    await bob.next();
-    await ann.next();
+    expect(await ann.next()).toBe(joined('lobby', 'bob', bob.id));
     bob.send(JSON.stringify({ event: 'join', data: { name: 'bob', room: 'garden' }, id: 2 }));
-    expect(await ann.next()).toBe('{"event":"presence","data":{"name":"bob","joined":false}}');
-    expect(await bob.next()).toBe('{"event":"join","id":2,"data":{"room":"garden","here":1}}');
-    ann.send('{"event":"who","id":3}');
-    expect(await ann.next()).toBe('{"event":"who","id":3,"data":{"room":"lobby","here":1}}');
-    const cat = await member('cat', 'garden');
-    await cat.next();
-    expect(await bob.next()).toBe('{"event":"presence","data":{"name":"cat","joined":true}}');
-    await cat.close();
-    expect(await bob.next()).toBe('{"event":"presence","data":{"name":"cat","joined":false}}');
+    expect(await bob.next()).toBe('{"event":"join","id":2,"data":{"room":"garden"}}');
+    expect(await bob.nextJson()).toEqual({ event: 'presence_state', room: 'garden', data: { bob: { metas: [{ id: bob.id, name: 'bob' }] } } });
+    expect(await ann.next()).toBe(left('lobby', 'bob', bob.id));
+    const tab = await member('bob', 'garden');
+    expect(await bob.next()).toBe(joined('garden', 'bob', tab.id));
+    await tab.close();
+    expect(await bob.next()).toBe(left('garden', 'bob', tab.id));
+    bob.send('{"event":"who","id":3}');
+    expect(await bob.next()).toBe('{"event":"who","id":3,"data":{"room":"garden","here":["bob"]}}');
   });
 
   test('bad input gets error frames and the connection stays usable', async () => {
@@ -71,7 +85,7 @@ describe('examples/rooms', () => {
     c.send('{"event":"dance"}');
     expect(await c.next()).toBe('{"event":"dance","error":{"code":"unknown_event","message":"No handler for event \\"dance\\""}}');
     c.send('{"event":"join","data":{"name":"ok","room":"lobby"},"id":3}');
-    expect(await c.next()).toBe('{"event":"join","id":3,"data":{"room":"lobby","here":1}}');
+    expect(await c.next()).toBe('{"event":"join","id":3,"data":{"room":"lobby"}}');
   });
 
   test('the page is served at /, and the client it imports at /switchboard/client.js', async () => {
@@ -80,7 +94,7 @@ describe('examples/rooms', () => {
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
     const html = await res.text();
     expect(html).toContain('<title>Rooms</title>');
-    expect(html).toContain("import { connect } from '/switchboard/client.js';");
+    expect(html).toContain("import { connect, presence } from '/switchboard/client.js';");
     expect((await t.fetch('/switchboard/client.js')).headers.get('content-type')).toBe('text/javascript; charset=utf-8');
   });
 });

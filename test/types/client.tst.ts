@@ -9,9 +9,13 @@ import type { ErrorCode } from 'switchboard';
 import {
   connect,
   defineChannel,
+  presence,
   type Client,
   type ClientErrorCode,
   type EventFrame,
+  type PresenceDiff,
+  type PresenceState,
+  type RoomPresence,
   type PathParams,
   type StandardSchemaV1,
   type WebSocketConstructor,
@@ -114,6 +118,28 @@ describe('events', () => {
 
   test('an unknown event name is an error', () => {
     expect(client.on('shouted', () => {})).type.toRaiseError(`Argument of type '"shouted"' is not assignable to parameter of type '"said"'`);
+  });
+});
+
+describe('presence', () => {
+  test('presence_state and presence_diff are known events on every client, with their room', () => {
+    client.on('presence_state', (state, room) => {
+      expect(state).type.toBe<PresenceState>();
+      expect(room).type.toBe<string>();
+    });
+    client.on('presence_diff', (diff) => {
+      expect(diff).type.toBe<PresenceDiff>();
+    });
+    connect('ws://h/chat/lobby').on('presence_diff', (diff, room) => {
+      expect(diff).type.toBe<PresenceDiff>();
+      expect(room).type.toBe<string>();
+    });
+  });
+
+  test('presence() follows a room of any client', () => {
+    expect(presence(client, 'lobby')).type.toBe<RoomPresence>();
+    expect(presence(connect('ws://h/x'), 'lobby').state).type.toBe<PresenceState>();
+    expect(presence(client)).type.toRaiseError('Expected 2 arguments, but got 1');
   });
 });
 
