@@ -30,6 +30,7 @@ export type {
   RequestHandler,
   RequestReply,
   RouteDecorator,
+  UpgradeHandler,
 } from './declare/decorators';
 export { WsError, HttpError, ValidationError, SwitchboardError, ErrorCodes, type ErrorCode } from './util/errors';
 export { LocalBus } from './bus/local';

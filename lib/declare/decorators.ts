@@ -229,15 +229,25 @@ export function OnDrain(): HandlerDecorator {
 }
 
 /**
+ * What an `@OnUpgrade<State>()` handler returns: `false` (403), the state its connections start with,
+ * or a Promise of either. Without a type argument any return is accepted (a non-object seeds nothing).
+ */
+export type UpgradeHandler<State> = [State] extends [undefined] ? AnyMethod : (req: never, ...rest: never[]) => false | State | PromiseLike<false | State>;
+
+/**
  * Runs at the HTTP upgrade, before any socket exists. Return `false` to reject with 403, throw
  * `HttpError` for another status, or return an object to seed `ws.state`. May be async.
+ * The type argument ties the return to the state the route's handlers declare: `@OnUpgrade<Member>()`
+ * makes a handler that returns anything but a `Member` (or `false`) a compile error. A method decorator
+ * cannot see the class's other handlers, so the compiler cannot infer it (NoInfer: standard decorators
+ * would otherwise infer it from the method itself).
  * @example
- * @OnUpgrade() auth(req: UpgradeRequest) {
+ * @OnUpgrade<{ user: string }>() auth(req: UpgradeRequest) {
  *   if (req.queryParams.get('token') !== 'wst') throw new HttpError(401, 'Bad token');
  *   return { user: 'alice' };
  * }
  */
-export function OnUpgrade(): HandlerDecorator {
+export function OnUpgrade<State extends object | undefined = undefined>(): HandlerDecorator<UpgradeHandler<NoInfer<State>>> {
   return handler({ kind: 'upgrade' });
 }
 

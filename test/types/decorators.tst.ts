@@ -6,7 +6,7 @@
  */
 import { describe, expect, test } from 'tstyche';
 import { z } from 'zod';
-import { OnMessage, WebSocketRoute, type Connector, type RequestHandler, type RequestReply } from 'switchboard';
+import { OnMessage, OnUpgrade, WebSocketRoute, type Connector, type RequestHandler, type RequestReply, type UpgradeRequest } from 'switchboard';
 import { defineChannel, type StandardSchemaV1 } from 'switchboard/client';
 
 /** A validator written by hand whose output differs from its input: the handler sees the output. */
@@ -202,5 +202,43 @@ describe('explicit kinds and schemas type the message', () => {
       return Events;
     }).type.toRaiseError("Type 'number' is not assignable to type 'string'");
     expect(OnMessage('upload', { as: 'bytes' })).type.toRaiseError(`Type '"bytes"' is not assignable to type 'EventKind | undefined'`);
+  });
+});
+
+describe('@OnUpgrade<State>()', () => {
+  interface Member {
+    name: string;
+  }
+
+  test('returns the state, false, or a Promise of either; without a type argument, anything', () => {
+    expect(() => {
+      class Guarded {
+        @OnUpgrade<Member>()
+        enter(req: UpgradeRequest) {
+          return req.queryParams.get('name') === null ? false : { name: 'ann' };
+        }
+        @OnUpgrade<Member>()
+        async later(_req: UpgradeRequest) {
+          return Promise.resolve({ name: 'bob' });
+        }
+        @OnUpgrade()
+        untyped(_req: UpgradeRequest) {
+          return 42;
+        }
+      }
+      return Guarded;
+    }).type.not.toRaiseError();
+  });
+
+  test('a return that is not the state is an error', () => {
+    expect(() => {
+      class Guarded {
+        @OnUpgrade<Member>()
+        enter(_req: UpgradeRequest) {
+          return { nmae: 'ann' };
+        }
+      }
+      return Guarded;
+    }).type.toRaiseError("Type '{ nmae: string; }' is not assignable to type 'false | NoInfer<Member> | PromiseLike<false | NoInfer<Member>>'");
   });
 });
