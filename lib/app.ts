@@ -376,7 +376,12 @@ export class App {
    * console.log(app.metrics()); // switchboard_connections_open{route="/chat/{room}"} 3 …
    */
   metrics(): string {
-    return metricsText({ routes: this.plans, bus: this.bus.stats ?? null, deliveries: this.delivery?.deliveries ?? 0 });
+    return metricsText({
+      routes: this.plans,
+      bus: this.bus.stats ?? null,
+      deliveries: this.delivery?.deliveries ?? 0,
+      presence: this.context.presence.sizes(),
+    });
   }
 
   /**

@@ -58,6 +58,16 @@ export interface BusNode {
   presenceResync(): void;
 }
 
+/**
+ * The size of what a process follows of presence, for its metrics: rooms with a connection of it tracked,
+ * their entries on every process (as it sees them), and its own entries.
+ */
+export interface PresenceSizes {
+  readonly rooms: number;
+  readonly entries: number;
+  readonly local: number;
+}
+
 /** What a bus has counted since it was opened; the app's metrics read it (docs/metrics.md). */
 export interface BusStats {
   /** Messages handed to the bus for other processes (for an in-process bus: every publish). */

@@ -3,7 +3,7 @@
  * the plain fields the runtime increments (RouteStats per route, the bus's stats, local fan-out), so
  * scraping costs the per-message path nothing.
  */
-import type { BusStats } from '../bus/bus';
+import type { BusStats, PresenceSizes } from '../bus/bus';
 import type { RoutePlan } from '../compile/plan';
 import { DURATION_BUCKETS, SAMPLE_EVERY, type RouteStats } from '../compile/stats';
 import { exposition, histogramSamples, type Family } from './prometheus';
@@ -16,6 +16,8 @@ export interface MetricsSource {
   readonly bus: BusStats | null;
   /** Frames delivered to local connections by publishes. */
   readonly deliveries: number;
+  /** What presence follows on this process. */
+  readonly presence: PresenceSizes;
 }
 
 type Counted = { [K in keyof RouteStats]: RouteStats[K] extends number ? K : never }[keyof RouteStats];
@@ -52,6 +54,16 @@ const perRoute: readonly { name: string; help: string; type: 'counter' | 'gauge'
   },
 ];
 
+const perPresence: readonly { name: string; help: string; field: keyof PresenceSizes }[] = [
+  { name: 'switchboard_presence_rooms', help: 'Rooms with presence that a connection of this process is tracked in.', field: 'rooms' },
+  {
+    name: 'switchboard_presence_entries',
+    help: 'Presence entries (one per connection and room) of those rooms, on every process, as this one sees them.',
+    field: 'entries',
+  },
+  { name: 'switchboard_presence_local_entries', help: 'Presence entries of connections of this process.', field: 'local' },
+];
+
 const perBus: readonly { name: string; help: string; field: keyof BusStats }[] = [
   { name: 'switchboard_bus_published_total', help: 'Messages handed to the bus (publishes; with Redis, sendTo of remote ids too).', field: 'published' },
   { name: 'switchboard_bus_received_total', help: 'Messages received from other processes through the bus.', field: 'received' },
@@ -79,6 +91,7 @@ export function metricsText(source: MetricsSource): string {
     type: 'counter',
     samples: [{ labels: {}, value: source.deliveries }],
   });
+  for (const { name, help, field } of perPresence) families.push({ name, help, type: 'gauge', samples: [{ labels: {}, value: source.presence[field] }] });
   const bus = source.bus;
   if (bus !== null) for (const { name, help, field } of perBus) families.push({ name, help, type: 'counter', samples: [{ labels: {}, value: bus[field] }] });
   return exposition(families);

@@ -9,7 +9,7 @@
  * window. A connection that joins with presence gets the room's `presence_state` at the next flush,
  * itself included, and is subscribed to the diffs from there: it never sees its own join in a diff.
  */
-import type { Bus, PresenceChange, PresenceEntry, PresenceSnapshot } from '../bus/bus';
+import type { Bus, PresenceChange, PresenceEntry, PresenceSizes, PresenceSnapshot } from '../bus/bus';
 import type { PresenceState } from '../client/presence';
 import type { Payload } from '../transport/types';
 import { invalidArgument, invalidOption } from '../util/errors';
@@ -53,6 +53,17 @@ export class Presence {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     this.deliver = null;
+  }
+
+  /** What app.metrics() shows of presence; counted at scrape time, never kept up per change. */
+  sizes(): PresenceSizes {
+    let entries = 0;
+    let local = 0;
+    for (const room of this.rooms.values()) {
+      entries += room.entries.size;
+      local += room.members;
+    }
+    return { rooms: this.rooms.size, entries, local };
   }
 
   // ── Local connections ──────────────────────────────────────────────────────────────────────────

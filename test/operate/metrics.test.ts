@@ -97,6 +97,9 @@ describe('app.metrics()', () => {
       ['switchboard_backpressure_drops_total', 'COUNTER'],
       ['switchboard_handler_duration_seconds', 'HISTOGRAM'],
       ['switchboard_fanout_deliveries_total', 'COUNTER'],
+      ['switchboard_presence_rooms', 'GAUGE'],
+      ['switchboard_presence_entries', 'GAUGE'],
+      ['switchboard_presence_local_entries', 'GAUGE'],
       ['switchboard_bus_published_total', 'COUNTER'],
       ['switchboard_bus_received_total', 'COUNTER'],
       ['switchboard_bus_dropped_total', 'COUNTER'],
@@ -210,6 +213,33 @@ describe('app.metrics()', () => {
     expect(value(m, 'switchboard_bus_published_total')).toBe(2);
     expect(value(m, 'switchboard_bus_received_total')).toBe(0);
     expect(value(m, 'switchboard_messages_out_total', '/room')).toBe(0);
+  });
+
+  test("presence: rooms followed, their entries, this process's own; a close takes its entry away", async () => {
+    @WebSocketRoute('/board/{id}')
+    class Board {
+      @OnMessage()
+      message(ws: Connector, user: string) {
+        ws.join(`board:${ws.params.id}`, { presence: { key: user } });
+      }
+    }
+    t = await testApp(new App({ routes: [Board] }));
+    const gauges = () => {
+      const m = parse(t.app.metrics());
+      return ['rooms', 'entries', 'local_entries'].map((g) => value(m, `switchboard_presence_${g}`));
+    };
+    expect(gauges()).toEqual([0, 0, 0]);
+    const ann = await t.connect('/board/1');
+    const ann2 = await t.connect('/board/1');
+    const bob = await t.connect('/board/2');
+    ann.send('ann');
+    ann2.send('ann');
+    bob.send('bob');
+    for (const c of [ann, ann2, bob]) expect((await c.nextJson<{ event: string }>()).event).toBe('presence_state');
+    expect(gauges()).toEqual([2, 3, 3]);
+    await ann2.close();
+    await eventually(() => gauges()[1] === 2, 'the closed connection to leave');
+    expect(gauges()).toEqual([2, 2, 2]);
   });
 
   test('app.metricsResponse() serves it with the Content-Type Prometheus expects', async () => {
