@@ -33,7 +33,7 @@ describe('app.serveClient(path)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'switchboard-client-'));
     try {
       writeFileSync(join(dir, 'client.mjs'), text);
-      expect(exportsOf(join(dir, 'client.mjs'))).toEqual(['RequestError', 'connect', 'defineChannel']);
+      expect(exportsOf(join(dir, 'client.mjs'))).toEqual(['RequestError', 'connect', 'defineChannel', 'presence', 'syncDiff', 'syncState']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
