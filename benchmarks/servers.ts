@@ -61,7 +61,10 @@ function python(): { ok: boolean; versions: Record<string, string> } {
   return pythonCheck;
 }
 
-const node = (script: string): ServerCommand => ({ argv: [process.execPath, script], cwd: ROOT });
+/** Extra Node.js flags for the Node.js servers (not the load generator), e.g. BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'. */
+const serverNodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+
+const node = (script: string): ServerCommand => ({ argv: [process.execPath, ...serverNodeArgs, script], cwd: ROOT });
 
 /** The switchboard server compiled from `root` (a different tree for bench:compare). */
 export function switchboardServer(name: string, label: string, script: string): ServerSpec {

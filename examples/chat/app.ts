@@ -20,9 +20,9 @@ import { chatPage } from './page';
 
 // Connector<State, typeof chat> types ws.params.client_id. Written out on each handler, not as a type alias:
 // the decorator metadata names the Connector class only when the parameter's type names it.
-@WebSocketRoute(chat.pattern)
+@WebSocketRoute(chat)
 export class Chat {
-  @OnMessage('say', { schema: chat.requests.say.data })
+  @OnMessage(chat.requests.say) // the compiler checks msg and the return against the channel's schemas
   say(ws: Connector<object, typeof chat>, msg: { text: string }) {
     ws.broadcast(chat.event('said', { from: ws.params.client_id, text: msg.text }), { exceptSelf: true });
     return `You wrote: ${msg.text}`;

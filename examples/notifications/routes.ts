@@ -37,7 +37,7 @@ function admit<S extends object>(ws: Connector<S>, room: string): void {
  * The token is checked at the upgrade: an unauthenticated client never gets a socket (a client of
  * switchboard/client, which cannot read an HTTP status in a browser, is closed with 4401 instead).
  */
-@WebSocketRoute(notifications.pattern)
+@WebSocketRoute(notifications)
 export class Notifications {
   @OnUpgrade()
   authenticate(req: UpgradeRequest<typeof notifications>) {

@@ -29,9 +29,9 @@ function joined(ws: Connector<Member>): { room: string; name: string } {
   return { room, name };
 }
 
-@WebSocketRoute(rooms.pattern)
+@WebSocketRoute(rooms)
 export class Rooms {
-  @OnMessage('join', { schema: rooms.requests.join.data })
+  @OnMessage(rooms.requests.join)
   join(ws: Connector<Member>, msg: { room: string; name: string }) {
     if (ws.state.room !== undefined) ws.leave(ws.state.room); // the others see the leave in their next presence_diff
     ws.state.name = msg.name;
@@ -40,13 +40,13 @@ export class Rooms {
     return { room: msg.room };
   }
 
-  @OnMessage('say', { schema: rooms.requests.say.data })
+  @OnMessage(rooms.requests.say)
   say(ws: Connector<Member>, text: string) {
     const { room, name } = joined(ws);
     ws.publish(room, rooms.event('said', { name, text }), { exceptSelf: true });
   }
 
-  @OnMessage('who')
+  @OnMessage(rooms.requests.who)
   async who(ws: Connector<Member>) {
     const { room } = joined(ws);
     return { room, here: Object.keys(await ws.presence(room)) };

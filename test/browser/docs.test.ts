@@ -73,11 +73,13 @@ describeNeeding('chromium', 'app.docs() in a real browser', () => {
     30000,
   );
 
-  test('rooms: the schema of "join" is shown with its example, and the console sends it and shows the reply', async () => {
+  test('rooms: the schemas of "join" and of its reply (from the channel) are shown, with the example, and the console sends it and shows the reply', async () => {
     const page = await open('rooms');
     const joinOp = page.locator('.op', { hasText: 'Handles "join"' });
-    expect(await joinOp.locator('table.schema td.field code').allTextContents()).toEqual(['room', 'name']);
-    expect(await joinOp.locator('table.schema code.type').allTextContents()).toEqual(['string', 'string']);
+    const [data, reply] = [joinOp.locator('table.schema').first(), joinOp.locator('table.schema').nth(1)];
+    expect(await data.locator('td.field code').allTextContents()).toEqual(['room', 'name']);
+    expect(await data.locator('code.type').allTextContents()).toEqual(['string', 'string']);
+    expect(await reply.locator('td.field code').allTextContents()).toEqual(['room']);
     await page.selectOption('#console-message', { label: 'join' });
     expect(JSON.parse(await page.inputValue('#console-frame'))).toEqual({ event: 'join', data: { room: 'lobby', name: 'ann' }, id: 1 });
     await page.click('#console-connect');
