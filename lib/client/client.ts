@@ -3,7 +3,7 @@
  * can be called and what it returns; connection.ts implements it.
  */
 import type { AnyChannel, RequestSpec } from './channel';
-import type { PresenceEvents } from './presence';
+import type { PresenceEvents } from './presence-frames';
 import type { InferInput, InferOutput, StandardSchemaV1 } from './standard-schema';
 
 /**

@@ -16,7 +16,8 @@ export {
 export type { Client, ClientStatus, CloseInfo, EventData, ReplyData, RequestData, RequestOptions, UntypedChannel } from './client';
 export { connect } from './connect';
 export { RequestError, type ClientErrorCode, type RequestIssue } from './errors';
-export { presence, syncDiff, syncState, type PresenceDiff, type PresenceEvents, type PresenceMeta, type PresenceState, type RoomPresence } from './presence';
+export { presence, syncDiff, syncState, type RoomPresence } from './presence';
+export type { PresenceDiff, PresenceEvents, PresenceMeta, PresenceState } from './presence-frames';
 export type { ChannelOptions, ClientOptions, QueryParams, ReconnectOptions } from './options';
 export type { PathParams } from './path';
 export type { WebSocketConstructor, WebSocketLike } from './socket';

@@ -5,16 +5,8 @@
  * when the method has no design types at all.
  */
 import { Connector } from '../declare/connector';
-import {
-  decoratorOf,
-  getDesignParamTypes,
-  getExplicitParams,
-  type HandlerKind,
-  type HandlerMeta,
-  type MessageKind,
-  type ProviderToken,
-} from '../declare/metadata';
-import type { RouteClass } from '../declare/options';
+import { decoratorOf, getDesignParamTypes, getExplicitParams, type HandlerKind, type HandlerMeta, type MessageKind } from '../declare/metadata';
+import type { ProviderToken, RouteClass } from '../declare/options';
 import { SwitchboardError } from '../util/errors';
 import type { Spec } from './plan';
 

@@ -4,8 +4,8 @@
  * functions, every field set (absent handlers null) so the runtime's objects keep one shape.
  */
 import type { Connector, Reply } from '../declare/connector';
-import type { ExplicitParam, HandlerKind, ProviderToken } from '../declare/metadata';
-import type { ResolvedTransport, RouteClass } from '../declare/options';
+import type { ExplicitParam, HandlerKind } from '../declare/metadata';
+import type { ProviderToken, ResolvedTransport, RouteClass } from '../declare/options';
 import type { UpgradeRequest } from '../declare/upgrade-request';
 import type { AnyChannel } from '../client/channel';
 import type { StandardSchemaV1 } from '../client/standard-schema';

@@ -6,7 +6,7 @@
 import type { AnyChannel } from '../client/channel';
 import type { EventData } from '../client/client';
 import type { PathParams } from '../client/path';
-import type { PresenceState } from '../client/presence';
+import type { PresenceState } from '../client/presence-frames';
 
 /**
  * What types a route's Connector and UpgradeRequest besides the state: a channel (its path parameters

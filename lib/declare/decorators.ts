@@ -11,8 +11,8 @@ import type { AnyChannel, RequestSpec } from '../client/channel';
 import { isStandardSchema, type InferOutput, type StandardSchemaV1 } from '../client/standard-schema';
 import { invalidArgument, SwitchboardError } from '../util/errors';
 import { checkKeys } from '../util/validate';
-import { addHandler, addStandardHandler, decoratorOf, setExplicitParam, setRoute, type HandlerMeta, type MessageKind, type ProviderToken } from './metadata';
-import { isToken, type RouteClass, type RouteOptions } from './options';
+import { addHandler, addStandardHandler, decoratorOf, setExplicitParam, setRoute, type HandlerMeta, type MessageKind } from './metadata';
+import { isToken, type ProviderToken, type RouteClass, type RouteOptions } from './options';
 
 /** Any method. */
 export type AnyMethod = (...args: never[]) => unknown;

@@ -10,7 +10,7 @@
 import 'reflect-metadata';
 import type { AnyChannel, RequestSpec } from '../client/channel';
 import type { StandardSchemaV1 } from '../client/standard-schema';
-import type { RouteOptions } from './options';
+import type { ProviderToken, RouteOptions } from './options';
 
 // Compilers create `context.metadata` only when Symbol.metadata exists as a class is defined (TypeScript
 // checks at that moment; esbuild falls back to Symbol.for('Symbol.metadata')), and Node.js 20 has none.
@@ -18,9 +18,6 @@ import type { RouteOptions } from './options';
 const symbols = Symbol as { metadata?: symbol };
 symbols.metadata ??= Symbol.for('Symbol.metadata');
 const METADATA = symbols.metadata;
-
-/** Anything `app.provide()` accepts as a key: a class, a string or a symbol. */
-export type ProviderToken = string | symbol | (abstract new (...args: never[]) => unknown);
 
 export type HandlerKind = 'upgrade' | 'connect' | 'message' | 'close' | 'drain';
 

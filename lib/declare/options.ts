@@ -8,7 +8,6 @@ import { invalidOption } from '../util/errors';
 import { jsonDefaults, type JsonPolicy, type PoisoningAction } from '../util/json';
 import { boolean, checkKeys, integerIn, loggerOption, type Logger } from '../util/validate';
 import type { Connector, Reply } from './connector';
-import type { ProviderToken } from './metadata';
 
 /** Transport limits, settable on the App (defaults for every route) and on one route. */
 export interface TransportOptions {
@@ -172,6 +171,9 @@ export function checkRouteOptions(where: string, options: RouteOptions): void {
   if (inject !== undefined && !(Array.isArray(inject) && inject.every(isToken)))
     throw invalidOption(where, 'inject', 'an array of provider tokens (classes, non-empty strings or symbols)', inject);
 }
+
+/** Anything `app.provide()` accepts as a key: a class, a string or a symbol. */
+export type ProviderToken = string | symbol | (abstract new (...args: never[]) => unknown);
 
 /** A key `app.provide()` accepts: a class, a non-empty string or a symbol. */
 export function isToken(token: unknown): token is ProviderToken {

@@ -9,7 +9,7 @@
  * @OnClose runs after the last handler. Invariant: a non-empty queue implies `busy`.
  */
 import type { Bus } from '../bus/bus';
-import type { PresenceState } from '../client/presence';
+import type { PresenceState } from '../client/presence-frames';
 import type { Invoker, RoutePlan } from '../compile/plan';
 import { Connector, type BroadcastOptions, type JoinOptions, type PresenceMetaInput, type Reply } from '../declare/connector';
 import type { Payload, Socket } from '../transport/types';
