@@ -1,12 +1,14 @@
 /**
  * `npm run bench` / `npm run bench:smoke`: every scenario on every server, the server pinned to
  * CPU 0 and this load generator to CPU 1. The full run writes benchmarks/results/<date>.json and
- * regenerates docs/benchmarks.md; the smoke run only checks that everything runs.
+ * regenerates docs/benchmarks.md; a run with --scenarios or --servers writes its results to the temp
+ * dir and leaves docs/ alone; the smoke run only checks that everything runs.
  *
  *   node dist/benchmarks/run.js [--smoke] [--scenarios=id,id] [--servers=name,name]
  *                               [--repetitions=N] [--window=ms] [--warmup=ms] [--no-docs]
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { runScenario, CLIENT_CPU } from './harness/run-scenario';
 import { openFileLimit } from './harness/load-idle';
@@ -164,12 +166,15 @@ async function main(): Promise<number> {
     scenarios: results,
   };
   if (!args.smoke) {
-    const dir = path.join(ROOT, 'benchmarks', 'results');
+    // Only a run of every scenario on every server is the day's result (and the report's source); a
+    // partial run, typically an experiment, goes to the temp dir so that it never replaces a full one.
+    const partial = args.scenarios !== null || args.servers !== null;
+    const dir = partial ? fs.mkdtempSync(path.join(os.tmpdir(), 'swb-bench-')) : path.join(ROOT, 'benchmarks', 'results');
     fs.mkdirSync(dir, { recursive: true });
     const out = path.join(dir, `${file.date.slice(0, 10)}.json`);
     fs.writeFileSync(out, `${JSON.stringify(file, null, 2)}\n`);
-    console.log(`\nresults: ${path.relative(ROOT, out)}`);
-    if (args.docs) for (const f of writeReport(file, path.relative(ROOT, out))) console.log(`wrote ${f}`);
+    console.log(`\nresults: ${partial ? out : path.relative(ROOT, out)}`);
+    if (args.docs && !partial) for (const f of writeReport(file, path.relative(ROOT, out))) console.log(`wrote ${f}`);
   }
   const skippedNote = skipped.size > 0 ? `, ${skipped.size} servers skipped` : '';
   console.log(`\n${args.smoke ? 'smoke' : 'bench'}: ${failures === 0 ? 'all ran' : `${failures} failed`}${skippedNote} in ${file.durationSeconds} s`);
