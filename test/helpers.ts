@@ -2,7 +2,7 @@
  * Test helpers: a real app on port 0 and a real `ws` client whose every wait has a timeout.
  */
 import WebSocket from 'ws';
-import { App, type AppOptions, type Logger } from '../lib';
+import { App, SwitchboardError, type AppOptions, type Logger } from '../lib';
 
 export const WAIT_MS = 3000;
 
@@ -168,4 +168,15 @@ export function takePollution(): unknown {
   const value = prototype.polluted;
   delete prototype.polluted;
   return value;
+}
+
+/** The SwitchboardError that register() throws for these routes; fails the test when it does not throw. */
+export function registerError(...routes: (abstract new (...args: never[]) => object)[]): SwitchboardError {
+  try {
+    new App({ logger: recordingLogger() }).register(...routes);
+  } catch (error) {
+    if (error instanceof SwitchboardError) return error;
+    throw error;
+  }
+  throw new Error('register() did not throw');
 }

@@ -14,19 +14,9 @@ import {
   WebSocketRoute,
   type UpgradeRequest,
 } from '../../lib';
-import { closeAll, connect, delay, eventually, recordingLogger, start, type Client } from '../helpers';
+import { type Client, closeAll, connect, delay, eventually, recordingLogger, registerError, start } from '../helpers';
 
 afterEach(closeAll);
-
-function registerError(...routes: (abstract new (...args: never[]) => object)[]): SwitchboardError {
-  try {
-    new App({ logger: recordingLogger() }).register(...routes);
-  } catch (error) {
-    if (error instanceof SwitchboardError) return error;
-    throw error;
-  }
-  throw new Error('register() did not throw');
-}
 
 class Database {
   constructor(readonly name: string) {}

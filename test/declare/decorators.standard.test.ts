@@ -20,19 +20,9 @@ import {
 } from '../../lib';
 import { compileRoute } from '../../lib/compile/route';
 import { transportDefaults } from '../../lib/declare/options';
-import { closeAll, connect, recordingLogger, start, upgradeStatus, within } from '../helpers';
+import { closeAll, connect, recordingLogger, registerError, start, upgradeStatus, within } from '../helpers';
 
 afterEach(closeAll);
-
-function registerError(route: abstract new (...args: never[]) => object): SwitchboardError {
-  try {
-    new App({ logger: recordingLogger() }).register(route);
-  } catch (error) {
-    if (error instanceof SwitchboardError) return error;
-    throw error;
-  }
-  throw new Error('register() did not throw');
-}
 
 /** A decorator put where its type does not allow (this file is also type-checked with experimentalDecorators). */
 type AnyDecorator = (...args: unknown[]) => void;

@@ -8,19 +8,9 @@ import { App, Connector, Inject, OnConnect, OnMessage, Param, SwitchboardError, 
 import { defineChannel } from '../../lib/client';
 import { compileRoute } from '../../lib/compile/route';
 import { transportDefaults } from '../../lib/declare/options';
-import { closeAll, connect, recordingLogger, start } from '../helpers';
+import { closeAll, connect, recordingLogger, registerError, start } from '../helpers';
 
 afterEach(closeAll);
-
-function registerError(route: abstract new (...args: never[]) => object): SwitchboardError {
-  try {
-    new App({ logger: recordingLogger() }).register(route);
-  } catch (error) {
-    if (error instanceof SwitchboardError) return error;
-    throw error;
-  }
-  throw new Error('register() did not throw');
-}
 
 /** A decorator put where its type does not allow. */
 type AnyDecorator = (...args: unknown[]) => void;

@@ -7,19 +7,7 @@
 import { describe, expect, test } from 'tstyche';
 import { z } from 'zod';
 import { OnMessage, OnUpgrade, WebSocketRoute, type Connector, type RequestHandler, type RequestReply, type UpgradeRequest } from 'switchboard';
-import { defineChannel, type StandardSchemaV1 } from 'switchboard/client';
-
-/** A validator written by hand whose output differs from its input: the handler sees the output. */
-declare const lengthOf: StandardSchemaV1<string, number>;
-
-const chat = defineChannel('/chat/{room}', {
-  requests: {
-    say: { data: z.object({ text: z.string().min(1) }), reply: z.object({ at: z.number() }) },
-    join: { data: z.object({ name: z.string() }) },
-    measure: { data: lengthOf, reply: z.string().transform((s) => s.length) },
-  },
-  events: { said: z.object({ text: z.string() }) },
-});
+import { chat } from './chat';
 
 describe('@WebSocketRoute', () => {
   test('takes a pattern or a channel', () => {

@@ -4,18 +4,8 @@
  * a class token. Each refusal names the error it expects. Run with `npm run test:types`.
  */
 import { describe, expect, test } from 'tstyche';
-import { z } from 'zod';
 import { App, type Connector, type RouteParams, type UpgradeRequest } from 'switchboard';
-import { defineChannel } from 'switchboard/client';
-
-const chat = defineChannel('/chat/{room}', {
-  requests: { say: { data: z.object({ text: z.string() }), reply: z.object({ at: z.number() }) } },
-  events: {
-    said: z.object({ from: z.string(), text: z.string() }),
-    // The output type is what emit takes: the server sends what the client's listener will receive.
-    count: z.string().transform((s) => s.length),
-  },
-});
+import { chat } from './chat';
 
 interface Member {
   name: string;
