@@ -133,6 +133,7 @@ async function main(): Promise<number> {
   let picked = cases;
   let names = ['uws', 'switchboard'];
   let keep = false;
+  let partial = false;
   for (const a of process.argv.slice(2)) {
     const [k, v = ''] = a.split('=', 2);
     if (k === '--messages') messages = Math.max(100, Number(v));
@@ -140,6 +141,7 @@ async function main(): Promise<number> {
     else if (k === '--servers') names = v.split(',');
     else if (k === '--keep') keep = true;
     else throw new Error(`unknown argument ${a}`);
+    if (k !== '--keep') partial = true;
   }
   if (spawnSync('valgrind', ['--version']).status !== 0) throw new Error('valgrind is not installed (apt-get install -y valgrind)');
   const specs = servers.filter((s) => names.includes(s.name) && s.protocol === 'plain');
@@ -157,17 +159,20 @@ async function main(): Promise<number> {
     for (const spec of specs) {
       const why = spec.unavailable();
       if (why !== null) throw new Error(`${spec.label}: ${why}`);
-      const script = spec.command().argv[1]!;
+      const argv = spec.command().argv;
+      const script = argv[argv.length - 1]!;
       row[spec.name] = await measure(script, c, messages, keep);
       console.log(`${c.id.padEnd(14)} ${spec.label.padEnd(20)} ${Math.round(row[spec.name]!)} instructions/message`);
     }
     const base = row.uws;
     if (base !== undefined && row.switchboard !== undefined) console.log(`${c.id.padEnd(14)} switchboard / raw uWS: ${(row.switchboard / base).toFixed(3)}`);
   }
-  const out = path.join(ROOT, 'benchmarks', 'results', `instructions-${file.date.slice(0, 10)}.json`);
-  fs.mkdirSync(path.dirname(out), { recursive: true });
+  // Only the default run is the day's result (the report's source); another goes to the temp dir.
+  const dir = partial ? fs.mkdtempSync(path.join(os.tmpdir(), 'swb-instructions-')) : path.join(ROOT, 'benchmarks', 'results');
+  const out = path.join(dir, `instructions-${file.date.slice(0, 10)}.json`);
+  fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(out, `${JSON.stringify(file, null, 2)}\n`);
-  console.log(`results: ${path.relative(ROOT, out)}`);
+  console.log(`results: ${partial ? out : path.relative(ROOT, out)}`);
   return 0;
 }
 
