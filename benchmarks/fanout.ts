@@ -21,7 +21,7 @@ import { busyCheck, cpuModel, cpuSeconds } from './harness/proc';
 import { textOfSize, wireFor } from './harness/protocols';
 import { exitWith, startServer, stopAll } from './harness/server-process';
 import { formatRate } from './harness/stats';
-import { summarizeSamples, type FanoutFile, type FanoutRow } from './results';
+import { summarizeSamples, writeResults, type FanoutFile, type FanoutRow } from './results';
 import { parseArgs } from './run';
 import { fanoutScenarios, type FanoutScenario, type Timing } from './scenarios';
 import { ROOT } from './servers';
@@ -152,9 +152,6 @@ async function main(): Promise<number> {
         `deliveries/s ×${(redis1.deliveriesPerSecond.median / local.deliveriesPerSecond.median).toFixed(2)}`,
     );
   if (!args.smoke && rows.length > 0) {
-    const dir = path.join(ROOT, 'benchmarks', 'results');
-    fs.mkdirSync(dir, { recursive: true });
-    const out = path.join(dir, `fanout-${new Date().toISOString().slice(0, 10)}.json`);
     const file: FanoutFile = {
       kind: 'fanout',
       date: new Date().toISOString(),
@@ -164,10 +161,9 @@ async function main(): Promise<number> {
       warnings: busy.warnings,
       rows,
     };
-    fs.writeFileSync(out, `${JSON.stringify(file, null, 2)}\n`);
-    console.log(
-      `results: ${path.relative(ROOT, out)} (docs/benchmarks.md shows the newest at the next \`npm run bench\`, or: node dist/benchmarks/report.js <bench results file>)`,
-    );
+    // Only a run of every scenario is the day's result.
+    const out = writeResults(`fanout-${file.date.slice(0, 10)}.json`, file, args.scenarios !== null);
+    console.log(`results: ${out} (docs/benchmarks.md shows the newest at the next \`npm run bench\`, or: node dist/benchmarks/report.js <bench results file>)`);
   }
   console.log(`\nfanout: ${failures === 0 ? 'all ran' : `${failures} failed`}`);
   return failures === 0 ? 0 : 1;

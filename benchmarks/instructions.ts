@@ -22,7 +22,7 @@ import { buildClientFrame } from './harness/frames';
 import { sleep } from './harness/measure';
 import { jsonOfSize, textOfSize, type Route } from './harness/protocols';
 import { exitWith, startServer } from './harness/server-process';
-import type { InstructionsFile } from './results';
+import { writeResults, type InstructionsFile } from './results';
 import { ROOT, servers } from './servers';
 
 interface Case {
@@ -167,12 +167,8 @@ async function main(): Promise<number> {
     const base = row.uws;
     if (base !== undefined && row.switchboard !== undefined) console.log(`${c.id.padEnd(14)} switchboard / raw uWS: ${(row.switchboard / base).toFixed(3)}`);
   }
-  // Only the default run is the day's result (the report's source); another goes to the temp dir.
-  const dir = partial ? fs.mkdtempSync(path.join(os.tmpdir(), 'swb-instructions-')) : path.join(ROOT, 'benchmarks', 'results');
-  const out = path.join(dir, `instructions-${file.date.slice(0, 10)}.json`);
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(out, `${JSON.stringify(file, null, 2)}\n`);
-  console.log(`results: ${partial ? out : path.relative(ROOT, out)}`);
+  // Only the default run is the day's result (the report's source).
+  console.log(`results: ${writeResults(`instructions-${file.date.slice(0, 10)}.json`, file, partial)}`);
   return 0;
 }
 

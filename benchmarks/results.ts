@@ -1,5 +1,7 @@
-/** The shape of benchmarks/results/<date>.json, and how samples are summarized into it. */
+/** The shape of benchmarks/results/<date>.json, how samples are summarized into it, and where it is written. */
+import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import type { IdleSample } from './harness/load-idle';
 import type { Sample } from './harness/measure';
@@ -161,4 +163,17 @@ export interface ClientSizeFile {
   /** gzip level 9 of the minified module. */
   gzipBytes: number;
   budgetBytes: number;
+}
+
+/**
+ * Writes a results file and returns its path, relative to the repository when it is there. A complete run
+ * is the day's result (benchmarks/results/<name>, which the report reads); a partial one, typically an
+ * experiment, goes to a fresh temp dir so that it never replaces a complete run.
+ */
+export function writeResults(name: string, data: unknown, partial: boolean): string {
+  const dir = partial ? fs.mkdtempSync(path.join(os.tmpdir(), 'swb-bench-')) : path.join(ROOT, 'benchmarks', 'results');
+  fs.mkdirSync(dir, { recursive: true });
+  const out = path.join(dir, name);
+  fs.writeFileSync(out, `${JSON.stringify(data, null, 2)}\n`);
+  return partial ? out : path.relative(ROOT, out);
 }

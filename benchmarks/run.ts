@@ -7,9 +7,6 @@
  *   node dist/benchmarks/run.js [--smoke] [--scenarios=id,id] [--servers=name,name]
  *                               [--repetitions=N] [--window=ms] [--warmup=ms] [--no-docs]
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { runScenario, CLIENT_CPU } from './harness/run-scenario';
 import { openFileLimit } from './harness/load-idle';
 import { isPinnedChild, reexecPinned } from './harness/pin-self';
@@ -17,9 +14,9 @@ import { busyCheck } from './harness/proc';
 import { exitWith, pinningAvailable, stopAll } from './harness/server-process';
 import { formatBytes, formatMicros, formatRate } from './harness/stats';
 import { writeReport } from './report';
-import { describeMachine, summarizeSamples, unitOf, type ResultsFile, type ScenarioResult, type ServerResult } from './results';
+import { describeMachine, summarizeSamples, unitOf, writeResults, type ResultsFile, type ScenarioResult, type ServerResult } from './results';
 import { forSmoke, fullTiming, scenarios, smokeTiming, type Scenario, type Timing } from './scenarios';
-import { ROOT, servers } from './servers';
+import { servers } from './servers';
 
 const SMOKE_DEADLINE_S = 150;
 
@@ -166,15 +163,11 @@ async function main(): Promise<number> {
     scenarios: results,
   };
   if (!args.smoke) {
-    // Only a run of every scenario on every server is the day's result (and the report's source); a
-    // partial run, typically an experiment, goes to the temp dir so that it never replaces a full one.
+    // Only a run of every scenario on every server is the day's result and the report's source.
     const partial = args.scenarios !== null || args.servers !== null;
-    const dir = partial ? fs.mkdtempSync(path.join(os.tmpdir(), 'swb-bench-')) : path.join(ROOT, 'benchmarks', 'results');
-    fs.mkdirSync(dir, { recursive: true });
-    const out = path.join(dir, `${file.date.slice(0, 10)}.json`);
-    fs.writeFileSync(out, `${JSON.stringify(file, null, 2)}\n`);
-    console.log(`\nresults: ${partial ? out : path.relative(ROOT, out)}`);
-    if (args.docs && !partial) for (const f of writeReport(file, path.relative(ROOT, out))) console.log(`wrote ${f}`);
+    const out = writeResults(`${file.date.slice(0, 10)}.json`, file, partial);
+    console.log(`\nresults: ${out}`);
+    if (args.docs && !partial) for (const f of writeReport(file, out)) console.log(`wrote ${f}`);
   }
   const skippedNote = skipped.size > 0 ? `, ${skipped.size} servers skipped` : '';
   console.log(`\n${args.smoke ? 'smoke' : 'bench'}: ${failures === 0 ? 'all ran' : `${failures} failed`}${skippedNote} in ${file.durationSeconds} s`);
