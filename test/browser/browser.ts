@@ -9,7 +9,7 @@ import { CHROMIUM } from '../external';
 
 export const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts');
 
-export function launch(): Promise<Browser> {
+function launch(): Promise<Browser> {
   mkdirSync(ARTIFACTS, { recursive: true });
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -24,4 +24,17 @@ export function launch(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/**
+ * Chromium for the tests of the enclosing describe: launched before the first, closed after the last.
+ * Call it in the describe body; inside a test, the function it returns gives the running browser.
+ */
+export function chromiumForSuite(): () => Browser {
+  let browser: Browser | null = null;
+  beforeAll(async () => {
+    browser = await launch();
+  }, 30000);
+  afterAll(() => browser?.close());
+  return () => browser!;
 }

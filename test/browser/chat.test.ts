@@ -1,21 +1,16 @@
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { createApp } from '../../examples/chat/app';
 import { closeAll, recordingLogger, start } from '../helpers';
 import { describeNeeding } from '../external';
-import { ARTIFACTS, launch } from './browser';
+import { ARTIFACTS, chromiumForSuite } from './browser';
 
 describeNeeding('chromium', 'examples/chat in a real browser', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launch();
-  }, 30000);
-  afterAll(() => browser?.close());
+  const browser = chromiumForSuite();
   afterEach(closeAll);
 
   test('two pages chat, and one sees the other leave', async () => {
     const { port } = await start(createApp({ logger: recordingLogger() }));
-    const context = await browser.newContext({ viewport: { width: 390, height: 700 } });
+    const context = await browser().newContext({ viewport: { width: 390, height: 700 } });
     const alice = await context.newPage();
     await alice.goto(`http://127.0.0.1:${port}/`);
     await alice.locator('#status[data-state="open"]').waitFor({ timeout: 5000 });

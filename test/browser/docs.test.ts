@@ -4,7 +4,7 @@
  * Screenshots land in test-artifacts/docs-<example>.png.
  */
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { LocalBus, type App, type AppOptions } from '../../lib';
 import { testApp, type TestApp } from '../../lib/testing';
 import { createApp as chat } from '../../examples/chat/app';
@@ -15,7 +15,7 @@ import { createApp as robyn } from '../../examples/robyn/app';
 import { createApp as rooms } from '../../examples/rooms/app';
 import { describeNeeding } from '../external';
 import { recordingLogger } from '../helpers';
-import { ARTIFACTS, launch } from './browser';
+import { ARTIFACTS, chromiumForSuite } from './browser';
 
 const examples: Record<string, { make: (options: AppOptions) => App; routes: string[] }> = {
   chat: { make: chat, routes: ['/ws/{client_id}'] },
@@ -29,12 +29,8 @@ const examples: Record<string, { make: (options: AppOptions) => App; routes: str
 const WAIT = { timeout: 5000 };
 
 describeNeeding('chromium', 'app.docs() in a real browser', () => {
-  let browser: Browser;
+  const browser = chromiumForSuite();
   let t: TestApp<App> | null = null;
-  beforeAll(async () => {
-    browser = await launch();
-  }, 30000);
-  afterAll(() => browser?.close());
   afterEach(async () => {
     await t?.close();
     t = null;
@@ -42,7 +38,7 @@ describeNeeding('chromium', 'app.docs() in a real browser', () => {
 
   async function open(name: string): Promise<Page> {
     t = await testApp(examples[name]!.make({ logger: recordingLogger() }));
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const page = await browser().newPage({ viewport: { width: 1440, height: 900 } });
     const failures: string[] = [];
     page.on('pageerror', (error) => failures.push(error.message));
     page.on('requestfailed', (request) => failures.push(`request failed: ${request.url()}`));

@@ -1,21 +1,16 @@
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { createApp } from '../../examples/notifications/app';
 import { closeAll, recordingLogger, start } from '../helpers';
 import { describeNeeding } from '../external';
-import { ARTIFACTS, launch } from './browser';
+import { ARTIFACTS, chromiumForSuite } from './browser';
 
 describeNeeding('chromium', 'examples/notifications in a real browser', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launch();
-  }, 30000);
-  afterAll(() => browser?.close());
+  const browser = chromiumForSuite();
   afterEach(closeAll);
 
   test('POST /orders shows a notification on every open page', async () => {
     const { port } = await start(createApp({ logger: recordingLogger() }));
-    const context = await browser.newContext({ viewport: { width: 390, height: 700 } });
+    const context = await browser().newContext({ viewport: { width: 390, height: 700 } });
     const pages = [await context.newPage(), await context.newPage()];
     for (const page of pages) {
       await page.goto(`http://127.0.0.1:${port}/`);

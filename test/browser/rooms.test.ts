@@ -1,21 +1,17 @@
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createApp } from '../../examples/rooms/app';
 import { closeAll, recordingLogger, start } from '../helpers';
 import { describeNeeding } from '../external';
-import { ARTIFACTS, launch } from './browser';
+import { ARTIFACTS, chromiumForSuite } from './browser';
 
 describeNeeding('chromium', 'examples/rooms in a real browser', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launch();
-  }, 30000);
-  afterAll(() => browser?.close());
+  const browser = chromiumForSuite();
   afterEach(closeAll);
 
   test('each page lists who is online, a second tab of a name is one person, members talk, a closed page leaves; a bad name is answered in the page', async () => {
     const { port } = await start(createApp({ logger: recordingLogger() }));
-    const context = await browser.newContext({ viewport: { width: 390, height: 700 } });
+    const context = await browser().newContext({ viewport: { width: 390, height: 700 } });
     const open = async (): Promise<Page> => {
       const page = await context.newPage();
       await page.goto(`http://127.0.0.1:${port}/`);

@@ -5,11 +5,11 @@
  * code instead, which the page can read.
  */
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type * as ClientModule from '../../lib/client';
 import { App } from '../../lib';
 import { describeNeeding } from '../external';
-import { ARTIFACTS, launch } from '../browser/browser';
+import { ARTIFACTS, chromiumForSuite } from '../browser/browser';
 import { delay, recordingLogger, start, within } from '../helpers';
 import { chat, ChatRoute, cleanUp, DenyRoute, open, seen } from './fixture';
 import { Relay } from './relay';
@@ -30,13 +30,8 @@ const PAGE = `<!doctype html><title>switchboard/client</title><output id="status
 <script type="module">import * as sb from '/switchboard/client.js'; globalThis.sb = sb;</script>`;
 
 describeNeeding('chromium', 'switchboard/client in a real browser, as one ES module', () => {
-  let browser: Browser;
+  const browser = chromiumForSuite();
   let relay: Relay | null = null;
-
-  beforeAll(async () => {
-    browser = await launch();
-  }, 30000);
-  afterAll(() => browser?.close());
   afterEach(async () => {
     relay?.close();
     relay = null;
@@ -53,7 +48,7 @@ describeNeeding('chromium', 'switchboard/client in a real browser, as one ES mod
 
   /** Opens the page at `origin` and a client on the chat channel, declared in the page with pass-through schemas. */
   async function page(origin: string, options: Record<string, unknown> = {}): Promise<Page> {
-    const tab = await browser.newPage();
+    const tab = await browser().newPage();
     await tab.goto(`${origin}/`);
     await tab.waitForFunction(() => 'sb' in globalThis, undefined, { timeout: 5000 });
     await tab.evaluate((options) => {
@@ -130,7 +125,7 @@ describeNeeding('chromium', 'switchboard/client in a real browser, as one ES mod
   test('an upgrade refused with 401 reaches the browser as close code 4401: status closed at once, no retry', async () => {
     seen.upgrades = 0;
     const { port } = await start(app());
-    const tab = await browser.newPage();
+    const tab = await browser().newPage();
     await tab.goto(`http://127.0.0.1:${port}/`);
     await tab.waitForFunction(() => 'sb' in globalThis, undefined, { timeout: 5000 });
     const close = await tab.evaluate(
