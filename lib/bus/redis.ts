@@ -10,6 +10,7 @@
 import type { Payload, Socket } from '../transport/types';
 import { invalidOption, SwitchboardError } from '../util/errors';
 import { rejectAfter, settledWithin } from '../util/timeout';
+import { loadPeer } from '../util/peer';
 import { checkKeys, integerIn } from '../util/validate';
 import type { Bus, BusNode, BusStats, PresenceEntry, PresenceSnapshot } from './bus';
 import { decodeEnvelope, encodeEnvelope, isFrom, KIND_PRESENCE, KIND_PROBE, KIND_PUBLISH, KIND_SEND, originHeader } from './envelope';
@@ -365,16 +366,13 @@ export class RedisBus implements Bus {
 
 /** Loads node-redis on first use, so `switchboard` itself never needs it. */
 async function loadClient(): Promise<CreateClient> {
-  try {
-    const redis = (await import('redis')) as unknown as { createClient: CreateClient };
-    return redis.createClient;
-  } catch (error) {
-    throw new SwitchboardError(
-      'SWB_ERR_REDIS_MISSING',
-      `RedisBus needs the "redis" package (node-redis 5 or newer), which could not be loaded (${(error as Error).message.split('\n')[0]}). Install it: npm i redis`,
-      { cause: error },
-    );
-  }
+  const redis = await loadPeer<{ createClient: CreateClient }>(
+    () => import('redis'),
+    'SWB_ERR_REDIS_MISSING',
+    'RedisBus needs the "redis" package (node-redis 5 or newer)',
+    'npm i redis',
+  );
+  return redis.createClient;
 }
 
 /** The URL without its password, for messages. */

@@ -4,7 +4,7 @@
  * typed here, so the published types never mention `ws`.
  */
 import type { IncomingMessage } from 'node:http';
-import { SwitchboardError } from '../util/errors';
+import { loadPeer } from '../util/peer';
 
 export interface WsSocket {
   readonly readyState: number;
@@ -24,14 +24,11 @@ export type WsConstructor = new (url: string, protocols: string | string[] | und
 export const OPEN = 1;
 
 export async function loadWs(): Promise<WsConstructor> {
-  try {
-    const ws = (await import('ws')) as unknown as { default: WsConstructor };
-    return ws.default;
-  } catch (error) {
-    throw new SwitchboardError(
-      'SWB_ERR_WS_MISSING',
-      `switchboard/testing connects with the "ws" package, which could not be loaded (${(error as Error).message.split('\n')[0]}). Install it: npm i -D ws`,
-      { cause: error },
-    );
-  }
+  const ws = await loadPeer<{ default: WsConstructor }>(
+    () => import('ws'),
+    'SWB_ERR_WS_MISSING',
+    'switchboard/testing connects with the "ws" package',
+    'npm i -D ws',
+  );
+  return ws.default;
 }
