@@ -65,12 +65,12 @@ const inUse = (host: string, port: number): string =>
   'or give every App new App({ reusePort: true }). [SWB_ERR_PORT_IN_USE]';
 
 /** Runs test/fixtures/listen-app.ts in a node process; resolves with the line it prints. */
-function listenInChild(env: Record<string, string>, user?: { uid: number; gid: number }): Promise<string> {
-  const started = spawn(process.execPath, ['-r', join(ROOT, 'test/fixtures/register-ts.js'), join(ROOT, 'test/fixtures/listen-app.ts')], {
+function listenInChild(env: Record<string, string>, launcher: readonly string[] = []): Promise<string> {
+  const argv = [...launcher, process.execPath, '-r', join(ROOT, 'test/fixtures/register-ts.js'), join(ROOT, 'test/fixtures/listen-app.ts')];
+  const started = spawn(argv[0]!, argv.slice(1), {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
-    ...user,
   });
   child = started;
   let output = '';
@@ -157,11 +157,13 @@ test('other failures keep SWB_ERR_LISTEN_FAILED and say why: a host that is not 
   );
 });
 
-// A port below ip_unprivileged_port_start, in a process without privileges (as root, the child runs as nobody).
+// A port below ip_unprivileged_port_start, in a process without the privilege to bind it. As root, the child
+// keeps its user but loses CAP_NET_BIND_SERVICE (setpriv, from util-linux): running it as nobody instead
+// would also need the checkout to be readable by nobody, which a clone in a private temp dir is not.
 const unprivilegedFrom = Number(readFileSync('/proc/sys/net/ipv4/ip_unprivileged_port_start', 'utf8'));
-const asRoot = process.getuid?.() === 0;
+const withoutBindPrivilege = process.getuid?.() === 0 ? ['setpriv', '--bounding-set=-net_bind_service', '--inh-caps=-net_bind_service'] : [];
 (unprivilegedFrom > 1 ? test : test.skip)('other failures keep SWB_ERR_LISTEN_FAILED and say why: a privileged port', async () => {
-  const line = await listenInChild({ PORT: '1', HOST: '127.0.0.1' }, asRoot ? { uid: 65534, gid: 65534 } : undefined);
+  const line = await listenInChild({ PORT: '1', HOST: '127.0.0.1' }, withoutBindPrivilege);
   expect(line).toBe(
     'FAILED SWB_ERR_LISTEN_FAILED app.listen(): cannot listen on 127.0.0.1:1: permission denied (EACCES): ports below 1024 need root ' +
       'or the CAP_NET_BIND_SERVICE capability. Use a port from 1024 up. [SWB_ERR_LISTEN_FAILED]',
