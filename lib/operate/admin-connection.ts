@@ -1,7 +1,7 @@
 /**
  * One connection in detail for the inspection page: what it is (route, peer, age, rooms), what it holds
- * (its state's keys; their values only when the page may act) and what it has moved (frames and bytes
- * each way, what waits in its send buffer). Read from the one connection asked for, never from a list.
+ * (its state's keys; their values only when the page may act) and what it has moved (frames each way,
+ * the bytes waiting in its send buffer). Read from the one connection asked for, never from a list.
  */
 
 /** What the page reads of a connection (the runtime's Connection has these members). */
@@ -13,9 +13,7 @@ export interface InspectedConnection {
   readonly rooms: ReadonlySet<string>;
   readonly state: object;
   readonly messagesIn: number;
-  readonly bytesIn: number;
   readonly messagesOut: number;
-  readonly bytesOut: number;
   readonly bufferedAmount: number;
   readonly isOpen: boolean;
   close(code: number, reason: string): void;
@@ -57,9 +55,7 @@ export function connectionDetail(c: InspectedConnection, node: string, readonly:
     roomCount: c.rooms.size,
     state,
     messagesIn: c.messagesIn,
-    bytesIn: c.bytesIn,
     messagesOut: c.messagesOut,
-    bytesOut: c.bytesOut,
     bufferedAmount: c.bufferedAmount,
   };
 }

@@ -78,9 +78,9 @@ export function adminPage(base: string, readonly: boolean): string {
 <div class="tile"><div class="label">Dropped / s</div><div class="value" id="rate-dropped">—</div><div class="sub" id="total-dropped">—</div></div>
 <div class="tile"><div class="label">Presence</div><div class="value" id="presence-entries">—</div><div class="sub" id="presence-rooms">—</div></div>
 </div>
-<section class="chart"><h2>Received / s <span class="count">last 15 min</span></h2><svg id="chart-received" role="img" aria-label="Frames received per second"></svg></section>
-<section class="chart"><h2>Delivered / s <span class="count">last 15 min</span></h2><svg id="chart-delivered" role="img" aria-label="Frames delivered per second"></svg></section>
-<section class="chart"><h2>Errors and drops / s <span class="count">last 15 min</span></h2><svg id="chart-errors" role="img" aria-label="Errors and drops per second"></svg></section>
+<section class="chart"><h2>Received / s <span class="count" id="span-received">last 15 min</span></h2><svg id="chart-received" role="img" aria-label="Frames received per second"></svg></section>
+<section class="chart"><h2>Delivered / s <span class="count" id="span-delivered">last 15 min</span></h2><svg id="chart-delivered" role="img" aria-label="Frames delivered per second"></svg></section>
+<section class="chart"><h2>Errors and drops / s <span class="count" id="span-errors">last 15 min</span></h2><svg id="chart-errors" role="img" aria-label="Errors and drops per second"></svg></section>
 <section class="nodes"><h2>Nodes <span class="count" id="nodes-count"></span></h2><table><thead><tr><th>Node</th><th>Status</th><th class="num">Uptime</th><th class="num">Connections</th><th class="num">CPU</th><th class="num">Memory</th><th class="num">Rooms</th><th class="num">Last report</th></tr></thead><tbody id="nodes"></tbody></table></section>
 <section class="rooms"><h2>Largest rooms <span class="count" id="rooms-count"></span></h2><table><thead><tr><th>Room</th><th class="num">Members</th></tr></thead><tbody id="rooms"></tbody></table></section>
 <section class="inspect"><h2>Connection</h2>

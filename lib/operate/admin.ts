@@ -7,7 +7,6 @@
  * Cost: this node makes a report every `reportInterval` (a timer; nothing on the per-message path) and
  * shares it on the bus; a request for stats.json merges the reports it holds. Neither walks connections.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Bus } from '../bus/bus';
 import { browserModuleText } from '../util/browser-module';
@@ -52,9 +51,12 @@ interface ActionRecord {
 }
 
 const KEPT_ACTIONS = 20;
-const where = 'app.admin(path, options)';
 
-/** The script's folder: built next to this file (dist), or its TypeScript source (run from lib/). */
+/**
+ * The page's script: built next to this file (dist/lib/operate/admin-ui/page.mjs), or bundled from its
+ * source when run from lib/. An app bundled with switchboard inside has neither: its page then fails to load
+ * its script (a 500, logged), while stats.json and the actions still answer.
+ */
 const scriptFiles = (): { built: string; source: string } => ({ built: join(__dirname, 'admin-ui', 'page.mjs'), source: join(__dirname, 'admin-ui', 'page.ts') });
 
 export class Admin {
@@ -70,9 +72,6 @@ export class Admin {
     this.options = resolveAdminOptions(options);
     this.base = path.replace(/\/$/, '');
     this.cluster = new ClusterView(this.options.reportInterval, this.options.topRooms);
-    const { built, source } = scriptFiles();
-    if (!existsSync(built) && !existsSync(source))
-      throw new SwitchboardError('SWB_ERR_CLIENT_NOT_BUILT', `${where}: the page's script ${built} is missing. \`npm run build\` makes it.`);
   }
 
   /** The routes to serve, in the app's terms. */

@@ -68,11 +68,6 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
   /** A handler of this connection is running; close() waits for its reply. */
   private inHandler = false;
   readonly route: RoutePlan;
-  /** Frames and their bytes received and sent to this connection alone, for the inspection page (docs/admin.md). */
-  messagesIn = 0;
-  bytesIn = 0;
-  messagesOut = 0;
-  bytesOut = 0;
   /** The event of the running `@OnMessage('event')` handler (null for plain handlers). */
   private replyEvent: string | null = null;
   /** close() called during a handler: done once that handler's reply has gone out. */
@@ -98,6 +93,11 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
   private idValue: string | null = null;
   /** Date.now() when the socket opened. */
   openedAt = 0;
+  // Declared last, so the fields above keep their places in the object (measured: placed among the hot
+  // fields, they cost an echo 0.6% more instructions).
+  /** Frames received from this connection, and sent to it alone (replies, send, sendTo), for the inspection page. */
+  messagesIn = 0;
+  messagesOut = 0;
 
   constructor(
     private readonly app: AppContext,
@@ -172,8 +172,6 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     if (socket.send(payload, typeof payload !== 'string', true) !== 2) {
       stats.messagesOut++;
       this.messagesOut++;
-      // Text frames count their UTF-16 length: the same as their bytes for ASCII, without encoding them again.
-      this.bytesOut += typeof payload === 'string' ? payload.length : payload.byteLength;
       return true;
     }
     stats.backpressureDrops++;
@@ -266,7 +264,6 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
   received(data: ArrayBuffer, isBinary: boolean): void {
     const stats = this.route.stats;
     this.messagesIn++;
-    this.bytesIn += data.byteLength;
     if (++stats.messagesIn >= stats.nextTimed) return this.timed(data, isBinary);
     if (this.busy) return this.enqueue(data, isBinary);
     this.deliver(data, isBinary);

@@ -161,7 +161,7 @@ describe('app.admin(): stats.json', () => {
 });
 
 describe('app.admin(): one connection', () => {
-  test('its detail: route, address, age, rooms, state with values, traffic in and out', async () => {
+  test('its detail: route, address, age, rooms, state with values, frames in and out', async () => {
     const a = await admin();
     const { c, id } = await join(a, 'big');
     c.send(JSON.stringify({ event: 'say', data: 'hello' }));
@@ -178,9 +178,7 @@ describe('app.admin(): one connection', () => {
       roomCount: 1,
       state: { keys: ['user', 'visits'], values: { user: 'ann', visits: 1 } },
       messagesIn: 1,
-      bytesIn: Buffer.byteLength(JSON.stringify({ event: 'say', data: 'hello' })),
       messagesOut: 2, // the welcome and the reply; the room's fan-out goes through uWS, not counted per connection
-      bytesOut: id.length + '{"event":"say","data":"ok"}'.length,
       bufferedAmount: 0,
     });
     expect(json.age).toBeGreaterThanOrEqual(0);

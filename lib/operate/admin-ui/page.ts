@@ -48,14 +48,14 @@ interface Detail {
   roomCount: number;
   state: { keys: string[]; values?: Record<string, unknown> };
   messagesIn: number;
-  bytesIn: number;
   messagesOut: number;
-  bytesOut: number;
   bufferedAmount: number;
 }
 
 const REFRESH_MS = 2000;
+/** The charts span the node's history up to the 15 minutes the server keeps, and at least a minute. */
 const WINDOW_MS = 15 * 60_000;
+const MIN_SPAN_MS = 60_000;
 const base = document.body.dataset.base ?? '';
 const readonly = document.body.dataset.readonly === 'true';
 const tokenKey = `switchboard-admin-token:${base}`;
@@ -131,8 +131,10 @@ function niceMax(max: number): number {
   return ([1, 2, 5, 10].find((m) => m * p >= max) ?? 10) * p;
 }
 
-/** Draws series of (at, value) over the last 15 minutes, one colour each, with a y-axis maximum. */
-function chart(target: SVGSVGElement, now: number, series: { points: [number, number][]; colour: string }[]): void {
+const agoLabel = (ms: number): string => (ms >= 60_000 ? `−${Math.round(ms / 60_000)}m` : `−${Math.round(ms / 1000)}s`);
+
+/** Draws series of (at, value) over `span` ms up to now, one colour each, with a y-axis maximum. */
+function chart(target: SVGSVGElement, now: number, span: number, series: { points: [number, number][]; colour: string }[]): void {
   const w = target.clientWidth || 400;
   const h = target.clientHeight || 150;
   const left = 40;
@@ -141,7 +143,7 @@ function chart(target: SVGSVGElement, now: number, series: { points: [number, nu
   target.setAttribute('viewBox', `0 0 ${w} ${h}`);
   target.replaceChildren();
   const max = niceMax(Math.max(0, ...series.flatMap((s) => s.points.map((p) => p[1]))));
-  const x = (at: number): number => left + ((at - (now - WINDOW_MS)) / WINDOW_MS) * (w - left - 4);
+  const x = (at: number): number => left + ((at - (now - span)) / span) * (w - left - 4);
   const y = (v: number): number => top + (1 - v / max) * (h - top - bottom);
   for (const f of [0, 0.5, 1]) {
     target.append(svg('line', { x1: left, x2: w - 4, y1: y(max * f), y2: y(max * f), stroke: '#26303b', 'stroke-width': 1 }));
@@ -149,14 +151,14 @@ function chart(target: SVGSVGElement, now: number, series: { points: [number, nu
     label.textContent = rate(max * f);
     target.append(label);
   }
-  for (const [minutes, anchor] of [
-    [15, 'start'],
-    [10, 'middle'],
-    [5, 'middle'],
+  for (const [part, anchor] of [
+    [1, 'start'],
+    [2 / 3, 'middle'],
+    [1 / 3, 'middle'],
     [0, 'end'],
   ] as const) {
-    const label = svg('text', { x: x(now - minutes * 60_000), y: h - 4, fill: '#8b98a5', 'font-size': 10, 'text-anchor': anchor });
-    label.textContent = minutes === 0 ? 'now' : `−${minutes}m`;
+    const label = svg('text', { x: x(now - span * part), y: h - 4, fill: '#8b98a5', 'font-size': 10, 'text-anchor': anchor });
+    label.textContent = part === 0 ? 'now' : agoLabel(span * part);
     target.append(label);
   }
   for (const { points, colour } of series) {
@@ -185,9 +187,12 @@ function renderStats(s: Stats): void {
   $('presence-entries').textContent = fmt.format(s.presence.entries);
   $('presence-rooms').textContent = `entries in ${s.presence.rooms} room${s.presence.rooms === 1 ? '' : 's'}`;
   const points = (key: keyof Omit<RatePoint, 'at'>): [number, number][] => s.rates.map((p) => [p.at, p[key]]);
-  chart($<SVGSVGElement & HTMLElement>('chart-received'), s.at, [{ points: points('received'), colour: '#4aa3ff' }]);
-  chart($<SVGSVGElement & HTMLElement>('chart-delivered'), s.at, [{ points: points('delivered'), colour: '#3fb950' }]);
-  chart($<SVGSVGElement & HTMLElement>('chart-errors'), s.at, [
+  const span = Math.min(WINDOW_MS, Math.max(MIN_SPAN_MS, s.at - (s.rates[0]?.at ?? s.at)));
+  const label = span === WINDOW_MS ? 'last 15 min' : `last ${agoLabel(span).slice(1)}`;
+  for (const id of ['span-received', 'span-delivered', 'span-errors']) $(id).textContent = label;
+  chart($<SVGSVGElement & HTMLElement>('chart-received'), s.at, span, [{ points: points('received'), colour: '#4aa3ff' }]);
+  chart($<SVGSVGElement & HTMLElement>('chart-delivered'), s.at, span, [{ points: points('delivered'), colour: '#3fb950' }]);
+  chart($<SVGSVGElement & HTMLElement>('chart-errors'), s.at, span, [
     { points: points('errors'), colour: '#f85149' },
     { points: points('dropped'), colour: '#d29922' },
   ]);
@@ -256,8 +261,8 @@ function renderDetail(d: Detail): void {
     ['Remote address', d.remoteAddress],
     ['Age', `${duration(d.age)}${d.open ? '' : ' (closed)'}`],
     ['Rooms', d.roomCount === 0 ? '(none)' : `${d.rooms.join(', ')}${d.roomCount > d.rooms.length ? ` … and ${d.roomCount - d.rooms.length} more` : ''}`],
-    ['Received', `${fmt.format(d.messagesIn)} frames · ${bytes(d.bytesIn)}`],
-    ['Sent', `${fmt.format(d.messagesOut)} frames · ${bytes(d.bytesOut)}`],
+    ['Received', `${fmt.format(d.messagesIn)} frames`],
+    ['Sent to it alone', `${fmt.format(d.messagesOut)} frames (room and route pushes are counted per node)`],
     ['Buffered', bytes(d.bufferedAmount)],
   ];
   const list = el('dl', {}, ...rows.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]), el('dt', {}, 'State'), state);
