@@ -59,6 +59,8 @@ interface NodeRecord {
 }
 
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isRoom = (v: unknown): v is RoomSize =>
+  typeof v === 'object' && v !== null && typeof (v as RoomSize).name === 'string' && isNumber((v as RoomSize).members);
 
 /** A report read from the bus: checked, as it comes from another process; null when malformed. */
 export function parseReport(text: string): NodeReport | null {
@@ -74,7 +76,7 @@ export function parseReport(text: string): NodeReport | null {
     typeof r.node === 'string' &&
     [r.at, r.interval, r.startedAt, r.connections, r.cpu, r.rss, r.heapUsed, r.rooms].every(isNumber) &&
     Array.isArray(r.top) &&
-    r.top.every((room) => typeof room?.name === 'string' && isNumber(room.members)) &&
+    (r.top as unknown[]).every(isRoom) &&
     Array.isArray(r.counters) &&
     r.counters.length === 4 &&
     r.counters.every(isNumber) &&

@@ -44,7 +44,12 @@ export const digestOf = (secret: string): Buffer => createHash('sha256').update(
 
 function secret(name: string, value: unknown): string {
   if (typeof value !== 'string' || value.length < MIN_TOKEN_LENGTH)
-    throw invalidOption(where, name, `a secret of at least ${MIN_TOKEN_LENGTH} characters (e.g. from openssl rand -hex 24)`, value === undefined ? value : '(hidden)');
+    throw invalidOption(
+      where,
+      name,
+      `a secret of at least ${MIN_TOKEN_LENGTH} characters (e.g. from openssl rand -hex 24)`,
+      value === undefined ? value : '(hidden)',
+    );
   return value;
 }
 

@@ -57,7 +57,10 @@ const KEPT_ACTIONS = 20;
  * source when run from lib/. An app bundled with switchboard inside has neither: its page then fails to load
  * its script (a 500, logged), while stats.json and the actions still answer.
  */
-const scriptFiles = (): { built: string; source: string } => ({ built: join(__dirname, 'admin-ui', 'page.mjs'), source: join(__dirname, 'admin-ui', 'page.ts') });
+const scriptFiles = (): { built: string; source: string } => ({
+  built: join(__dirname, 'admin-ui', 'page.mjs'),
+  source: join(__dirname, 'admin-ui', 'page.ts'),
+});
 
 export class Admin {
   private readonly options: ResolvedAdmin;

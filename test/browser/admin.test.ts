@@ -24,6 +24,7 @@ class Chat {
 
   @OnMessage()
   message(ws: Connector, text: string) {
+    if (text === 'boom') throw new Error('a bug, for the errors chart');
     ws.publish(ws.params.room!, text, { exceptSelf: true });
     return `echo ${text}`;
   }
@@ -47,10 +48,13 @@ describeNeeding('chromium', 'app.admin() in a real browser', () => {
         const c = await connect(url(`/chat/${room}`));
         clients.push({ c, id: (await c.next()) as string });
       }
-    // Traffic over a few reports, so the charts have a line.
-    for (let round = 0; round < 8; round++) {
-      for (const { c } of clients.slice(0, 4 + round)) c.send(`hello ${round}`);
-      await delay(150);
+    // Traffic that rises and falls over a dozen reports, with a failing handler now and then, so the
+    // charts have a shape.
+    for (let round = 0; round < 24; round++) {
+      const senders = Math.round(6 + 5 * Math.sin(round / 4));
+      for (const { c } of clients.slice(0, senders)) c.send(`hello ${round}`);
+      if (round % 6 === 3) clients[10]!.c.send('boom');
+      await delay(120);
     }
     const page = await browser().newPage({ viewport: { width: 1440, height: 1000 } });
     const failures: string[] = [];

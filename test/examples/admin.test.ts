@@ -33,7 +33,10 @@ test.each(Object.keys(examples))('%s: /admin behind SWITCHBOARD_ADMIN_TOKEN, and
   t = await testApp(withAdmin(examples[name]!({ logger: recordingLogger() }), { SWITCHBOARD_ADMIN_TOKEN: TOKEN }));
   const base = `http://127.0.0.1:${t.port}/admin`;
   expect((await fetch(`${base}/stats.json`)).status).toBe(401);
-  const stats = (await (await fetch(`${base}/stats.json`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { connections: number; readonly: boolean };
+  const stats = (await (await fetch(`${base}/stats.json`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as {
+    connections: number;
+    readonly: boolean;
+  };
   expect(stats).toMatchObject({ connections: 0, readonly: false });
   expect((await fetch(base)).status).toBe(200);
   await t.close();

@@ -37,10 +37,38 @@ test('parseReport takes a well-formed report and refuses anything else', () => {
 
 test('rates per second summed over nodes; rooms summed and bounded; a silent node is gone, then forgotten', () => {
   const view = new ClusterView(INTERVAL, 2);
-  view.add(report('n1', T0, [0, 0, 0, 0], { top: [{ name: 'a', members: 5 }, { name: 'b', members: 3 }] }));
-  view.add(report('n2', T0 + 100, [100, 0, 0, 0], { top: [{ name: 'b', members: 4 }, { name: 'c', members: 1 }] }));
-  view.add(report('n1', T0 + 1000, [10, 20, 1, 0], { top: [{ name: 'a', members: 5 }, { name: 'b', members: 3 }] }));
-  view.add(report('n2', T0 + 1100, [130, 40, 0, 2], { top: [{ name: 'b', members: 4 }, { name: 'c', members: 1 }] }));
+  view.add(
+    report('n1', T0, [0, 0, 0, 0], {
+      top: [
+        { name: 'a', members: 5 },
+        { name: 'b', members: 3 },
+      ],
+    }),
+  );
+  view.add(
+    report('n2', T0 + 100, [100, 0, 0, 0], {
+      top: [
+        { name: 'b', members: 4 },
+        { name: 'c', members: 1 },
+      ],
+    }),
+  );
+  view.add(
+    report('n1', T0 + 1000, [10, 20, 1, 0], {
+      top: [
+        { name: 'a', members: 5 },
+        { name: 'b', members: 3 },
+      ],
+    }),
+  );
+  view.add(
+    report('n2', T0 + 1100, [130, 40, 0, 2], {
+      top: [
+        { name: 'b', members: 4 },
+        { name: 'c', members: 1 },
+      ],
+    }),
+  );
   let s = view.stats(T0 + 1200);
   expect(s.connections).toBe(20);
   expect(s.rooms).toEqual([

@@ -68,10 +68,14 @@ describeNeeding('redis-server', 'app.admin() across nodes on RedisBus', () => {
     await Promise.all([a.join('x'), a.join('x'), a.join('y')]);
     const onB = await Promise.all([b.join('x'), b.join('z')]);
     for (const n of [a, b]) {
-      await eventually(async () => {
-        const s = await n.stats();
-        return s.nodes.length === 2 && s.connections === 5 && s.nodes.every((x) => x.alive);
-      }, 'both nodes in the stats', 5000);
+      await eventually(
+        async () => {
+          const s = await n.stats();
+          return s.nodes.length === 2 && s.connections === 5 && s.nodes.every((x) => x.alive);
+        },
+        'both nodes in the stats',
+        5000,
+      );
       const s = await n.stats();
       expect(s.rooms).toEqual([
         { name: 'x', members: 3 },
@@ -81,7 +85,7 @@ describeNeeding('redis-server', 'app.admin() across nodes on RedisBus', () => {
       expect(s.nodes.map((x) => x.connections).sort()).toEqual([2, 3]);
     }
     expect(await a.push({ room: 'x', event: 'notice', data: 'from a' })).toEqual({ delivered: 2 });
-    expect(await onB[0]!.next()).toBe('{"event":"notice","data":"from a"}');
+    expect(await onB[0].next()).toBe('{"event":"notice","data":"from a"}');
 
     const bId = (await b.stats()).node;
     await b.app.close();

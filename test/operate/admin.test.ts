@@ -50,7 +50,7 @@ interface Admin {
 
 async function admin(options: object = { token: TOKEN }): Promise<Admin> {
   const logger = recordingLogger();
-  const app = new App({ routes: [Chat], logger }).admin('/admin', options as { token: string });
+  const app = new App({ routes: [Chat], logger }).admin('/admin', options);
   const { port, url } = await start(app);
   const base = `http://127.0.0.1:${port}/admin`;
   const read = async (response: Response) => ({ status: response.status, json: (await response.json()) as Record<string, unknown> });
@@ -133,10 +133,14 @@ describe('app.admin(): stats.json', () => {
     small[0]!.c.send('not json'); // an error frame: invalid_event
     await small[0]!.c.next();
     let stats: Record<string, unknown> = {};
-    await eventually(async () => {
-      stats = (await a.get('stats.json')).json;
-      return (stats.totals as { delivered: number }).delivered >= 3 * 5 + 5 + 6 + 1;
-    }, 'a report with the traffic', 5000);
+    await eventually(
+      async () => {
+        stats = (await a.get('stats.json')).json;
+        return (stats.totals as { delivered: number }).delivered >= 3 * 5 + 5 + 6 + 1;
+      },
+      'a report with the traffic',
+      5000,
+    );
     expect(stats.connections).toBe(6);
     expect(stats.rooms).toEqual([
       { name: 'big', members: 3 },
@@ -156,7 +160,16 @@ describe('app.admin(): stats.json', () => {
     big[1]!.c.send(JSON.stringify({ event: 'leave' }));
     await big[1]!.c.next();
     await big[2]!.c.close();
-    await eventually(async () => JSON.stringify((await a.get('stats.json')).json.rooms) === JSON.stringify([{ name: 'small', members: 2 }, { name: 'big', members: 1 }]), 'the rooms after leaving', 5000);
+    await eventually(
+      async () =>
+        JSON.stringify((await a.get('stats.json')).json.rooms) ===
+        JSON.stringify([
+          { name: 'small', members: 2 },
+          { name: 'big', members: 1 },
+        ]),
+      'the rooms after leaving',
+      5000,
+    );
   });
 });
 

@@ -74,7 +74,7 @@ const rate = (n: number): string => (n >= 100 ? fmt.format(Math.round(n)) : n >=
 function bytes(n: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let i = 0;
-  while (n >= 1024 && i < units.length - 1) (n /= 1024), i++;
+  for (; n >= 1024 && i < units.length - 1; i++) n /= 1024;
   return `${i === 0 ? n : n.toFixed(1)} ${units[i]}`;
 }
 function duration(seconds: number): string {
@@ -276,7 +276,8 @@ function renderDetail(d: Detail): void {
     const event = el('input', { id: 'push-event', placeholder: 'event (optional)', size: '14' }) as HTMLInputElement;
     const data = el('input', { id: 'push-data', placeholder: 'data, e.g. {"text":"hi"}', size: '24' }) as HTMLInputElement;
     const push = el('button', { id: 'push', type: 'button' }, 'Push');
-    push.onclick = () => void act(result, 'push', { id: d.id, ...(event.value === '' ? {} : { event: event.value }), data: parsed(data.value) }, () => inspect(d.id));
+    push.onclick = () =>
+      void act(result, 'push', { id: d.id, ...(event.value === '' ? {} : { event: event.value }), data: parsed(data.value) }, () => inspect(d.id));
     parts.push(el('div', { class: 'actions' }, el('div', { class: 'row' }, code, reason, disconnect), el('div', { class: 'row' }, event, data, push), result));
   }
   $('detail').replaceChildren(...parts);
