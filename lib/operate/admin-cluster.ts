@@ -58,6 +58,8 @@ interface NodeRecord {
   readonly samples: Sample[];
 }
 
+/** Rates to the thousandth: enough for the charts, and a short JSON. */
+const round = (rate: number): number => Math.round(rate * 1000) / 1000;
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isRoom = (v: unknown): v is RoomSize =>
   typeof v === 'object' && v !== null && typeof (v as RoomSize).name === 'string' && isNumber((v as RoomSize).members);
@@ -144,7 +146,13 @@ export class ClusterView {
     const rates: RatePoint[] = [...buckets]
       .filter(([bucket]) => bucket * this.interval >= now - WINDOW_MS)
       .sort((a, b) => a[0] - b[0])
-      .map(([bucket, [received, delivered, errors, dropped]]) => ({ at: bucket * this.interval, received, delivered, errors, dropped }));
+      .map(([bucket, [received, delivered, errors, dropped]]) => ({
+        at: bucket * this.interval,
+        received: round(received),
+        delivered: round(delivered),
+        errors: round(errors),
+        dropped: round(dropped),
+      }));
     const top = [...rooms]
       .map(([name, members]) => ({ name, members }))
       .sort((a, b) => b.members - a.members || (a.name < b.name ? -1 : 1))
