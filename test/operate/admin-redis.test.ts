@@ -2,7 +2,9 @@
  * app.admin() on RedisBus: two Apps in this process, each with its own RedisBus on a real redis-server,
  * stand for two nodes. The page of either shows both; a node that stops reporting is shown as gone.
  */
+import { createClient } from 'redis';
 import { App, Connector, OnConnect, WebSocketRoute } from '../../lib';
+import { encodeEnvelope, KIND_REPORT, originHeader } from '../../lib/bus/envelope';
 import { RedisBus } from '../../lib/redis';
 import { describeNeeding } from '../external';
 import { closeAll, connect, eventually, recordingLogger, start, type Client } from '../helpers';
@@ -43,8 +45,8 @@ describeNeeding('redis-server', 'app.admin() across nodes on RedisBus', () => {
   afterAll(() => redis?.stop());
   afterEach(closeAll);
 
-  async function node(prefix: string): Promise<Node> {
-    const app = new App({ routes: [Rooms], logger: recordingLogger(), bus: new RedisBus({ url: redis.url, prefix }) }).admin('/admin', {
+  async function node(prefix: string, logger = recordingLogger()): Promise<Node> {
+    const app = new App({ routes: [Rooms], logger, bus: new RedisBus({ url: redis.url, prefix }) }).admin('/admin', {
       token: TOKEN,
       reportInterval: INTERVAL,
     });
@@ -105,5 +107,23 @@ describeNeeding('redis-server', 'app.admin() across nodes on RedisBus', () => {
       { name: 'x', members: 2 },
       { name: 'y', members: 1 },
     ]);
+  });
+
+  test('a malformed report on the bus is logged and ignored; an app without the page ignores reports', async () => {
+    const logger = recordingLogger();
+    const a = await node('admin-bad', logger);
+    const plain = new App({ routes: [Rooms], logger: recordingLogger(), bus: new RedisBus({ url: redis.url, prefix: 'admin-bad' }) });
+    await start(plain);
+    const client = createClient({ url: redis.url });
+    await client.connect();
+    try {
+      await client.publish('admin-bad:all', encodeEnvelope(originHeader('intruder'), KIND_REPORT, '', '{"node":"x"}')!);
+    } finally {
+      await client.close();
+    }
+    await eventually(() => logger.warnings.length > 0, 'the warning', 5000);
+    expect(logger.warnings).toEqual(['switchboard: app.admin() ignored a malformed node report (12 characters).']);
+    const s = await a.stats();
+    expect(s.nodes.map((n) => n.id)).toEqual([s.node]);
   });
 });
