@@ -13,6 +13,8 @@ import type { Reply } from './declare/connector';
 import { resolveAppOptions, type AppOptions, type ProviderToken, type ResolvedApp, type RouteClass } from './declare/options';
 import { clientModuleHandler } from './http/client-module';
 import { httpHandler, type HttpHandler } from './http/handler';
+import { Admin } from './operate/admin';
+import type { AdminOptions } from './operate/admin-options';
 import { asyncApiDocument, type AsyncApiDocument, type AsyncApiInfo } from './operate/asyncapi';
 import { defaultInfo, docsRoutes } from './operate/docs';
 import { metricsText } from './operate/metrics';
@@ -23,6 +25,7 @@ import type { PresenceState } from './client/presence-frames';
 import { LocalDelivery } from './runtime/delivery';
 import { Presence } from './runtime/presence';
 import { Registry } from './runtime/registry';
+import { RoomCounts } from './runtime/room-counts';
 import { RouteTopics } from './runtime/route-topics';
 import { encode } from './runtime/reply';
 import { upgrade } from './runtime/upgrade';
@@ -69,6 +72,8 @@ export class App {
   /** The routes as served, made at listen(): their counters are what metrics() reads. */
   private readonly plans: RoutePlan[] = [];
   private delivery: LocalDelivery | null = null;
+  /** The inspection page, when app.admin() was called. */
+  private adminPage: Admin | null = null;
   private server: UwsServer | null = null;
   private phase: Phase = 'new';
   /** The one shutdown, once close() has been called. */
@@ -80,7 +85,7 @@ export class App {
     this.bus = options.bus ?? new LocalBus();
     const registry = new Registry<Connection<object>>();
     const presence = new Presence(registry.nodeId, this.bus);
-    this.context = { registry, routeTopics: new RouteTopics(registry), bus: this.bus, presence, logger: this.options.logger, closing: false };
+    this.context = { registry, routeTopics: new RouteTopics(registry), bus: this.bus, presence, logger: this.options.logger, rooms: null, closing: false };
     if (options.routes !== undefined) {
       const routes: unknown = options.routes;
       if (!Array.isArray(routes)) throw invalidArgument('new App(options)', 'routes', 'an array of route classes', routes);
@@ -266,11 +271,13 @@ export class App {
       await this.bus.open(delivery);
       busOpen = true;
       this.context.presence.open((topic, payload) => delivery.publishLocal(topic, payload, null));
+      if (this.adminPage !== null) this.startAdmin(this.adminPage, delivery);
       const bound = await server.listen(host, port, reusePort);
       this.server = server;
       this.phase = 'listening';
       return { port: bound };
     } catch (error) {
+      this.adminPage?.stop();
       this.context.presence.close();
       // A bus holding connections (Redis) must not keep the process alive after a failed listen.
       if (busOpen) await this.bus.close();
@@ -369,6 +376,46 @@ export class App {
   }
 
   /**
+   * Serves the inspection page for operators at `path` (docs/admin.md): connections, nodes (cluster-wide on a
+   * RedisBus), rates over the last 15 minutes, the largest rooms, presence, one connection in detail by id,
+   * and actions (disconnect, push) unless `readonly`. Its data (`path/stats.json` and the rest) answers only
+   * `Authorization: Bearer <token>`; the page asks for the token. Call it before listen().
+   * @example
+   * app.admin('/admin', { token: process.env.SWITCHBOARD_ADMIN_TOKEN! });
+   * app.admin('/admin', { tokens: { alice: aliceToken, oncall: oncallToken }, readonly: true });
+   */
+  admin(path: string, options: AdminOptions): this {
+    const where = 'app.admin(path, options)';
+    const pattern = parsePattern(path, where);
+    if (pattern.names.length > 0) throw invalidArgument(where, 'path', 'a path without parameters', path);
+    this.assertNew('app.admin()');
+    if (this.adminPage !== null) throw new SwitchboardError('SWB_ERR_DUPLICATE_ROUTE', `${where} is called twice: an app has one inspection page.`);
+    const admin = new Admin(path, options);
+    for (const route of admin.routes()) this.http(route.method, 'admin', route.path, route.handler);
+    this.adminPage = admin;
+    this.context.rooms = new RoomCounts();
+    return this;
+  }
+
+  private startAdmin(admin: Admin, delivery: LocalDelivery): void {
+    const { registry, presence, rooms } = this.context;
+    delivery.onReport = (report) => admin.received(report);
+    admin.start({
+      nodeId: registry.nodeId,
+      routes: this.plans,
+      connections: () => registry.open.size,
+      deliveries: () => delivery.deliveries,
+      presence: () => presence.sizes(),
+      rooms: rooms!,
+      bus: this.bus,
+      logger: this.options.logger,
+      find: (id) => registry.find(id),
+      sendTo: (id, frame) => this.bus.sendTo(id, frame),
+      publish: (room, frame) => this.bus.publish(roomTopic(room), frame, null),
+    });
+  }
+
+  /**
    * The app's counters in the Prometheus text format: connections, messages, errors, drops and handler
    * durations per route, and the bus's counters (docs/metrics.md). Zero cost per message to read.
    * @example
@@ -430,6 +477,7 @@ export class App {
     // The force-close below resets connections whose peer has not yet read the 1001 (the client would
     // see 1006): give the close handshakes a moment to complete first.
     if (open.length > 0) await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(CLOSE_LINGER_MS, left()))));
+    this.adminPage?.stop();
     this.context.presence.close();
     await this.bus.close();
     server.closeAll();

@@ -40,6 +40,7 @@ export type { HttpRequest, HttpHandler } from './http/handler';
 export type { MessageKind } from './declare/metadata';
 export type { AppOptions, RouteOptions, TransportOptions, RouteClass, ProviderToken } from './declare/options';
 export type { Logger } from './util/validate';
+export type { AdminOptions } from './operate/admin-options';
 export type { PoisoningAction } from './util/json';
 export type { Payload, Socket } from './transport/types';
 export type { UpgradeRequest } from './declare/upgrade-request';

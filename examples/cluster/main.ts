@@ -7,9 +7,11 @@
  * Each worker is a full switchboard app with its own RedisBus. All of them listen on PORT and the
  * kernel hands each new connection to one of them (SO_REUSEPORT); connect a few clients and watch a
  * message sent on one worker reach the clients of the others (the id in the welcome starts with the
- * worker's node id). Several machines: run this on each, pointing at one Redis.
+ * worker's node id). Several machines: run this on each, pointing at one Redis. With SWITCHBOARD_ADMIN_TOKEN
+ * set, http://localhost:8000/admin shows every worker (served by whichever worker takes the request).
  */
 import { serve } from 'switchboard';
+import { withAdmin } from '../run-example';
 import { createApp } from './app';
 
 async function main(): Promise<void> {
@@ -17,7 +19,8 @@ async function main(): Promise<void> {
     workers: Number(process.env.WORKERS ?? 2),
     port: Number(process.env.PORT ?? 8000),
     host: process.env.HOST,
-    app: () => createApp(),
+    // With SWITCHBOARD_ADMIN_TOKEN, each worker serves /admin; on RedisBus each shows every worker (docs/admin.md).
+    app: () => withAdmin(createApp()),
   });
   if (served.role === 'worker') return;
   console.log(`listening on port ${served.port} (${served.pids.length} workers)`);

@@ -56,6 +56,8 @@ export interface BusNode {
   presenceEntries(): ReadonlyMap<string, readonly PresenceEntry[]>;
   /** The bus is back after a gap: the node reloads what it holds of the other nodes. */
   presenceResync(): void;
+  /** Another node's report for the inspection page (JSON text; lib/operate/admin-cluster.ts reads it). */
+  reportReceived(report: string): void;
 }
 
 /**
@@ -100,6 +102,11 @@ export interface Bus {
   untrackPresence(room: string, id: string, last: boolean): void;
   loadPresence(room: string): Promise<PresenceSnapshot | null>;
   close(): Promise<void>;
+  /**
+   * Hands this node's report for the inspection page (`app.admin()`, JSON text) to every other node, each
+   * of which gets it through `reportReceived`. Absent on a bus within one process: there is nobody to tell.
+   */
+  shareReport?(report: string): void;
   /** Counters for the metrics; a bus without them shows none. */
   readonly stats?: BusStats;
 }

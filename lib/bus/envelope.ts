@@ -3,7 +3,8 @@
  * binary frames travel as they are (no base64) and text frames as their UTF-8 bytes.
  *
  *   offset 0  kind          1 byte   1 publish to a topic, 2 send to one connection id, 3 probe,
- *                                    4 presence change (target: the room; payload: JSON, bus/presence-redis.ts)
+ *                                    4 presence change (target: the room; payload: JSON, bus/presence-redis.ts),
+ *                                    5 a node's report for the inspection page (target empty; payload: JSON)
  *   offset 1  flags         1 byte   bit 0: the payload is a binary frame (else text)
  *   offset 2  origin length 1 byte   n, then n bytes: the publishing node's id (ASCII)
  *   then      target length 2 bytes  big-endian m, then m bytes: the topic, or the connection id (UTF-8)
@@ -18,6 +19,7 @@ export const KIND_PUBLISH = 1;
 export const KIND_SEND = 2;
 export const KIND_PROBE = 3;
 export const KIND_PRESENCE = 4;
+export const KIND_REPORT = 5;
 const FLAG_BINARY = 1;
 /** Longest topic or id in bytes (the 2-byte length field). */
 const MAX_TARGET_BYTES = 0xffff;
@@ -70,7 +72,7 @@ export function isFrom(message: Buffer, header: Buffer): boolean {
 export function decodeEnvelope(message: Buffer): Envelope | null {
   if (message.length < 3) return null;
   const kind = message[0]!;
-  if (kind !== KIND_PUBLISH && kind !== KIND_SEND && kind !== KIND_PROBE && kind !== KIND_PRESENCE) return null;
+  if (kind !== KIND_PUBLISH && kind !== KIND_SEND && kind !== KIND_PROBE && kind !== KIND_PRESENCE && kind !== KIND_REPORT) return null;
   const at = 3 + message[2]!;
   if (message.length < at + 2) return null;
   const targetEnd = at + 2 + message.readUInt16BE(at);

@@ -13,7 +13,7 @@ import { rejectAfter, settledWithin } from '../util/timeout';
 import { loadPeer } from '../util/peer';
 import { checkKeys, integerIn } from '../util/validate';
 import type { Bus, BusNode, BusStats, PresenceEntry, PresenceSnapshot } from './bus';
-import { decodeEnvelope, encodeEnvelope, isFrom, KIND_PRESENCE, KIND_PROBE, KIND_PUBLISH, KIND_SEND, originHeader } from './envelope';
+import { decodeEnvelope, encodeEnvelope, isFrom, KIND_PRESENCE, KIND_PROBE, KIND_PUBLISH, KIND_REPORT, KIND_SEND, originHeader } from './envelope';
 import { RedisPresence } from './presence-redis';
 
 /** Options of {@link RedisBus}. */
@@ -216,6 +216,11 @@ export class RedisBus implements Bus {
     return this.send(`${this.prefix}:node:${id.slice(0, dash)}`, KIND_SEND, id, payload, this.onDirectPublished);
   }
 
+  /** On the broadcast channel, at most once per report interval: lost during a gap, like any publish. */
+  shareReport(report: string): void {
+    this.send(this.allChannel, KIND_REPORT, '', report, this.onPublished);
+  }
+
   trackPresence(room: string, entry: PresenceEntry): void {
     this.presence?.track(room, entry);
   }
@@ -287,6 +292,8 @@ export class RedisBus implements Bus {
     } else if (envelope.kind === KIND_PRESENCE && typeof envelope.payload === 'string') {
       this.stats.received++;
       this.presence?.received(envelope.target, envelope.payload);
+    } else if (envelope.kind === KIND_REPORT && typeof envelope.payload === 'string') {
+      node.reportReceived(envelope.payload);
     }
   };
 

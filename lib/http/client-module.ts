@@ -3,31 +3,16 @@
  * `import { connect } from '/switchboard/client.js'`.
  *
  * Where the module comes from: the package ships it, built by `npm run build` beside the client's
- * compiled modules (dist/lib/client/index.mjs, next to this file's folder once compiled), and it is read
- * from there. Run from the sources instead (ts-jest, ts-node in this repository), there is no built
- * file next to lib/: the module is bundled from lib/client/index.ts with esbuild, the same way the build
- * does it, once per process. Reading the repository's dist/ instead would serve whatever was built last,
- * not the sources under test.
+ * compiled modules (dist/lib/client/index.mjs, next to this file's folder once compiled); run from the
+ * sources, it is bundled from lib/client/index.ts (util/browser-module.ts).
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { browserModuleText } from '../util/browser-module';
 import { SwitchboardError } from '../util/errors';
 import type { HttpHandler } from './handler';
 
-/** esbuild's options for the browser module: minified, no dependencies, for browsers with ES2022. */
-const BUNDLE = { bundle: true, format: 'esm', minify: true, target: 'es2022', platform: 'neutral', write: false, logLevel: 'warning' } as const;
-
-/**
- * Bundles the client from its entry module with esbuild (a development dependency: needed only to
- * build, never by an installed package). `npm run build` uses this too.
- * @internal
- */
-export async function bundleClient(entry: string): Promise<string> {
-  const { build } = await import('esbuild');
-  const result = await build({ ...BUNDLE, entryPoints: [entry] });
-  return result.outputFiles[0]!.text;
-}
+export { bundleBrowserModule as bundleClient } from '../util/browser-module';
 
 /**
  * The client's folder: dist/lib/client in the package, lib/client in the sources. Looked up when
@@ -36,19 +21,6 @@ export async function bundleClient(entry: string): Promise<string> {
  */
 function clientDir(): string | null {
   return typeof __dirname === 'string' ? join(__dirname, '..', 'client') : null;
-}
-
-/** The module's text by folder, loaded once per process (a failed load is tried again on the next request). */
-const loaded = new Map<string, Promise<string>>();
-
-function load(built: string, source: string): Promise<string> {
-  let text = loaded.get(built);
-  if (text === undefined) {
-    text = existsSync(built) ? readFile(built, 'utf8') : bundleClient(source);
-    loaded.set(built, text);
-    text.catch(() => loaded.delete(built));
-  }
-  return text;
 }
 
 /**
@@ -65,5 +37,5 @@ export function clientModuleHandler(where: string, dir = clientDir()): HttpHandl
         'The package ships it as dist/lib/client/index.mjs, made by `npm run build` (a build by tsc alone leaves it out). ' +
         'An app bundled with switchboard inside does not carry it: keep switchboard external (esbuild --packages=external), or serve a copy with app.static().',
     );
-  return async () => new Response(await load(built, source), { headers: { 'content-type': 'text/javascript; charset=utf-8' } });
+  return async () => new Response(await browserModuleText(built, source), { headers: { 'content-type': 'text/javascript; charset=utf-8' } });
 }

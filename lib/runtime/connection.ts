@@ -22,6 +22,7 @@ import { frameOf, logFailure, recover } from './answer';
 import { eventError, parseEventFrame, type EventFrame } from './events';
 import { joinOptions, updateMeta, type Presence } from './presence';
 import type { Registry } from './registry';
+import type { RoomCounts } from './room-counts';
 import type { RouteTopics } from './route-topics';
 import { encode } from './reply';
 
@@ -32,6 +33,8 @@ export interface AppContext {
   readonly bus: Bus;
   readonly presence: Presence;
   readonly logger: Logger;
+  /** Members per room on this process, kept only while the app serves its inspection page (app.admin()). */
+  rooms: RoomCounts | null;
   /** app.close() has begun: connections still flushing are ended (1001) once they have drained. */
   closing: boolean;
 }
@@ -88,6 +91,14 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
   private headerData: Readonly<Record<string, string>> | string;
   private stateValue: S | undefined;
   private idValue: string | null = null;
+  /** Date.now() when the socket opened. */
+  openedAt = 0;
+  /**
+   * Frames received from this connection, and sent to it alone (replies, send, sendTo), for the inspection
+   * page. Bytes are not counted: that costs an echo about 1% more instructions each way (docs/admin.md#cost).
+   */
+  messagesIn = 0;
+  messagesOut = 0;
 
   constructor(
     private readonly app: AppContext,
@@ -161,6 +172,7 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     const stats = this.route.stats;
     if (socket.send(payload, typeof payload !== 'string', true) !== 2) {
       stats.messagesOut++;
+      this.messagesOut++;
       return true;
     }
     stats.backpressureDrops++;
@@ -189,6 +201,7 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     if (socket === null || rooms.has(room)) return false;
     rooms.add(room);
     socket.subscribe(roomTopic(room));
+    this.app.rooms?.joined(room);
     if (presence !== null) this.app.presence.track(this, room, presence);
     return true;
   }
@@ -198,6 +211,7 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     const socket = this.socket;
     if (socket === null || this.roomSet === null || !this.roomSet.delete(room)) return false;
     socket.unsubscribe(roomTopic(room));
+    this.app.rooms?.left(room);
     this.app.presence.untrack(this, room);
     return true;
   }
@@ -239,6 +253,7 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
 
   opened(socket: Socket): void {
     this.socket = socket;
+    this.openedAt = Date.now();
     this.app.routeTopics.opened(this.route.topic, socket);
     this.app.registry.opened(this);
     this.route.stats.connectionsOpen++;
@@ -249,6 +264,7 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
 
   received(data: ArrayBuffer, isBinary: boolean): void {
     const stats = this.route.stats;
+    this.messagesIn++;
     if (++stats.messagesIn >= stats.nextTimed) return this.timed(data, isBinary);
     if (this.busy) return this.enqueue(data, isBinary);
     this.deliver(data, isBinary);
@@ -269,6 +285,8 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
   /** The socket has closed (either side): uWS has already dropped its topics. @OnClose waits for a pending handler and the queue. */
   closed(code: number, reason: string): void {
     this.socket = null;
+    const rooms = this.app.rooms;
+    if (rooms !== null && this.roomSet !== null) for (const room of this.roomSet) rooms.left(room);
     this.roomSet = null;
     this.app.presence.closed(this);
     this.app.registry.closed(this);

@@ -20,6 +20,8 @@ interface Recipient {
 export class LocalDelivery implements BusNode {
   /** Frames delivered to local connections by publishes (from this process or, through the bus, others). */
   deliveries = 0;
+  /** Where other nodes' reports go: the inspection page's cluster view, when the app serves one. */
+  onReport: ((report: string) => void) | null = null;
 
   constructor(
     private readonly registry: Registry<Recipient>,
@@ -74,5 +76,9 @@ export class LocalDelivery implements BusNode {
 
   presenceResync(): void {
     this.presence.reload();
+  }
+
+  reportReceived(report: string): void {
+    this.onReport?.(report);
   }
 }

@@ -83,6 +83,11 @@ export class ServerProcess {
     return this.request({ cmd: 'push', bytes }, 120_000);
   }
 
+  /** The server process's CPU time so far (process.cpuUsage(), microseconds). */
+  cpu(): Promise<NodeJS.CpuUsage> {
+    return this.request({ cmd: 'cpu' }, 30_000);
+  }
+
   close(): Promise<Stats> {
     return this.request({ cmd: 'close' }, 30_000);
   }

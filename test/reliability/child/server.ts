@@ -28,6 +28,15 @@ class Echo {
   }
 }
 
+/** One room per connection, named by the path: the inspection page's worst case, as many rooms as connections. */
+@WebSocketRoute('/room/:name')
+class Room {
+  @OnConnect()
+  connect(ws: Connector) {
+    ws.join(ws.params.name!);
+  }
+}
+
 const pushers = new Set<Connector>();
 
 @WebSocketRoute('/push', { maxBackpressure: 1024 * 1024, closeOnBackpressureLimit: process.env.CLOSE_ON_LIMIT === '1' })
@@ -60,10 +69,12 @@ export interface PushResult {
   open: boolean;
 }
 
-export type Request = { seq: number } & ({ cmd: 'stats' } | { cmd: 'push'; bytes: number } | { cmd: 'close' });
+export type Request = { seq: number } & ({ cmd: 'stats' } | { cmd: 'push'; bytes: number } | { cmd: 'close' } | { cmd: 'cpu' });
 
 const quiet = { error: (): void => undefined, warn: (): void => undefined };
-const app = new App({ routes: [Echo, Push], logger: quiet });
+const app = new App({ routes: [Echo, Push, Room], logger: quiet });
+// ADMIN_TOKEN serves the inspection page (admin.soak.ts measures what it costs).
+if (process.env.ADMIN_TOKEN !== undefined) app.admin('/admin', { token: process.env.ADMIN_TOKEN });
 const gc = (globalThis as { gc?: () => void }).gc;
 
 function stats(): Stats {
@@ -101,6 +112,8 @@ async function handle(request: Request): Promise<unknown> {
       return stats();
     case 'push':
       return push(request.bytes);
+    case 'cpu':
+      return process.cpuUsage();
     case 'close':
       await app.close({ timeout: 10_000 });
       closed = true;
