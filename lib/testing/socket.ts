@@ -126,7 +126,7 @@ function builtinOpener(WebSocket: BuiltinConstructor): Opener {
 }
 
 function builtin(): BuiltinConstructor | undefined {
-  return (globalThis as { WebSocket?: BuiltinConstructor }).WebSocket;
+  return (globalThis as unknown as { WebSocket?: BuiltinConstructor }).WebSocket;
 }
 
 const NO_BUILTIN = `Node.js ${process.version} has no built-in WebSocket (Node.js 22 and later have one)`;

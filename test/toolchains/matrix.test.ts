@@ -129,6 +129,25 @@ describe('the docs: every program in README.md and docs/*.md type-checks with th
   });
 });
 
+describe('the docs under standard decorators: the programs for both modes type-check, those marked (experimental decorators) do not', () => {
+  test.concurrent.each(INSTALL_NAMES)('%s', async (install) => {
+    const w = await workshop();
+    const esm = [...programs(w.blocks).values()].filter((p) => p.marker.module === 'esm');
+    const both = esm.filter((p) => p.marker.decorators === 'both');
+    const dir = w.project(install, 'docs-standard', 'standard', Object.fromEntries(both.map((p) => [`src/${p.marker.name}.ts`, p.code])));
+    succeeded(await run([w.bin(install, 'tsc'), '-p', '.', '--noEmit'], dir, BUILD_MS), `tsc (standard) on ${both.map((p) => p.where).join(', ')}`);
+    const experimental = esm.filter((p) => p.marker.decorators === 'experimental');
+    const only = w.project(install, 'docs-experimental-only', 'standard', Object.fromEntries(experimental.map((p) => [`src/${p.marker.name}.ts`, p.code])));
+    const out = await run([w.bin(install, 'tsc'), '-p', '.', '--noEmit'], only, BUILD_MS);
+    // TS1206: a parameter decorator; TS1241: a handler whose parameters are not what the position passes.
+    const refused = experimental.map((p) => ({
+      program: p.where,
+      refused: new RegExp(`src/${p.marker.name}\\.ts\\(\\d+,\\d+\\): error TS12(06|41)`).test(out.text),
+    }));
+    expect(refused).toEqual(experimental.map((p) => ({ program: p.where, refused: true })));
+  });
+});
+
 describe('the published types stand alone', () => {
   const chat = (w: Workshop): string => programs(w.blocks).get('getting-started')!.code;
   const redis = "import { RedisBus } from 'switchboard/redis';\nexport const bus = new RedisBus({ url: 'redis://127.0.0.1:6379' });\n";
