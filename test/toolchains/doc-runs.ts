@@ -16,10 +16,10 @@ export interface Exchange {
 }
 
 export type DocRun =
-  /** A server: one WebSocket exchange. */
-  | { readonly ws: Exchange }
+  /** A server: one WebSocket exchange. `redis`: it needs a Redis server (REDIS_URL), run when redis-server is installed. */
+  | { readonly ws: Exchange; readonly redis?: true }
   /** A server with no WebSocket route of its own to talk to: one HTTP request, its status. */
-  | { readonly http: { readonly path: string; readonly status: number } }
+  | { readonly http: { readonly path: string; readonly status: number }; readonly redis?: true }
   /** A node:test file: `node --test` passes. */
   | { readonly nodeTest: true }
   /** Not run here, and why (the report of `npm run test:toolchains` lists these). */
@@ -28,7 +28,6 @@ export type DocRun =
 const say = (id: number, text: string): string => JSON.stringify({ event: 'say', data: { text }, id });
 const AT = (id: number): RegExp => new RegExp(`^\\{"event":"say","id":${id},"data":\\{"at":\\d+\\}\\}$`);
 
-const REDIS = 'needs a Redis server (RedisBus)';
 const CLIENT = 'a client of ws://localhost:8000, the port of the server program it goes with';
 
 export const DOC_RUNS: Readonly<Record<string, DocRun>> = {
@@ -53,15 +52,16 @@ export const DOC_RUNS: Readonly<Record<string, DocRun>> = {
   'limits-drain': { ws: { path: '/feed', send: '{"event":"start"}', reply: /^item 100000$/ } },
   metrics: { ws: { path: '/echo', send: 'hi', reply: /^hi$/ } },
   'poisoning-options': { http: { path: '/', status: 404 } },
-  presence: { notRun: REDIS },
+  presence: { ws: { path: '/boards/b1?user=u1&name=Ann', send: '{"event":"enter"}', reply: /^\{"event":"presence_state",.*"u1".*\}$/ }, redis: true },
   'presence-client': { notRun: CLIENT },
-  'user-rooms': { notRun: REDIS },
+  'user-rooms': { http: { path: '/online', status: 200 }, redis: true },
   routes: { ws: { path: '/rooms/lobby', send: 'hi', reply: /^lobby: hi$/ } },
   'data-as-sent': { ws: { path: '/echo', send: 'hi', reply: /^hi$/ } },
   providers: { ws: { path: '/orders', send: '{"item":"tea"}', reply: /^Hello, \S+: order \d+ at \d{4}-\d\d-\d\dT\S+Z$/ } },
   'providers-inject': { ws: { path: '/orders', send: '{"item":"tea"}', reply: /^Hello, \S+: order \d+$/ } },
-  'redis-bus': { notRun: REDIS },
-  serve: { notRun: `${REDIS}, and starts a cluster of workers` },
+  // It answers nothing to the sender (a broadcast to the others): listening proves it reached Redis.
+  'redis-bus': { http: { path: '/', status: 404 }, redis: true },
+  serve: { notRun: 'starts a cluster of workers on port 8000, with a Redis bus' },
   'security-auth': { ws: { path: '/ws?token=let-me-in', send: 'hi', reply: /^alice: hi$/ } },
   'security-origins': { ws: { path: '/public', send: 'hi', reply: /^ticker: hi$/ } },
   'security-proxy': { ws: { path: '/ws', send: 'hi', reply: /^127\.0\.0\.1 wrote: hi$/ } },

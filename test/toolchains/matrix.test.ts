@@ -9,6 +9,8 @@ import { dirname, join, resolve } from 'node:path';
 import { programs } from '../doc-blocks';
 import { connect, eventually, within } from '../helpers';
 import { hasErrorLine, launch, openWorkshop, PAGE, REPO, run, type Output, type Running, type Workshop } from './project';
+import { missing } from '../external';
+import { RedisServer } from '../redis-server';
 import { DOC_RUNS, type Exchange } from './doc-runs';
 import { expectedFailure, hasDesignTypes, INSTALLS, PROJECTS, ROWS, type Command, type InstallName, type Row } from './rows';
 
@@ -195,6 +197,15 @@ async function exchange(port: number, x: Exchange): Promise<string> {
 }
 
 describe('the docs: every server program answers one message, in each decorator mode it is written for', () => {
+  // One redis-server for the programs on a RedisBus (they read REDIS_URL), when it is installed.
+  const noRedis = missing('redis-server');
+  let redis: Promise<RedisServer> | null = null;
+  const redisUrl = async (): Promise<string> => (await (redis ??= RedisServer.start())).url;
+  afterAll(async () => {
+    if (redis !== null) await (await redis).stop();
+  });
+  if (noRedis !== null) process.stderr.write(`\nThe docs' programs on a RedisBus are not run: ${noRedis}\n\n`);
+
   test('every program has an entry in doc-runs.ts', async () => {
     const w = await workshop();
     expect([...programs(w.blocks).keys()].filter((name) => DOC_RUNS[name] === undefined)).toEqual([]);
@@ -204,7 +215,10 @@ describe('the docs: every server program answers one message, in each decorator 
     const w = await workshop();
     // Built together, as the docs' programs import one another ('./chat.api.js'); run one by one.
     const built = [...programs(w.blocks).values()].filter((p) => p.marker.module === 'esm' && (project === 'esm' || p.marker.decorators === 'both'));
-    const chosen = built.filter((p) => !('notRun' in DOC_RUNS[p.marker.name]!));
+    const chosen = built.filter((p) => {
+      const entry = DOC_RUNS[p.marker.name]!;
+      return !('notRun' in entry) && !('redis' in entry && noRedis !== null);
+    });
     const sources = Object.fromEntries(built.map((p) => [`src/${p.marker.name}.ts`, p.code]));
     const dir = w.project('tsc 7.0', `docs-run-${project}`, project, { ...sources, 'public/index.html': PAGE, 'listen.mjs': LISTEN_ON_FREE_PORT });
     succeeded(await run(['npm', 'run', '--silent', 'build'], dir, BUILD_MS), `tsc (${project}) on the docs' programs`);
@@ -217,7 +231,8 @@ describe('the docs: every server program answers one message, in each decorator 
         results.push({ program: p.where, answer: out.code === 0 ? 'tests pass' : out.text });
         continue;
       }
-      const app = launch([process.execPath, '--import', './listen.mjs', program], dir);
+      const env: Record<string, string> = 'redis' in entry ? { REDIS_URL: await redisUrl() } : {};
+      const app = launch([process.execPath, '--import', './listen.mjs', program], dir, env);
       try {
         const port = await programPort(app);
         if ('http' in entry) {
