@@ -47,7 +47,8 @@ export const DOC_RUNS: Readonly<Record<string, DocRun>> = {
   'getting-started-cjs': { notRun: 'the commonjs project: the rows above build and run it with each toolchain' },
   'getting-started-standard': { ws: { path: '/ws/7', send: 'hi', reply: /^You wrote: hi$/ } },
   http: { http: { path: '/', status: 200 } },
-  'http-static': { notRun: 'serves files from a public/ directory beside it' },
+  // The matrix lays out the directories it serves beside the built program (STATIC_FILES).
+  'http-static': { http: { path: '/assets/app.css', status: 200 } },
   'lifecycle-close': { ws: { path: '/ws', send: 'hi', reply: /^Message received$/ } },
   'limits-drain': { ws: { path: '/feed', send: '{"event":"start"}', reply: /^item 100000$/ } },
   metrics: { ws: { path: '/echo', send: 'hi', reply: /^hi$/ } },
@@ -67,4 +68,10 @@ export const DOC_RUNS: Readonly<Record<string, DocRun>> = {
   'security-proxy': { ws: { path: '/ws', send: 'hi', reply: /^127\.0\.0\.1 wrote: hi$/ } },
   testing: { nodeTest: true },
   'testing-channel': { nodeTest: true },
+};
+
+/** Files the programs serve, laid out beside them (dist/) before they run. */
+export const STATIC_FILES: Readonly<Record<string, string>> = {
+  'dist/public/app.css': 'body { margin: 0 }\n',
+  'dist/site/index.html': '<!DOCTYPE html>\n<title>Site</title>\n',
 };

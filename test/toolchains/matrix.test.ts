@@ -11,7 +11,7 @@ import { connect, eventually, within } from '../helpers';
 import { hasErrorLine, launch, openWorkshop, PAGE, REPO, run, type Output, type Running, type Workshop } from './project';
 import { missing } from '../external';
 import { RedisServer } from '../redis-server';
-import { DOC_RUNS, type Exchange } from './doc-runs';
+import { DOC_RUNS, STATIC_FILES, type Exchange } from './doc-runs';
 import { expectedFailure, hasDesignTypes, INSTALLS, PROJECTS, ROWS, type Command, type InstallName, type Row } from './rows';
 
 const BUILD_MS = 120_000;
@@ -220,7 +220,12 @@ describe('the docs: every server program answers one message, in each decorator 
       return !('notRun' in entry) && !('redis' in entry && noRedis !== null);
     });
     const sources = Object.fromEntries(built.map((p) => [`src/${p.marker.name}.ts`, p.code]));
-    const dir = w.project('tsc 7.0', `docs-run-${project}`, project, { ...sources, 'public/index.html': PAGE, 'listen.mjs': LISTEN_ON_FREE_PORT });
+    const dir = w.project('tsc 7.0', `docs-run-${project}`, project, {
+      ...sources,
+      ...STATIC_FILES,
+      'public/index.html': PAGE,
+      'listen.mjs': LISTEN_ON_FREE_PORT,
+    });
     succeeded(await run(['npm', 'run', '--silent', 'build'], dir, BUILD_MS), `tsc (${project}) on the docs' programs`);
     const results: { program: string; answer: string }[] = [];
     for (const p of chosen) {
