@@ -20,6 +20,7 @@ export {
 } from './declare/connector';
 export { WebSocketRoute, OnConnect, OnMessage, OnClose, OnUpgrade, OnDrain, Inject, Query, Param, Header } from './declare/decorators';
 export type {
+  AnyConnector,
   AnyMethod,
   EventKind,
   EventOptions,
@@ -27,9 +28,11 @@ export type {
   MessageHandler,
   MessageOptions,
   ParamDecorator,
+  RawMessage,
   RequestHandler,
   RequestReply,
   RouteDecorator,
+  StandardHandler,
   UpgradeHandler,
 } from './declare/decorators';
 export { WsError, HttpError, ValidationError, SwitchboardError, ErrorCodes, type ErrorCode } from './util/errors';

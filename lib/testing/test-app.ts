@@ -3,8 +3,11 @@
  * clients connected to it, and one close() that ends both. Independent of the test runner: it only
  * uses Promises, so jest, vitest and node:test run it alike (docs/testing.md).
  */
+import type { AnyChannel } from '../client/channel';
+import type { UntypedChannel } from '../client/client';
+import { fillPath, type PathParams } from '../client/path';
 import { invalidArgument } from '../util/errors';
-import { loadWs, type WsConstructor } from './socket';
+import { loadOpener, type Opener, type WebSocketChoice } from './socket';
 import { TestClient, within, type WaitOptions } from './test-client';
 
 /** What testApp() needs of an App. */
@@ -17,6 +20,11 @@ export interface Testable {
 export interface TestAppOptions {
   /** Milliseconds every wait (connect, next, request, closed) allows by default. Default 2000. */
   readonly timeout?: number;
+  /**
+   * The WebSocket client: `'ws'` (the package) or `'builtin'` (Node.js 22 and later have one). Default:
+   * `ws` when it is installed, which also reads the HTTP status and body of a refused upgrade; else the built-in one.
+   */
+  readonly webSocket?: WebSocketChoice;
 }
 
 /** Options of {@link TestApp.connect}. */
@@ -28,6 +36,15 @@ export interface ConnectOptions extends WaitOptions {
   /** Subprotocols to offer. */
   readonly protocols?: string | readonly string[];
 }
+
+/** Options of {@link TestApp.connect} with a channel: `params` fills its pattern (required when it has parameters). */
+export type ChannelConnectOptions<P extends string> = ConnectOptions &
+  (keyof PathParams<P> extends never ? { readonly params?: PathParams<P> } : { readonly params: PathParams<P> });
+
+/** After a channel, its options: required when the channel's pattern has path parameters. */
+type ChannelConnectArgs<C extends AnyChannel> = keyof PathParams<C['pattern']> extends never
+  ? [options?: ChannelConnectOptions<C['pattern']>]
+  : [options: ChannelConnectOptions<C['pattern']>];
 
 /**
  * An upgrade the app refused (from `@OnUpgrade`, the origin check, a bad path): its HTTP status and body.
@@ -63,7 +80,7 @@ export class TestApp<A extends Testable = Testable> {
     readonly app: A,
     /** The port it listens on (127.0.0.1). */
     readonly port: number,
-    private readonly WebSocket: WsConstructor,
+    private readonly open: Opener,
     private readonly timeout: number,
   ) {}
 
@@ -77,31 +94,34 @@ export class TestApp<A extends Testable = Testable> {
   }
 
   /**
-   * Opens a WebSocket to `path`; resolves once it is open. Rejects with {@link UpgradeRefused} (its
-   * `status` and `body`) when the app refuses the upgrade, or after the timeout.
+   * Opens a WebSocket to `path`, or to a channel's route (its pattern filled with `params`); resolves once
+   * it is open. A client connected by channel is typed by it: `request(name, data)` takes the request's
+   * data and resolves with its reply, `nextEvent(name)` with a push's data. Rejects with
+   * {@link UpgradeRefused} (its `status` and `body`) when the app refuses the upgrade, or after the timeout.
    * @example
    * const c = await t.connect('/notify/7', { query: { token: 'wst' }, headers: { origin: 'https://example.com' } });
+   * const chat = await t.connect(chatChannel, { params: { room: 'lobby' } });
+   * const { at } = await chat.request('say', { text: 'hi' });
    */
-  async connect(path: string, options: ConnectOptions = {}): Promise<TestClient> {
-    if (typeof path !== 'string' || !path.startsWith('/')) throw invalidArgument('t.connect(path, options)', 'path', "a path starting with '/'", path);
+  connect<C extends AnyChannel>(channel: C, ...options: ChannelConnectArgs<C>): Promise<TestClient<C>>;
+  connect(path: string, options?: ConnectOptions): Promise<TestClient>;
+  async connect(
+    target: string | AnyChannel,
+    options: ConnectOptions & { readonly params?: Readonly<Record<string, string>> } = {},
+  ): Promise<TestClient<UntypedChannel>> {
+    const path = typeof target === 'object' && target !== null && typeof target.pattern === 'string' ? fillPath(target.pattern, options.params ?? {}) : target;
+    if (typeof path !== 'string' || !path.startsWith('/'))
+      throw invalidArgument('t.connect(path, options)', 'path', "a path starting with '/', or a channel made by defineChannel()", path);
     const query =
       options.query === undefined ? '' : new URLSearchParams(options.query instanceof URLSearchParams ? options.query : stringValues(options.query)).toString();
-    const target = query === '' ? path : `${path}${path.includes('?') ? '&' : '?'}${query}`;
+    const address = query === '' ? path : `${path}${path.includes('?') ? '&' : '?'}${query}`;
     const protocols = typeof options.protocols === 'string' ? options.protocols : options.protocols === undefined ? undefined : [...options.protocols];
-    const socket = new this.WebSocket(this.url(target), protocols, { headers: { ...options.headers } });
+    const { socket, opened } = this.open(this.url(address), protocols, { ...options.headers }, (status, body) => new UpgradeRefused(status, body, address));
+    // Made before the socket opens: `ws` may emit the first message in the same tick as 'open'.
+    const client = new TestClient<UntypedChannel>(socket, address, this.timeout);
     const ms = options.timeout ?? this.timeout;
-    const client = new TestClient(socket, target, this.timeout);
-    const opened = new Promise<TestClient>((resolve, reject) => {
-      socket.on('open', () => resolve(client));
-      socket.on('error', (error) => reject(new Error(`The upgrade of ${target} failed: ${error.message}`, { cause: error })));
-      socket.on('unexpected-response', (_request, response) => {
-        let body = '';
-        response.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-        response.on('end', () => reject(new UpgradeRefused(response.statusCode ?? 0, body, target)));
-      });
-    });
     try {
-      await within(opened, ms, () => `The upgrade of ${target} did not complete within ${ms} ms.`);
+      await within(opened, ms, () => `The upgrade of ${address} did not complete within ${ms} ms.`);
     } catch (error) {
       socket.terminate();
       throw error;
@@ -144,7 +164,8 @@ function stringValues(query: Readonly<Record<string, string | number | boolean>>
 }
 
 /**
- * Starts `app` on 127.0.0.1 and a free port, for a test. Needs the `ws` package (`npm i -D ws`).
+ * Starts `app` on 127.0.0.1 and a free port, for a test. Connects with the `ws` package when it is
+ * installed (`npm i -D ws`), else with the built-in WebSocket of Node.js 22 and later.
  * @example
  * import { testApp } from 'switchboard/testing';
  * const t = await testApp(createApp());
@@ -156,7 +177,9 @@ function stringValues(query: Readonly<Record<string, string | number | boolean>>
 export async function testApp<A extends Testable>(app: A, options: TestAppOptions = {}): Promise<TestApp<A>> {
   const timeout = options.timeout ?? DEFAULT_TIMEOUT;
   if (!Number.isInteger(timeout) || timeout <= 0) throw invalidArgument('testApp(app, options)', 'timeout', 'a positive integer of milliseconds', timeout);
-  const WebSocket = await loadWs();
+  if (options.webSocket !== undefined && options.webSocket !== 'ws' && options.webSocket !== 'builtin')
+    throw invalidArgument('testApp(app, options)', 'webSocket', "'ws' or 'builtin'", options.webSocket);
+  const open = await loadOpener(options.webSocket);
   const { port } = await app.listen(0, '127.0.0.1');
-  return new TestApp(app, port, WebSocket, timeout);
+  return new TestApp(app, port, open, timeout);
 }

@@ -3,9 +3,11 @@
  * them; every wait has a timeout and fails with what arrived instead, so a test never hangs on a frame
  * that does not come, and a closed connection fails a wait at once.
  */
+import type { AnyChannel } from '../client/channel';
+import type { EventData, ReplyData, RequestData, UntypedChannel } from '../client/client';
 import { RequestError, type RequestIssue } from '../client/errors';
 import { jsonOf, showFrame, showFrames, type Frame } from './frames';
-import { OPEN, type WsSocket } from './socket';
+import type { KitSocket } from './socket';
 
 /** How the connection closed: the close frame's code and reason (1006 and '' when it just dropped). */
 export interface CloseInfo {
@@ -29,13 +31,14 @@ interface Waiter {
 }
 
 /**
- * A WebSocket client for tests, made by `t.connect()`.
+ * A WebSocket client for tests, made by `t.connect()`. Connected by a channel (`t.connect(chat, …)`),
+ * it is typed by it: `C` gives `request()` its data and reply types and `nextEvent()` its pushes.
  * @example
  * const c = await t.connect('/chat/1');
  * c.send('hi');
  * expect(await c.next()).toBe('You wrote: hi');
  */
-export class TestClient {
+export class TestClient<C extends AnyChannel = UntypedChannel> {
   private readonly queue: Frame[] = [];
   private readonly waiters = new Set<Waiter>();
   private closeInfo: CloseInfo | null = null;
@@ -44,15 +47,15 @@ export class TestClient {
 
   /** @internal made by TestApp.connect() once the socket is open. */
   constructor(
-    private readonly socket: WsSocket,
+    private readonly socket: KitSocket,
     /** The path it connected to, as the test gave it: failure messages name it. */
     readonly path: string,
     private readonly timeout: number,
   ) {
-    socket.on('message', (data, isBinary) => this.received(isBinary ? data : data.toString('utf8')));
+    socket.onMessage((frame) => this.received(frame));
     this.whenClosed = new Promise((resolve) =>
-      socket.on('close', (code, reason) => {
-        this.closeInfo = { code, reason: reason.toString('utf8') };
+      socket.onClose((code, reason) => {
+        this.closeInfo = { code, reason };
         for (const waiter of [...this.waiters]) waiter.fail(`the connection closed (${this.describeClose()})`);
         resolve(this.closeInfo);
       }),
@@ -61,7 +64,7 @@ export class TestClient {
 
   /** True until the connection has closed. */
   get isOpen(): boolean {
-    return this.closeInfo === null && this.socket.readyState === OPEN;
+    return this.closeInfo === null && this.socket.isOpen;
   }
 
   /**
@@ -99,11 +102,12 @@ export class TestClient {
   /**
    * Sends `{"event":event,"data":data,"id":n}` and resolves with the `data` of the reply carrying that id;
    * rejects with a RequestError (`code`, `message`, `issues`) when the reply is an error frame. Other
-   * frames that arrive meanwhile stay queued for `next()`.
+   * frames that arrive meanwhile stay queued for `next()`. Typed by the channel the client connected by:
+   * the request's data in, its reply out (`unknown` for a client connected by path).
    * @example
    * expect(await c.request('join', { room: 'lobby', name: 'ann' })).toEqual({ room: 'lobby', here: 1 });
    */
-  async request<T = unknown>(event: string, data?: unknown, options: WaitOptions = {}): Promise<T> {
+  async request<K extends keyof C['requests'] & string>(event: K, data?: RequestData<C, K>, options: WaitOptions = {}): Promise<ReplyData<C, K>> {
     const id = ++this.nextId;
     const isReply = (frame: Frame): boolean => {
       const value = jsonOf(frame) as { event?: unknown; id?: unknown } | undefined;
@@ -113,7 +117,23 @@ export class TestClient {
     this.socket.send(JSON.stringify(data === undefined ? { event, id } : { event, data, id }));
     const reply = jsonOf(await waiting) as { data?: unknown; error?: { code: string; message: string; issues?: RequestIssue[] } };
     if (reply.error !== undefined) throw new RequestError(reply.error.code, reply.error.message, reply.error.issues);
-    return reply.data as T;
+    return reply.data as ReplyData<C, K>;
+  }
+
+  /**
+   * The `data` of the next push of `event` (a frame `{"event":event,"data":…}` without an `id`); other
+   * frames stay queued for `next()`. Typed by the channel's event schema for a client connected by channel.
+   * @example
+   * ann.request('say', { text: 'hi' });
+   * expect(await bob.nextEvent('said')).toEqual({ from: 'ann', text: 'hi' });
+   */
+  async nextEvent<K extends keyof C['events'] & string>(event: K, options: WaitOptions = {}): Promise<EventData<C, K>> {
+    const isPush = (frame: Frame): boolean => {
+      const value = jsonOf(frame) as { event?: unknown; id?: unknown } | undefined;
+      return value !== null && typeof value === 'object' && value.event === event && value.id === undefined;
+    };
+    const push = jsonOf(await this.wait(isPush, `a "${event}" push`, options)) as { data?: unknown };
+    return push.data;
   }
 
   /**

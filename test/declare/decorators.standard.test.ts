@@ -130,7 +130,7 @@ test('without an explicit kind, handlers are positional and register() logs one 
   const logger = recordingLogger();
   const { url } = await start(new App({ routes: [Robyn], logger }).provide('name', 'batman'));
   expect(logger.warnings).toEqual([
-    "switchboard: Robyn has no design types (compiled without emitDecoratorMetadata, or with standard decorators), so Robyn.message and Robyn.ping take Robyn's positional arguments (ws, message, dependencies), the message as sent: a string, or a Buffer for a binary frame. To say what the message is: @OnMessage({ as: 'text' | 'json' | 'bytes' | 'raw' }), or @OnMessage('event', { schema, as }).",
+    "switchboard: Robyn has no design types (compiled without emitDecoratorMetadata, or with standard decorators), so Robyn.message takes Robyn's positional arguments (ws, message, dependencies), the message as sent: a string, or a Buffer for a binary frame; Robyn.ping takes them too, the event's data as the message: any JSON value, unchecked. To say what the message is: @OnMessage({ as: 'text' | 'json' | 'bytes' | 'raw' }), or @OnMessage('event', { schema, as }).",
   ]);
   const c = await connect(url('/robyn'));
   expect(await c.next()).toBe('Connected, batman');
@@ -138,6 +138,41 @@ test('without an explicit kind, handlers are positional and register() logs one 
   c.send(Buffer.from([1, 2]));
   c.send('{"event":"ping","id":1,"data":7}');
   expect([await c.next(), await c.next(), await c.next()]).toEqual(['text hi', '2 bytes', '{"event":"ping","id":1,"data":7}']);
+});
+
+test("only event handlers positional: the line says they take the event's data", async () => {
+  @WebSocketRoute('/events')
+  class Events {
+    @OnMessage('ping')
+    ping(_ws: Connector, data: unknown) {
+      return data;
+    }
+  }
+  const logger = recordingLogger();
+  const { url } = await start(new App({ routes: [Events], logger }));
+  expect(logger.warnings).toEqual([
+    "switchboard: Events has no design types (compiled without emitDecoratorMetadata, or with standard decorators), so Events.ping takes Robyn's positional arguments (ws, message, dependencies), the event's data as the message: any JSON value, unchecked. To say what the message is: @OnMessage({ as: 'text' | 'json' | 'bytes' | 'raw' }), or @OnMessage('event', { schema, as }).",
+  ]);
+  const c = await connect(url('/events'));
+  c.send('{"event":"ping","id":1,"data":{"n":[1]}}');
+  expect(await c.next()).toBe('{"event":"ping","id":1,"data":{"n":[1]}}');
+});
+
+test("docs/metrics.md's echo, which says `as`, answers under standard decorators as under tsc with metadata (it once answered internal_error)", async () => {
+  @WebSocketRoute('/echo')
+  class Echo {
+    @OnMessage({ as: 'text' })
+    message(_ws: Connector, text: string) {
+      return text;
+    }
+  }
+  const logger = recordingLogger();
+  const { url } = await start(new App({ routes: [Echo], logger }));
+  const c = await connect(url('/echo'));
+  c.send('hi');
+  c.send(Buffer.from('bytes as text'));
+  expect([await c.next(), await c.next()]).toEqual(['hi', 'bytes as text']);
+  expect([logger.warnings, logger.errors]).toEqual([[], []]);
 });
 
 describe('constructor injection with the route option inject', () => {

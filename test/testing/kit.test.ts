@@ -142,7 +142,7 @@ describe('switchboard/testing', () => {
   test('t.fetch() reaches the HTTP side; options are checked', async () => {
     expect((await t.fetch('/missing')).status).toBe(404);
     await expect(t.connect('chat')).rejects.toThrow(
-      't.connect(path, options): path must be a path starting with \'/\', got "chat". [SWB_ERR_INVALID_ARGUMENT]',
+      't.connect(path, options): path must be a path starting with \'/\', or a channel made by defineChannel(), got "chat". [SWB_ERR_INVALID_ARGUMENT]',
     );
     await expect(testApp(new App(), { timeout: 0 })).rejects.toThrow(
       'testApp(app, options): timeout must be a positive integer of milliseconds, got 0. [SWB_ERR_INVALID_ARGUMENT]',

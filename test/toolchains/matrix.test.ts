@@ -9,6 +9,9 @@ import { dirname, join, resolve } from 'node:path';
 import { programs } from '../doc-blocks';
 import { connect, eventually, within } from '../helpers';
 import { hasErrorLine, launch, openWorkshop, PAGE, REPO, run, type Output, type Running, type Workshop } from './project';
+import { missing } from '../external';
+import { RedisServer } from '../redis-server';
+import { DOC_RUNS, STATIC_FILES, type Exchange } from './doc-runs';
 import { expectedFailure, hasDesignTypes, INSTALLS, PROJECTS, ROWS, type Command, type InstallName, type Row } from './rows';
 
 const BUILD_MS = 120_000;
@@ -126,6 +129,132 @@ describe('the docs: every program in README.md and docs/*.md type-checks with th
       const out = await run([w.bin(install, 'tsc'), '-p', '.', '--noEmit'], dir, BUILD_MS);
       succeeded(out, `tsc (${module}) on ${chosen.map((p) => p.where).join(', ')}`);
     }
+  });
+});
+
+describe('the docs under standard decorators: the programs for both modes type-check, those marked (experimental decorators) do not', () => {
+  test.concurrent.each(INSTALL_NAMES)('%s', async (install) => {
+    const w = await workshop();
+    const esm = [...programs(w.blocks).values()].filter((p) => p.marker.module === 'esm');
+    const both = esm.filter((p) => p.marker.decorators === 'both');
+    const dir = w.project(install, 'docs-standard', 'standard', Object.fromEntries(both.map((p) => [`src/${p.marker.name}.ts`, p.code])));
+    succeeded(await run([w.bin(install, 'tsc'), '-p', '.', '--noEmit'], dir, BUILD_MS), `tsc (standard) on ${both.map((p) => p.where).join(', ')}`);
+    const experimental = esm.filter((p) => p.marker.decorators === 'experimental');
+    const only = w.project(install, 'docs-experimental-only', 'standard', Object.fromEntries(experimental.map((p) => [`src/${p.marker.name}.ts`, p.code])));
+    const out = await run([w.bin(install, 'tsc'), '-p', '.', '--noEmit'], only, BUILD_MS);
+    // TS1206: a parameter decorator; TS1241: a handler whose parameters are not what the position passes.
+    const refused = experimental.map((p) => ({
+      program: p.where,
+      refused: new RegExp(`src/${p.marker.name}\\.ts\\(\\d+,\\d+\\): error TS12(06|41)`).test(out.text),
+    }));
+    expect(refused).toEqual(experimental.map((p) => ({ program: p.where, refused: true })));
+  });
+});
+
+/** Loaded before a program (`node --import`): every listen() takes a free port and prints it. */
+const LISTEN_ON_FREE_PORT = `import { App } from 'switchboard';
+const listen = App.prototype.listen;
+App.prototype.listen = async function (_port, host) {
+  const bound = await listen.call(this, 0, host);
+  console.log('doc program listening on ' + bound.port);
+  return bound;
+};
+`;
+
+/** The port the program printed through LISTEN_ON_FREE_PORT; rejects if it ends first. */
+async function programPort(app: Running): Promise<number> {
+  let ended: Output | null = null;
+  void app.exited.then((out) => (ended = out));
+  const line = /doc program listening on (\d+)/;
+  await eventually(() => ended !== null || line.test(app.text()), 'the program to listen', START_MS);
+  if (ended !== null) throw new Error(`The program exited before listening:\n${(ended as Output).text}`);
+  return Number(line.exec(app.text())![1]);
+}
+
+/**
+ * Sends the exchange's message once open and reads frames until the reply: what a program sends first (a
+ * welcome) is passed over. Resolves with 'as expected', or with the frames (or the failure) instead.
+ */
+async function exchange(port: number, x: Exchange): Promise<string> {
+  const seen: string[] = [];
+  try {
+    const client = await connect(`ws://127.0.0.1:${port}${x.path}`, { headers: { ...x.headers } });
+    try {
+      client.send(x.send);
+      for (let i = 0; i < 3; i++) {
+        const frame = await client.next();
+        const text = typeof frame === 'string' ? frame : `<binary ${frame.byteLength} bytes>`;
+        if (x.reply.test(text) && !text.includes('"error":')) return 'as expected';
+        seen.push(text);
+      }
+    } finally {
+      await client.close(1000);
+    }
+  } catch (error) {
+    seen.push(String(error));
+  }
+  return seen.join(' | ');
+}
+
+describe('the docs: every server program answers one message, in each decorator mode it is written for', () => {
+  // One redis-server for the programs on a RedisBus (they read REDIS_URL), when it is installed.
+  const noRedis = missing('redis-server');
+  let redis: Promise<RedisServer> | null = null;
+  const redisUrl = async (): Promise<string> => (await (redis ??= RedisServer.start())).url;
+  afterAll(async () => {
+    if (redis !== null) await (await redis).stop();
+  });
+  if (noRedis !== null) process.stderr.write(`\nThe docs' programs on a RedisBus are not run: ${noRedis}\n\n`);
+
+  test('every program has an entry in doc-runs.ts', async () => {
+    const w = await workshop();
+    expect([...programs(w.blocks).keys()].filter((name) => DOC_RUNS[name] === undefined)).toEqual([]);
+  });
+
+  test.concurrent.each(['esm', 'standard'] as const)('%s', async (project) => {
+    const w = await workshop();
+    // Built together, as the docs' programs import one another ('./chat.api.js'); run one by one.
+    const built = [...programs(w.blocks).values()].filter((p) => p.marker.module === 'esm' && (project === 'esm' || p.marker.decorators === 'both'));
+    const chosen = built.filter((p) => {
+      const entry = DOC_RUNS[p.marker.name]!;
+      return !('notRun' in entry) && !('redis' in entry && noRedis !== null);
+    });
+    const sources = Object.fromEntries(built.map((p) => [`src/${p.marker.name}.ts`, p.code]));
+    const dir = w.project('tsc 7.0', `docs-run-${project}`, project, {
+      ...sources,
+      ...STATIC_FILES,
+      'public/index.html': PAGE,
+      'listen.mjs': LISTEN_ON_FREE_PORT,
+    });
+    succeeded(await run(['npm', 'run', '--silent', 'build'], dir, BUILD_MS), `tsc (${project}) on the docs' programs`);
+    const results: { program: string; answer: string }[] = [];
+    for (const p of chosen) {
+      const entry = DOC_RUNS[p.marker.name]!;
+      const program = `dist/${p.marker.name}.js`;
+      if ('nodeTest' in entry) {
+        const out = await run([process.execPath, '--test', program], dir, START_MS);
+        results.push({ program: p.where, answer: out.code === 0 ? 'tests pass' : out.text });
+        continue;
+      }
+      const env: Record<string, string> = 'redis' in entry ? { REDIS_URL: await redisUrl() } : {};
+      const app = launch([process.execPath, '--import', './listen.mjs', program], dir, env);
+      try {
+        const port = await programPort(app);
+        if ('http' in entry) {
+          const status = (await fetch(`http://127.0.0.1:${port}${entry.http.path}`)).status;
+          results.push({ program: p.where, answer: status === entry.http.status ? 'as expected' : `HTTP ${status}` });
+        } else if ('ws' in entry) {
+          results.push({ program: p.where, answer: await exchange(port, entry.ws) });
+        }
+      } catch (error) {
+        results.push({ program: p.where, answer: String(error) });
+      } finally {
+        app.signal('SIGKILL');
+        await app.exited;
+      }
+    }
+    const expected = results.map((r) => ({ program: r.program, answer: r.answer === 'tests pass' ? 'tests pass' : 'as expected' }));
+    expect(results).toEqual(expected);
   });
 });
 

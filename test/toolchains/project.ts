@@ -42,13 +42,15 @@ export function pack(into: string): string {
   return join(into, filename);
 }
 
-/** The packages a set of programs imports beyond switchboard and Node, at the repository's versions. */
+/** The packages a set of programs imports beyond switchboard and Node (and the peers they load), at the repository's versions. */
 function importedPackages(blocks: readonly CodeBlock[]): Record<string, string> {
   const manifest = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
   const known = { ...manifest.dependencies, ...manifest.devDependencies };
   const found: Record<string, string> = {};
   for (const block of blocks) {
     for (const [, specifier] of block.code.matchAll(/^import .*? from '([^'.][^']*)';$/gm)) {
+      // switchboard/redis loads its optional peer, redis, which an app installs beside it.
+      if (specifier === 'switchboard/redis') found.redis = known.redis!;
       if (specifier!.startsWith('node:') || specifier === 'switchboard' || specifier!.startsWith('switchboard/')) continue;
       const name = specifier!.startsWith('@') ? specifier!.split('/').slice(0, 2).join('/') : specifier!.split('/')[0]!;
       const version = known[name];
@@ -147,9 +149,9 @@ function childrenOf(pid: number): number[] {
   }
 }
 
-/** Starts `argv` in `cwd`, in a process group of its own, with PORT=0. */
-export function launch(argv: readonly string[], cwd: string): Running {
-  const child = spawn(argv[0]!, argv.slice(1), { cwd, env: { ...process.env, PORT: '0' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `argv` in `cwd`, in a process group of its own, with PORT=0 and `env`. */
+export function launch(argv: readonly string[], cwd: string, env: Readonly<Record<string, string>> = {}): Running {
+  const child = spawn(argv[0]!, argv.slice(1), { cwd, env: { ...process.env, ...env, PORT: '0' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   let ended = false;
   child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
