@@ -102,6 +102,13 @@ export abstract class Connector<S extends object = Record<string, unknown>, R ex
   /** False once the connection has closed (by either side). */
   abstract readonly isOpen: boolean;
 
+  /**
+   * True when this connection resumed a dropped one (App option `recovery`, docs/recovery.md): same `id`,
+   * its rooms joined again, and the pushes it missed already sent. Read it in `@OnConnect`; false for a
+   * new connection, or one whose session could not be resumed (the client then reloads what it shows).
+   */
+  abstract readonly recovered: boolean;
+
   /** Bytes waiting in this connection's send buffer (0 once closed). */
   abstract readonly bufferedAmount: number;
 

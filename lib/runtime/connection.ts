@@ -21,6 +21,7 @@ import type { Logger } from '../util/validate';
 import { frameOf, logFailure, recover } from './answer';
 import { eventError, parseEventFrame, type EventFrame } from './events';
 import { joinOptions, updateMeta, type Presence } from './presence';
+import type { Recovery, Session } from './recovery';
 import type { Registry } from './registry';
 import type { RouteTopics } from './route-topics';
 import { encode } from './reply';
@@ -31,6 +32,8 @@ export interface AppContext {
   readonly routeTopics: RouteTopics;
   readonly bus: Bus;
   readonly presence: Presence;
+  /** Resumable sessions and history; null when the App has no `recovery`. */
+  readonly recovery: Recovery | null;
   readonly logger: Logger;
   /** app.close() has begun: connections still flushing are ended (1001) once they have drained. */
   closing: boolean;
@@ -88,12 +91,14 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
   private headerData: Readonly<Record<string, string>> | string;
   private stateValue: S | undefined;
   private idValue: string | null = null;
+  /** Its resumable session: a client of the switchboard subprotocol on a route with recovery; else null. */
+  session: Session | null = null;
 
   constructor(
     private readonly app: AppContext,
     route: RoutePlan,
-    /** This connection's number on its process; `id` is made from it when first read. */
-    readonly seq: number,
+    /** This connection's number on its process; `id` is made from it when first read. A resume gives it its old one. */
+    public seq: number,
     readonly params: Readonly<Record<string, string>>,
     query: string,
     headers: string,
@@ -144,6 +149,10 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     return this.app.logger;
   }
 
+  get recovered(): boolean {
+    return this.session !== null && this.session.recovered;
+  }
+
   send(data: Reply): boolean {
     const payload = encode(data);
     return payload !== null && this.sendPayload(payload);
@@ -169,8 +178,7 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
 
   sendTo(id: string, data: Reply): boolean {
     if (typeof id !== 'string') throw invalidArgument('ws.sendTo(id, data)', 'id', 'a connection id string', id);
-    const payload = encode(data);
-    return payload !== null && this.app.bus.sendTo(id, payload);
+    return sendToId(this.app, id, data);
   }
 
   broadcast(data: Reply, options?: BroadcastOptions): number {
@@ -184,12 +192,20 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
   join(room: string, options?: JoinOptions): boolean {
     checkRoom('ws.join(room, options)', room);
     const presence = options === undefined ? null : joinOptions('ws.join(room, options)', options);
+    if (!this.enter(room)) return false;
+    if (presence !== null) this.app.presence.track(this, room, presence);
+    return true;
+  }
+
+  /** Subscribes to a room: ws.join, and the rooms a resumed session had. */
+  enter(room: string): boolean {
     const socket = this.socket;
     const rooms = (this.roomSet ??= new Set());
     if (socket === null || rooms.has(room)) return false;
     rooms.add(room);
-    socket.subscribe(roomTopic(room));
-    if (presence !== null) this.app.presence.track(this, room, presence);
+    const topic = roomTopic(room);
+    socket.subscribe(topic);
+    if (this.session !== null) this.app.recovery!.follow(this.session, topic);
     return true;
   }
 
@@ -197,7 +213,9 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     checkRoom('ws.leave(room)', room);
     const socket = this.socket;
     if (socket === null || this.roomSet === null || !this.roomSet.delete(room)) return false;
-    socket.unsubscribe(roomTopic(room));
+    const topic = roomTopic(room);
+    socket.unsubscribe(topic);
+    if (this.session !== null) this.app.recovery!.unfollow(this.session, topic);
     this.app.presence.untrack(this, room);
     return true;
   }
@@ -222,7 +240,9 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     const payload = encode(data);
     if (payload === null) return 0;
     const exceptSelf = options !== undefined && options.exceptSelf === true;
-    return this.app.bus.publish(topic, payload, exceptSelf ? this.socket : null);
+    const recovery = this.app.recovery;
+    const positioned = recovery === null ? payload : recovery.push(topic, payload, exceptSelf ? this.id : null);
+    return this.app.bus.publish(topic, positioned, exceptSelf ? this.socket : null);
   }
 
   close(code = 1000, reason = ''): void {
@@ -239,6 +259,8 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
 
   opened(socket: Socket): void {
     this.socket = socket;
+    // First, so that its id and rooms are restored and the missed pushes sent before anything else.
+    if (this.session !== null) this.app.recovery!.open(this, this.session);
     this.app.routeTopics.opened(this.route.topic, socket);
     this.app.registry.opened(this);
     this.route.stats.connectionsOpen++;
@@ -269,6 +291,7 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
   /** The socket has closed (either side): uWS has already dropped its topics. @OnClose waits for a pending handler and the queue. */
   closed(code: number, reason: string): void {
     this.socket = null;
+    if (this.session !== null) this.app.recovery!.park(this);
     this.roomSet = null;
     this.app.presence.closed(this);
     this.app.registry.closed(this);
@@ -421,6 +444,18 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     }
     registry.finished();
   }
+}
+
+/**
+ * ws.sendTo and app.sendTo: with recovery, a connection of this process with a session gets the push
+ * with its position (stored, and kept for it while it is away); anything else goes through the bus.
+ */
+export function sendToId(app: AppContext, id: string, data: Reply): boolean {
+  const payload = encode(data);
+  if (payload === null) return false;
+  const recovery = app.recovery;
+  const local = recovery === null ? null : recovery.sendTo(id, app.registry.find(id), payload);
+  return local ?? app.bus.sendTo(id, payload);
 }
 
 function checkClose(code: unknown, reason: unknown): void {
