@@ -81,7 +81,12 @@ export class App {
     this.bus = options.bus ?? new LocalBus();
     const recovery = this.options.recovery;
     if (recovery !== null && !(this.bus instanceof LocalBus))
-      throw invalidOption('new App(options)', 'recovery', 'used with the in-process bus: this version keeps history and sessions in process only (docs/recovery.md)', 'a custom bus');
+      throw invalidOption(
+        'new App(options)',
+        'recovery',
+        'used with the in-process bus: this version keeps history and sessions in process only (docs/recovery.md)',
+        'a custom bus',
+      );
     const registry = new Registry<Connection<object>>();
     const presence = new Presence(registry.nodeId, this.bus);
     this.context = {

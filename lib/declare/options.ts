@@ -223,7 +223,8 @@ const MAX_WINDOW_MS = 24 * 60 * 60 * 1000;
 function resolveRecovery(where: string, value: unknown): ResolvedRecovery | null {
   if (value === undefined || value === false) return null;
   const given = value === true ? {} : value;
-  if (given === null || typeof given !== 'object' || Array.isArray(given)) throw invalidOption(where, 'recovery', 'true, false or { window?, historySize? }', value);
+  if (given === null || typeof given !== 'object' || Array.isArray(given))
+    throw invalidOption(where, 'recovery', 'true, false or { window?, historySize? }', value);
   checkKeys(`${where} recovery`, given, ['window', 'historySize']);
   const o = given as RecoveryOptions;
   return Object.freeze({

@@ -113,7 +113,12 @@ export function metricsText(source: MetricsSource): string {
 function recoveryFamilies(r: RecoveryStats): Family[] {
   const gauge = (name: string, help: string, value: number): Family => ({ name, help, type: 'gauge', samples: [{ labels: {}, value }] });
   return [
-    { name: 'switchboard_recoveries_succeeded_total', help: 'Reconnecting clients that resumed their session.', type: 'counter', samples: [{ labels: {}, value: r.resumed }] },
+    {
+      name: 'switchboard_recoveries_succeeded_total',
+      help: 'Reconnecting clients that resumed their session.',
+      type: 'counter',
+      samples: [{ labels: {}, value: r.resumed }],
+    },
     {
       name: 'switchboard_recoveries_failed_total',
       help: 'Resumes asked for that failed, by cause: unknown (no such session), expired, overflow (history dropped a missed push), epoch (history lost), refused (by @OnUpgrade).',

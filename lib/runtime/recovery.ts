@@ -194,9 +194,7 @@ export class Recovery {
     session.token = randomBytes(16).toString('base64url');
     this.live.set(session.token, c);
     if (replay === null) this.follow(session, c.route.topic);
-    c.sendPayload(
-      `{"session":"${session.token}","recovered":${session.recovered}${session.failure === null ? '' : `,"reason":"${session.failure}"`}}`,
-    );
+    c.sendPayload(`{"session":"${session.token}","recovered":${session.recovered}${session.failure === null ? '' : `,"reason":"${session.failure}"`}}`);
     if (replay === null) return;
     for (const payload of replay) c.sendPayload(payload);
   }
@@ -206,7 +204,14 @@ export class Recovery {
     const session = c.session!;
     if (this.live.get(session.token) !== c) return;
     this.live.delete(session.token);
-    this.parked.set(session.token, { session, seq: c.seq, id: c.id, route: c.route.uwsPattern, rooms: [...c.rooms], expires: Date.now() + this.options.window });
+    this.parked.set(session.token, {
+      session,
+      seq: c.seq,
+      id: c.id,
+      route: c.route.uwsPattern,
+      rooms: [...c.rooms],
+      expires: Date.now() + this.options.window,
+    });
     this.parkedIds.set(c.id, session.token);
   }
 
@@ -283,8 +288,7 @@ export class Recovery {
     }
     const publisher = this.publisher;
     // A route's ring and a connection id's ring are kept (the latter until its session ends, above).
-    const keep = (topic: string): boolean =>
-      !topic.startsWith('swb:room:') || held.has(topic) || (publisher !== null && publisher.numSubscribers(topic) > 0);
+    const keep = (topic: string): boolean => !topic.startsWith('swb:room:') || held.has(topic) || (publisher !== null && publisher.numSubscribers(topic) > 0);
     this.history.sweep(now, keep);
   }
 }
