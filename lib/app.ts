@@ -94,7 +94,7 @@ export class App {
       routeTopics: new RouteTopics(registry),
       bus: this.bus,
       presence,
-      recovery: recovery === null ? null : new Recovery(recovery),
+      recovery: recovery === null ? null : new Recovery(recovery, presence),
       logger: this.options.logger,
       closing: false,
     };

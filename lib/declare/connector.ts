@@ -62,8 +62,11 @@ export interface PresenceOptions {
 
 /** Options of {@link Connector.join}. */
 export interface JoinOptions {
-  /** Track this connection in the room's presence; it then receives the room's `presence_state` and `presence_diff` frames. */
-  presence?: PresenceOptions | undefined;
+  /**
+   * Track this connection in the room's presence; it then receives the room's `presence_state` and
+   * `presence_diff` frames. `'observe'`: receive those frames without being tracked (a lurker, a dashboard).
+   */
+  presence?: PresenceOptions | 'observe' | undefined;
 }
 
 /**

@@ -193,7 +193,8 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     checkRoom('ws.join(room, options)', room);
     const presence = options === undefined ? null : joinOptions('ws.join(room, options)', options);
     if (!this.enter(room)) return false;
-    if (presence !== null) this.app.presence.track(this, room, presence);
+    if (presence === 'observe') this.app.presence.observe(this, room);
+    else if (presence !== null) this.app.presence.track(this, room, presence);
     return true;
   }
 
@@ -248,6 +249,7 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
   close(code = 1000, reason = ''): void {
     checkClose(code, reason);
     if (this.socket === null || this.pendingClose !== null) return;
+    if (this.session !== null) this.session.closedByApp = true;
     if (this.inHandler) {
       this.pendingClose = { code, reason };
     } else {
@@ -291,9 +293,9 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
   /** The socket has closed (either side): uWS has already dropped its topics. @OnClose waits for a pending handler and the queue. */
   closed(code: number, reason: string): void {
     this.socket = null;
-    if (this.session !== null) this.app.recovery!.park(this);
+    // A parked session keeps its presence entries: a resume within the window does not flap them.
+    if (this.session === null || !this.app.recovery!.park(this, code)) this.app.presence.closed(this);
     this.roomSet = null;
-    this.app.presence.closed(this);
     this.app.registry.closed(this);
     this.route.stats.connectionsOpen--;
     this.peerClose = { code, reason };

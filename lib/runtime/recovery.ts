@@ -11,7 +11,11 @@ import { randomBytes } from 'node:crypto';
 import { MemoryHistory, type HistoryEntry, type Ring } from '../bus/history';
 import type { ResolvedRecovery } from '../declare/options';
 import type { Payload, Publisher, Socket } from '../transport/types';
+import type { Presence } from './presence';
 import { roomTopic } from '../util/topics';
+
+/** The close code of a connection whose session a newer connection took over (a client does not reconnect after 44xx). */
+const TAKEN_OVER = 4409;
 
 /** The query parameter a resuming client puts its session and positions in. */
 export const RESUME_PARAM = 'swb_resume';
@@ -37,6 +41,8 @@ export class Session {
   token = '';
   recovered = false;
   failure: RecoveryFailure | null = null;
+  /** The app closed the connection (ws.close): it ended on purpose, there is nothing to resume. */
+  closedByApp = false;
   /** Topic → where this session started following it (rooms and the route's topic; its own id's topic starts at 0). */
   baselines = new Map<string, Baseline>();
 
@@ -123,7 +129,10 @@ export class Recovery {
   resumed = 0;
   readonly failed: Record<RecoveryFailure, number> = { unknown: 0, expired: 0, overflow: 0, epoch: 0, refused: 0 };
 
-  constructor(readonly options: ResolvedRecovery) {
+  constructor(
+    readonly options: ResolvedRecovery,
+    private readonly presence: Presence,
+  ) {
     this.history = new MemoryHistory(options.window, options.historySize);
   }
 
@@ -199,11 +208,21 @@ export class Recovery {
     for (const payload of replay) c.sendPayload(payload);
   }
 
-  /** The connection dropped: its session waits `window` ms for the client. */
-  park(c: Resumable): void {
+  /**
+   * The connection closed: unless it ended on purpose (1000, or a close frame without a code, from either
+   * side; or ws.close()), its
+   * session and its presence wait `window` ms for the client. False when nothing was parked.
+   */
+  park(c: Resumable, code: number): boolean {
     const session = c.session!;
-    if (this.live.get(session.token) !== c) return;
+    if (this.live.get(session.token) !== c) return false;
+    if (code === 1000 || code === 1005 || session.closedByApp) {
+      this.live.delete(session.token);
+      this.history.forget(idTopic(c.id));
+      return false;
+    }
     this.live.delete(session.token);
+    this.presence.park(c);
     this.parked.set(session.token, {
       session,
       seq: c.seq,
@@ -213,6 +232,7 @@ export class Recovery {
       expires: Date.now() + this.options.window,
     });
     this.parkedIds.set(c.id, session.token);
+    return true;
   }
 
   /** The pushes a connection missed, oldest first per topic, with its id and rooms restored; null when it cannot resume. */
@@ -220,14 +240,14 @@ export class Recovery {
     const request = session.resume!;
     const live = this.live.get(request.token);
     // The old connection may still look open (a dropped network is noticed only at the idle timeout):
-    // ending it runs its close handler at once, which parks the session. 1000 is final for the client.
-    live?.socket?.end(1000, 'Session resumed by a new connection');
+    // ending it runs its close handler at once, which parks the session. 4409 is final for the client.
+    live?.socket?.end(TAKEN_OVER, 'Session resumed by a new connection');
     const parked = this.parked.get(request.token);
     if (parked !== undefined) this.release(request.token, parked);
     const failure = parked === undefined || parked.route !== c.route.uwsPattern ? 'unknown' : parked.expires < now ? 'expired' : null;
     const replay = failure === null ? this.missed(parked!, request, now) : failure;
     if (typeof replay === 'string') {
-      if (parked !== undefined) this.history.forget(idTopic(parked.id));
+      if (parked !== undefined) this.end(parked);
       session.failure = replay;
       this.failed[replay]++;
       return null;
@@ -236,6 +256,7 @@ export class Recovery {
     session.recovered = true;
     session.baselines = parked!.session.baselines;
     for (const room of parked!.rooms) c.enter(room);
+    this.presence.resume(c);
     this.resumed++;
     return replay;
   }
@@ -261,6 +282,12 @@ export class Recovery {
     return replay;
   }
 
+  /** A parked session that will not resume: its presence entries leave, its id's pushes are forgotten. */
+  private end(parked: Parked): void {
+    this.presence.ended(parked.id);
+    this.history.forget(idTopic(parked.id));
+  }
+
   private release(token: string, parked: Parked): void {
     this.parked.delete(token);
     this.parkedIds.delete(parked.id);
@@ -284,7 +311,7 @@ export class Recovery {
         continue;
       }
       this.release(token, parked);
-      this.history.forget(idTopic(parked.id));
+      this.end(parked);
     }
     const publisher = this.publisher;
     // A route's ring and a connection id's ring are kept (the latter until its session ends, above).

@@ -161,7 +161,7 @@ describe('recovery in process', () => {
     c.send('{"event":"join","data":"lobby"}');
     await c.nextJson();
     const back = await open(url('/feed'), resumeQuery(s.session, {}));
-    expect(await c.waitClosed()).toEqual({ code: 1000, reason: 'Session resumed by a new connection' });
+    expect(await c.waitClosed()).toEqual({ code: 4409, reason: 'Session resumed by a new connection' });
     expect(back.s.recovered).toBe(true);
     expect(app.roomSize('lobby')).toBe(1);
   });
