@@ -24,14 +24,45 @@ export class Ring {
   bytes = 0;
   /** The position prefix of this ring's frames, made by the runtime when it first stamps one. */
   prefix: string | null = null;
-  /** Oldest entry first; a plain array, since historySize bounds it and shift() on small arrays is cheap. */
-  readonly entries: HistoryEntry[] = [];
+  /** Pushes held. */
+  count = 0;
+  /** Index of the oldest in `slots`: a circular buffer, so dropping the oldest moves nothing. */
+  private head = 0;
+  private readonly slots: (HistoryEntry | undefined)[] = [];
 
   constructor(
     readonly epoch: string,
     /** The topic's name as a client sees it (`room:lobby`, `route`, `direct`). */
     readonly label: string,
+    private readonly capacity: number,
   ) {}
+
+  /** The `i`-th oldest entry held (0 ≤ i < count). */
+  at(i: number): HistoryEntry {
+    return this.slots[(this.head + i) % this.capacity]!;
+  }
+
+  /** The entries held, oldest first. */
+  list(): HistoryEntry[] {
+    const list: HistoryEntry[] = [];
+    for (let i = 0; i < this.count; i++) list.push(this.at(i));
+    return list;
+  }
+
+  /** Stores `entry` behind the newest; the ring must not be full. */
+  add(entry: HistoryEntry): void {
+    this.slots[(this.head + this.count) % this.capacity] = entry;
+    this.count++;
+  }
+
+  /** Drops the oldest entry (the ring must not be empty) and returns it. */
+  shift(): HistoryEntry {
+    const entry = this.slots[this.head]!;
+    this.slots[this.head] = undefined;
+    this.head = (this.head + 1) % this.capacity;
+    this.count--;
+    return entry;
+  }
 }
 
 export class MemoryHistory {
@@ -59,17 +90,17 @@ export class MemoryHistory {
   /** The ring of `topic`, made (with a new epoch) when it has none. */
   ring(topic: string, label: string): Ring {
     let ring = this.rings.get(topic);
-    if (ring === undefined) this.rings.set(topic, (ring = new Ring(this.epochBase + (++this.generation).toString(36), label)));
+    if (ring === undefined) this.rings.set(topic, (ring = new Ring(this.epochBase + (++this.generation).toString(36), label, this.size)));
     return ring;
   }
 
   /** Stores a push; returns its offset. */
   append(ring: Ring, payload: string, except: string | null, now: number): number {
+    if (ring.count === this.size) this.drop(ring);
     const offset = ++ring.top;
-    ring.entries.push({ offset, time: now, payload, except });
+    ring.add({ offset, time: now, payload, except });
     ring.bytes += payload.length;
     this.entries++;
-    if (ring.entries.length > this.size) this.drop(ring);
     this.expire(ring, now);
     return offset;
   }
@@ -77,17 +108,16 @@ export class MemoryHistory {
   /** Drops what is older than the window. */
   expire(ring: Ring, now: number): void {
     const oldest = now - this.window;
-    while (ring.entries.length > 0 && ring.entries[0]!.time < oldest) this.drop(ring);
+    while (ring.count > 0 && ring.at(0).time < oldest) this.drop(ring);
   }
 
   /** The pushes after `offset`, oldest first; null when one of them is no longer held. */
   since(ring: Ring, offset: number, now: number): readonly HistoryEntry[] | null {
     this.expire(ring, now);
     if (ring.lost > offset) return null;
-    const entries = ring.entries;
-    let i = entries.length;
-    while (i > 0 && entries[i - 1]!.offset > offset) i--;
-    return entries.slice(i);
+    const missed: HistoryEntry[] = [];
+    for (let i = 0; i < ring.count; i++) if (ring.at(i).offset > offset) missed.push(ring.at(i));
+    return missed;
   }
 
   /**
@@ -97,7 +127,7 @@ export class MemoryHistory {
   sweep(now: number, keep: (topic: string) => boolean): void {
     for (const [topic, ring] of this.rings) {
       this.expire(ring, now);
-      if (ring.entries.length === 0 && !keep(topic)) this.rings.delete(topic);
+      if (ring.count === 0 && !keep(topic)) this.rings.delete(topic);
     }
   }
 
@@ -105,12 +135,12 @@ export class MemoryHistory {
   forget(topic: string): void {
     const ring = this.rings.get(topic);
     if (ring === undefined) return;
-    this.entries -= ring.entries.length;
+    this.entries -= ring.count;
     this.rings.delete(topic);
   }
 
   private drop(ring: Ring): void {
-    const entry = ring.entries.shift()!;
+    const entry = ring.shift();
     ring.lost = entry.offset;
     ring.bytes -= entry.payload.length;
     this.entries--;

@@ -166,7 +166,7 @@ export class Recovery {
   /** A push to a topic: stored with the next position, returned with it. Only JSON objects are recoverable. */
   push(topic: string, payload: Payload, except: string | null): Payload {
     if (typeof payload !== 'string' || payload.charCodeAt(0) !== 123) return payload;
-    const ring = this.history.ring(topic, labelOf(topic));
+    const ring = this.history.peek(topic) ?? this.history.ring(topic, labelOf(topic));
     return stamp(ring, payload, this.history.append(ring, payload, except, Date.now()));
   }
 
@@ -298,7 +298,10 @@ export class Recovery {
     const ring = this.history.peek(roomTopic(room));
     if (ring === undefined) return [];
     this.history.expire(ring, Date.now());
-    const entries: readonly HistoryEntry[] = ring.entries.filter((e) => e.offset > since).slice(-limit);
+    const entries: readonly HistoryEntry[] = ring
+      .list()
+      .filter((e) => e.offset > since)
+      .slice(-limit);
     return entries.map((e) => ({ position: { epoch: ring.epoch, offset: e.offset }, data: JSON.parse(e.payload) as unknown }));
   }
 
@@ -306,7 +309,8 @@ export class Recovery {
   sweep(now: number): void {
     const held = new Set<string>();
     for (const [token, parked] of this.parked) {
-      if (parked.expires >= now) {
+      // Kept one window past its end, so that a client coming back late is told 'expired' rather than 'unknown'.
+      if (parked.expires + this.options.window >= now) {
         for (const topic of parked.session.baselines.keys()) held.add(topic);
         continue;
       }

@@ -167,10 +167,10 @@ describe('recovery in process', () => {
   });
 
   test('after the window, or with an unknown session: recovered false', async () => {
-    const { url } = await start({ routes: [Feed], recovery: { window: 200 } });
+    const { url } = await start({ routes: [Feed], recovery: { window: 1000 } });
     const { c, s } = await open(url('/feed'));
     await drop(c);
-    await delay(300);
+    await delay(1100);
     expect((await open(url('/feed'), resumeQuery(s.session, {}))).s).toMatchObject({ recovered: false, reason: 'expired' });
     expect((await open(url('/feed'), resumeQuery('nope', {}))).s).toMatchObject({ recovered: false, reason: 'unknown' });
   });
