@@ -396,7 +396,7 @@ export class App {
    * writeFileSync('asyncapi.json', JSON.stringify(app.asyncapi({ title: 'Chat', version: '1.0.0' }), null, 2));
    */
   asyncapi(info: AsyncApiInfo): AsyncApiDocument {
-    return asyncApiDocument(this.routes, info);
+    return asyncApiDocument(this.routes, info, this.context.recovery !== null);
   }
 
   /**

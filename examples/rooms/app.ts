@@ -76,7 +76,8 @@ export class Rooms {
 }
 
 export function createApp(options: AppOptions = {}): App {
-  const app = new App({ recovery: true, ...options, routes: [Rooms] });
+  // Recovery keeps its history in process: with a RedisBus (one process of several) it is left off.
+  const app = new App({ recovery: options.bus === undefined, ...options, routes: [Rooms] });
   return app
     .provide('recent', ((room) => app.history(room, { limit: RECENT })) satisfies Recent)
     .get('/', () => roomsPage)

@@ -209,14 +209,14 @@ export class Recovery {
   }
 
   /**
-   * The connection closed: unless it ended on purpose (1000, or a close frame without a code, from either
-   * side; or ws.close()), its
-   * session and its presence wait `window` ms for the client. False when nothing was parked.
+   * The connection closed: unless it ended on purpose, its session and its presence wait `window` ms
+   * for the client. On purpose: 1000, 1001 (a browser sends it when its page closes or navigates away)
+   * or a close frame without a code, from either side; or ws.close(). False when nothing was parked.
    */
   park(c: Resumable, code: number): boolean {
     const session = c.session!;
     if (this.live.get(session.token) !== c) return false;
-    if (code === 1000 || code === 1005 || session.closedByApp) {
+    if (code === 1000 || code === 1001 || code === 1005 || session.closedByApp) {
       this.live.delete(session.token);
       this.history.forget(idTopic(c.id));
       return false;
