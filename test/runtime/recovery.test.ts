@@ -90,6 +90,8 @@ describe('recovery in process', () => {
       { id: joined.data.id, recovered: true, rooms: ['lobby'], user: 'alice' },
     ]);
     expect(app.metrics()).toMatch(/^switchboard_recoveries_succeeded_total 1$/m);
+    expect(app.metrics()).toMatch(/^switchboard_history_entries 102$/m);
+    expect(app.metrics()).toMatch(/^switchboard_history_topics 1$/m); // the room (the route has no broadcast, so no ring)
   });
 
   test('history overflow: a new connection (new id, no rooms), recovered false with the cause', async () => {
