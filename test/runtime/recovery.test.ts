@@ -218,6 +218,9 @@ describe('recovery in process', () => {
     expect(() => new App({ recovery: { window: 0 } })).toThrow(/recovery.window/);
     expect(() => new App({ recovery: { size: 3 } as never })).toThrow(/unknown option/);
     expect(() => new App({ recovery: 'yes' as never })).toThrow(/true, false or/);
+    // History and sessions live in process: a bus spanning processes would resume nowhere else.
+    const otherBus = { open: () => Promise.resolve(), publish: () => 0, sendTo: () => false, close: () => Promise.resolve() } as never;
+    expect(() => new App({ bus: otherBus, recovery: true })).toThrow(expect.objectContaining({ code: 'SWB_ERR_INVALID_OPTION' }) as Error);
     void HttpError;
   });
 });
