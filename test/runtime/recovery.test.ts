@@ -1,4 +1,4 @@
-import { App, Connector, HttpError, OnConnect, OnMessage, OnUpgrade, SwitchboardError, UpgradeRequest, WebSocketRoute } from '../../lib';
+import { App, Connector, OnConnect, OnMessage, OnUpgrade, SwitchboardError, UpgradeRequest, WebSocketRoute } from '../../lib';
 import { closeAll, connect, delay, start, type Client } from '../helpers';
 
 afterEach(closeAll);
@@ -221,6 +221,5 @@ describe('recovery in process', () => {
     // History and sessions live in process: a bus spanning processes would resume nowhere else.
     const otherBus = { open: () => Promise.resolve(), publish: () => 0, sendTo: () => false, close: () => Promise.resolve() } as never;
     expect(() => new App({ bus: otherBus, recovery: true })).toThrow(expect.objectContaining({ code: 'SWB_ERR_INVALID_OPTION' }) as Error);
-    void HttpError;
   });
 });
