@@ -33,6 +33,8 @@ interface Case {
   /** Echo: connections × in flight. Broadcast: receivers (the sender receives too), publishes in flight. */
   connections: number;
   inFlight: number;
+  /** At most this many messages (`--messages` may ask fewer): a thousand receivers multiply the deliveries callgrind runs through. */
+  maxMessages?: number;
 }
 
 const cases: readonly Case[] = [
@@ -41,7 +43,32 @@ const cases: readonly Case[] = [
   { id: 'echo-async', title: 'Async handler echo 32 B', route: '/echo-async', body: textOfSize(32), connections: 10, inFlight: 16 },
   { id: 'echo-json', title: 'JSON object echo ~100 B', route: '/echo-json', body: jsonOfSize(100), connections: 10, inFlight: 16 },
   { id: 'broadcast-100', title: 'Broadcast 32 B to 100 receivers (per delivery)', route: '/broadcast', body: textOfSize(32), connections: 100, inFlight: 4 },
+  // With BENCH_RECOVERY=1 the switchboard server has recovery (docs/recovery.md): each push gets a position and is stored.
+  {
+    id: 'broadcast-json-100',
+    title: 'Broadcast a ~100 B JSON object to 100 receivers (per delivery)',
+    route: '/broadcast-json',
+    body: jsonOfSize(100),
+    connections: 100,
+    inFlight: 4,
+  },
+  {
+    id: 'broadcast-json-1000',
+    title: 'Broadcast a ~100 B JSON object to 1,000 receivers (per delivery)',
+    route: '/broadcast-json',
+    body: jsonOfSize(100),
+    connections: 1000,
+    inFlight: 4,
+    maxMessages: 3000,
+  },
 ];
+
+/** What a broadcast of `body` reaches receivers as: the same, or with its position when the server has recovery. */
+function expectedReply(c: Case, recovery: boolean): string | RegExp {
+  if (!recovery || c.route !== '/broadcast-json') return c.body;
+  const escaped = c.body.slice(0, -1).replace(/[.*+?^${}()|[\]\\]/g, (ch) => `\\${ch}`);
+  return new RegExp('^' + escaped + String.raw`,"pos":\{"topic":"route","epoch":"\w+","offset":\d+\}\}$`);
+}
 
 /** Sends `total` messages and resolves when every reply (or delivery) has arrived. */
 function echoPhase(conns: readonly Conn[], frame: Buffer, total: number, inFlight: number): Promise<void> {
@@ -101,10 +128,10 @@ async function measure(script: string, c: Case, messages: number, keep: boolean)
   );
   try {
     const target: Target = { port: server.port, path: c.route, protocol: 'plain' };
-    await probe(target, c.body, c.body, 60000);
+    await probe(target, c.body, expectedReply(c, process.env.BENCH_RECOVERY === '1'), 60000);
     const conns = await connectMany(target, c.connections, 10, 60000);
     const frame = buildClientFrame(c.body);
-    const broadcast = c.route === '/broadcast';
+    const broadcast = c.route.startsWith('/broadcast');
     // Publishes: a third as many as echo messages are measured, after a warm-up of three times that. V8
     // compiles what runs once per 16 messages (the sampled handler timing) late, in background threads
     // that callgrind counts: after a warm-up of 10,000 publishes the measured window still held
@@ -161,7 +188,7 @@ async function main(): Promise<number> {
       if (why !== null) throw new Error(`${spec.label}: ${why}`);
       const argv = spec.command().argv;
       const script = argv[argv.length - 1]!;
-      row[spec.name] = await measure(script, c, messages, keep);
+      row[spec.name] = await measure(script, c, Math.min(messages, c.maxMessages ?? messages), keep);
       console.log(`${c.id.padEnd(14)} ${spec.label.padEnd(20)} ${Math.round(row[spec.name]!)} instructions/message`);
     }
     const base = row.uws;

@@ -20,10 +20,11 @@ import { defaultInfo, docsRoutes } from './operate/docs';
 import { metricsText } from './operate/metrics';
 import { PROMETHEUS_CONTENT_TYPE } from './operate/prometheus';
 import { staticHandler } from './http/static';
-import { GOING_AWAY, type AppContext, type Connection } from './runtime/connection';
+import { GOING_AWAY, sendToId, type AppContext, type Connection } from './runtime/connection';
 import type { PresenceState } from './client/presence-frames';
 import { LocalDelivery } from './runtime/delivery';
 import { Presence } from './runtime/presence';
+import { Recovery, type HistoryItem } from './runtime/recovery';
 import { Registry } from './runtime/registry';
 import { RoomCounts } from './runtime/room-counts';
 import { RouteTopics } from './runtime/route-topics';
@@ -31,7 +32,7 @@ import { encode } from './runtime/reply';
 import { upgrade } from './runtime/upgrade';
 import type { HttpMethod, WsRouteHandlers } from './transport/types';
 import { assertNativeUws, UwsServer } from './transport/uws';
-import { invalidArgument, SwitchboardError } from './util/errors';
+import { invalidArgument, invalidOption, SwitchboardError } from './util/errors';
 import { listenShared } from './util/symbols';
 import { settledWithin } from './util/timeout';
 import { checkRoom, roomTopic, routeTopic } from './util/topics';
@@ -83,9 +84,26 @@ export class App {
     this.options = resolveAppOptions(options);
     assertNativeUws(this.options.allowJsFallback);
     this.bus = options.bus ?? new LocalBus();
+    const recovery = this.options.recovery;
+    if (recovery !== null && !(this.bus instanceof LocalBus))
+      throw invalidOption(
+        'new App(options)',
+        'recovery',
+        'used with the in-process bus: this version keeps history and sessions in process only (docs/recovery.md)',
+        'a custom bus',
+      );
     const registry = new Registry<Connection<object>>();
     const presence = new Presence(registry.nodeId, this.bus);
-    this.context = { registry, routeTopics: new RouteTopics(registry), bus: this.bus, presence, logger: this.options.logger, rooms: null, closing: false };
+    this.context = {
+      registry,
+      routeTopics: new RouteTopics(registry),
+      bus: this.bus,
+      presence,
+      recovery: recovery === null ? null : new Recovery(recovery, presence),
+      logger: this.options.logger,
+      rooms: null,
+      closing: false,
+    };
     if (options.routes !== undefined) {
       const routes: unknown = options.routes;
       if (!Array.isArray(routes)) throw invalidArgument('new App(options)', 'routes', 'an array of route classes', routes);
@@ -250,7 +268,7 @@ export class App {
     try {
       const providers = new Map(this.providers);
       for (const route of this.routes) {
-        const plan = bindRoute(route, providers, this.options.json);
+        const plan = bindRoute(route, providers, this.options.json, this.context.recovery !== null);
         this.context.routeTopics.add(plan.topic);
         this.plans.push(plan);
         const handlers: WsRouteHandlers<Connection> = { ...connectionEvents, upgrade: (raw) => upgrade(this.context, plan, raw) };
@@ -272,6 +290,7 @@ export class App {
       busOpen = true;
       this.context.presence.open((topic, payload) => delivery.publishLocal(topic, payload, null));
       if (this.adminPage !== null) this.startAdmin(this.adminPage, delivery);
+      this.context.recovery?.start(server);
       const bound = await server.listen(host, port, reusePort);
       this.server = server;
       this.phase = 'listening';
@@ -279,6 +298,7 @@ export class App {
     } catch (error) {
       this.adminPage?.stop();
       this.context.presence.close();
+      this.context.recovery?.stop();
       // A bus holding connections (Redis) must not keep the process alive after a failed listen.
       if (busOpen) await this.bus.close();
       server.closeAll();
@@ -298,8 +318,7 @@ export class App {
    */
   sendTo(id: string, data: Reply): boolean {
     if (typeof id !== 'string') throw invalidArgument('app.sendTo(id, data)', 'id', 'a connection id string', id);
-    const payload = encode(data);
-    return payload !== null && this.bus.sendTo(id, payload);
+    return sendToId(this.context, id, data);
   }
 
   /**
@@ -315,8 +334,7 @@ export class App {
         'SWB_ERR_UNKNOWN_ROUTE',
         `app.broadcast(): ${typeof route === 'function' ? route.name : String(route)} is not a registered route. Registered: ${this.routes.map((r) => r.pattern).join(', ') || 'none'}.`,
       );
-    const payload = encode(data);
-    return payload === null || this.phase !== 'listening' ? 0 : this.bus.publish(routeTopic(compiled.uwsPattern), payload, null);
+    return this.push(routeTopic(compiled.uwsPattern), data);
   }
 
   /**
@@ -327,8 +345,34 @@ export class App {
    */
   publish(room: string, data: Reply): number {
     checkRoom('app.publish(room, data)', room);
+    return this.push(roomTopic(room), data);
+  }
+
+  private push(topic: string, data: Reply): number {
     const payload = encode(data);
-    return payload === null || this.phase !== 'listening' ? 0 : this.bus.publish(roomTopic(room), payload, null);
+    if (payload === null || this.phase !== 'listening') return 0;
+    const recovery = this.context.recovery;
+    return this.bus.publish(topic, recovery === null ? payload : recovery.push(topic, payload, null), null);
+  }
+
+  /**
+   * A room's stored pushes (App option `recovery`), oldest first, each with its position: those after
+   * the offset `since` (default: all held), at most the last `limit` (default: all). Only JSON objects are
+   * stored; what the window or `historySize` dropped is gone (docs/recovery.md).
+   * @example
+   * const recent = await app.history('lobby', { limit: 50 }); // on join: the last 50 messages
+   */
+  history(room: string, options: { since?: number; limit?: number } = {}): Promise<HistoryItem[]> {
+    const where = 'app.history(room, options)';
+    checkRoom(where, room);
+    if (options === null || typeof options !== 'object') throw invalidArgument(where, 'options', 'an object { since?, limit? }', options);
+    const { since = 0, limit = Infinity } = options;
+    if (!Number.isSafeInteger(since) || since < 0) throw invalidArgument(where, 'since', 'an offset (an integer ≥ 0)', since);
+    if (limit !== Infinity && (!Number.isSafeInteger(limit) || limit < 1)) throw invalidArgument(where, 'limit', 'an integer ≥ 1', limit);
+    const recovery = this.context.recovery;
+    if (recovery === null)
+      throw new SwitchboardError('SWB_ERR_RECOVERY_OFF', `${where}: the App keeps no history. Make it with new App({ recovery: true }) (docs/recovery.md).`);
+    return Promise.resolve(recovery.read(room, since, limit));
   }
 
   /**
@@ -360,7 +404,7 @@ export class App {
    * writeFileSync('asyncapi.json', JSON.stringify(app.asyncapi({ title: 'Chat', version: '1.0.0' }), null, 2));
    */
   asyncapi(info: AsyncApiInfo): AsyncApiDocument {
-    return asyncApiDocument(this.routes, info);
+    return asyncApiDocument(this.routes, info, this.context.recovery !== null);
   }
 
   /**
@@ -427,6 +471,7 @@ export class App {
       bus: this.bus.stats ?? null,
       deliveries: this.delivery?.deliveries ?? 0,
       presence: this.context.presence.sizes(),
+      recovery: this.context.recovery,
     });
   }
 
@@ -479,6 +524,7 @@ export class App {
     if (open.length > 0) await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(CLOSE_LINGER_MS, left()))));
     this.adminPage?.stop();
     this.context.presence.close();
+    this.context.recovery?.stop();
     await this.bus.close();
     server.closeAll();
     this.phase = 'closed';

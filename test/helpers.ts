@@ -111,8 +111,8 @@ export class Client {
   }
 }
 
-export function connect(url: string, options: WebSocket.ClientOptions = {}): Promise<Client> {
-  const ws = new WebSocket(url, options);
+export function connect(url: string, options: WebSocket.ClientOptions = {}, protocols: string[] = []): Promise<Client> {
+  const ws = new WebSocket(url, protocols, options);
   const client = new Client(ws);
   return within(
     new Promise<Client>((resolve, reject) => {

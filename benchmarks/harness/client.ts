@@ -250,7 +250,7 @@ export async function closeAll(conns: readonly Conn[], ms = 3000): Promise<void>
  * Sends one message on a fresh connection and checks the server's first reply is exactly `expected`
  * (catches a server that answers with an error frame, or the wrong framing, before any load runs).
  */
-export async function probe(target: Target, request: string, expected: string, timeoutMs: number): Promise<void> {
+export async function probe(target: Target, request: string, expected: string | RegExp, timeoutMs: number): Promise<void> {
   const conn = await connect(target, upgradeRequest(target), timeoutMs);
   try {
     const got = await new Promise<string>((resolve, reject) => {
@@ -263,9 +263,9 @@ export async function probe(target: Target, request: string, expected: string, t
       };
       conn.socket.write(buildClientFrame(request));
     });
-    if (got !== expected) {
+    if (typeof expected === 'string' ? got !== expected : !expected.test(got)) {
       const cut = (s: string): string => (s.length > 120 ? `${s.slice(0, 120)}… (${s.length} chars)` : s);
-      throw new Error(`wrong reply: expected ${cut(expected)}, got ${cut(got)}`);
+      throw new Error(`wrong reply: expected ${typeof expected === 'string' ? cut(expected) : String(expected)}, got ${cut(got)}`);
     }
   } finally {
     await conn.close(1000);

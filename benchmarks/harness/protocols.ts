@@ -8,7 +8,7 @@
 export type Protocol = 'plain' | 'socketio' | 'nest';
 
 /** The routes every server serves. */
-export type Route = '/echo' | '/echo-async' | '/echo-json' | '/broadcast';
+export type Route = '/echo' | '/echo-async' | '/echo-json' | '/broadcast' | '/broadcast-json';
 
 /** Socket.IO and NestJS multiplex routes over one URL by event name. */
 const EVENT: Record<Route, string> = {
@@ -16,6 +16,7 @@ const EVENT: Record<Route, string> = {
   '/echo-async': 'echo-async',
   '/echo-json': 'echo-json',
   '/broadcast': 'broadcast',
+  '/broadcast-json': 'broadcast-json',
 };
 
 export interface Wire {
@@ -29,10 +30,10 @@ export interface Wire {
 
 /**
  * The message for `route`: `body` is a string for text routes, or the JSON text of an object for
- * `/echo-json` (already in the canonical form `JSON.stringify` produces, so the reply is byte-equal).
+ * `/echo-json` and `/broadcast-json` (already in the canonical form `JSON.stringify` produces, so the reply is byte-equal).
  */
 export function wireFor(protocol: Protocol, route: Route, body: string): Wire {
-  const isJson = route === '/echo-json';
+  const isJson = route === '/echo-json' || route === '/broadcast-json';
   const value = isJson ? body : JSON.stringify(body);
   switch (protocol) {
     case 'plain':

@@ -37,8 +37,17 @@ export class Broadcast {
   }
 }
 
+/** A JSON object to every connection of the route: with BENCH_RECOVERY=1 it is recoverable (position and history). */
+@WebSocketRoute('/broadcast-json')
+class BroadcastJson {
+  @OnMessage()
+  message(ws: Connector, msg: object): void {
+    ws.broadcast(msg);
+  }
+}
+
 async function main(): Promise<void> {
-  const app = new App({ routes: [Echo, EchoAsync, EchoJson, Broadcast] });
+  const app = new App({ routes: [Echo, EchoAsync, EchoJson, Broadcast, BroadcastJson], recovery: process.env.BENCH_RECOVERY === '1' });
   const { port } = await app.listen(Number(process.env.PORT ?? 0), '127.0.0.1');
   console.log(`LISTENING ${port}`);
   process.on('SIGTERM', () => void app.close({ timeout: 1000 }).then(() => process.exit(0)));

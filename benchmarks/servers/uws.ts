@@ -47,15 +47,16 @@ route('/echo-json', (ws, text) => {
   ws.send(JSON.stringify(JSON.parse(text) as object), false);
 });
 
-route(
-  '/broadcast',
-  (_ws, text) => {
-    app.publish('broadcast', text, false);
-  },
-  (ws) => {
-    ws.subscribe('broadcast');
-  },
-);
+for (const topic of ['broadcast', 'broadcast-json'])
+  route(
+    `/${topic}`,
+    (_ws, text) => {
+      app.publish(topic, text, false);
+    },
+    (ws) => {
+      ws.subscribe(topic);
+    },
+  );
 
 app.listen('127.0.0.1', Number(process.env.PORT ?? 0), (socket) => {
   if (socket === false) {

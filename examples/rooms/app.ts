@@ -1,19 +1,21 @@
 /**
  * A chat with named rooms and who is online, on JSON events (docs/events.md), rooms (docs/rooms.md)
  * and presence (docs/presence.md), as declared by the channel in rooms.api.ts:
- *   {"event":"join","data":{"room":"lobby","name":"ann"},"id":1} → {"event":"join","id":1,"data":{"room":"lobby"}}
+ *   {"event":"join","data":{"room":"lobby","name":"ann"},"id":1} → {"event":"join","id":1,"data":{"room":"lobby","recent":[{"name":"bob","text":"hi"}]}}
  *     then {"event":"presence_state","room":"lobby","data":{"ann":{"metas":[{"id":"…","name":"ann"}]},…}}
  *     and a {"event":"presence_diff",…} whenever people come and go (batched, each join and leave once)
  *   {"event":"say","data":"hello"}                               → everyone else in the room: {"event":"said","data":{"name":"ann","text":"hello"}}
  *   {"event":"who","id":2}                                       → {"event":"who","id":2,"data":{"room":"lobby","here":["ann","bob"]}}
  * A name is the presence key: two tabs of one name are one person with two metas. One room at a time
  * per connection. With a RedisBus (the cluster example's), the list spans every process.
+ * The join answer holds the room's last messages (`recent`, from app.history: the App has `recovery`), and a
+ * page that drops and comes back within two minutes gets what it missed (docs/recovery.md).
  * The page at GET / imports switchboard/client from GET /switchboard/client.js.
  *
  * Run: npm run build && PORT=8000 node dist/examples/rooms/main.js, then open http://localhost:8000 (the API's
  * docs and a console: http://localhost:8000/docs).
  */
-import { App, Connector, OnMessage, WebSocketRoute, WsError, type AppOptions } from 'switchboard';
+import { App, Connector, OnConnect, OnMessage, WebSocketRoute, WsError, type AppOptions, type HistoryItem } from 'switchboard';
 import { roomsPage } from './page';
 import { rooms } from './rooms.api';
 
@@ -29,15 +31,35 @@ function joined(ws: Connector<Member>): { room: string; name: string } {
   return { room, name };
 }
 
-@WebSocketRoute(rooms)
+/** A room's last messages: app.history, provided to the route (a route class does not see its App). */
+type Recent = (room: string) => Promise<HistoryItem[]>;
+
+/** How many messages a join answers with. */
+const RECENT = 20;
+
+@WebSocketRoute(rooms, { inject: ['recent'] })
 export class Rooms {
+  constructor(private readonly recent: Recent) {}
+
+  /** A resumed connection is back in its room, but its state is new (from the upgrade): read it back from the room's presence. */
+  @OnConnect()
+  async connect(ws: Connector<Member>) {
+    const [room] = ws.rooms;
+    if (!ws.recovered || room === undefined) return;
+    const here = await ws.presence(room);
+    const name = Object.keys(here).find((key) => here[key]!.metas.some((meta) => meta.id === ws.id));
+    if (name !== undefined) Object.assign(ws.state, { room, name });
+  }
+
   @OnMessage(rooms.requests.join)
-  join(ws: Connector<Member>, msg: { room: string; name: string }) {
+  async join(ws: Connector<Member>, msg: { room: string; name: string }) {
     if (ws.state.room !== undefined) ws.leave(ws.state.room); // the others see the leave in their next presence_diff
     ws.state.name = msg.name;
     ws.state.room = msg.room;
     ws.join(msg.room, { presence: { key: msg.name, meta: { name: msg.name } } });
-    return { room: msg.room };
+    // Every push to a room is a `said` event: its data is the message.
+    const recent = (await this.recent(msg.room)).map((item) => (item.data as { data: { name: string; text: string } }).data);
+    return { room: msg.room, recent };
   }
 
   @OnMessage(rooms.requests.say)
@@ -54,7 +76,10 @@ export class Rooms {
 }
 
 export function createApp(options: AppOptions = {}): App {
-  return new App({ ...options, routes: [Rooms] })
+  // Recovery keeps its history in process: with a RedisBus (one process of several) it is left off.
+  const app = new App({ recovery: options.bus === undefined, ...options, routes: [Rooms] });
+  return app
+    .provide('recent', ((room) => app.history(room, { limit: RECENT })) satisfies Recent)
     .get('/', () => roomsPage)
     .serveClient('/switchboard/client.js')
     .docs('/docs', { title: 'Rooms', version: '1.0.0', description: 'A chat with named rooms that shows who is online, on JSON events and presence.' });

@@ -1,7 +1,7 @@
 /**
  * The rooms page: pick a name and a room, chat, see who is online. It connects with switchboard/client
- * (served by the app), follows the room's presence with the client's presence(), and joins its room
- * again after a reconnect. Stable ids for browser tests: #name, #room, #join, #here, #online (one li
+ * (served by the app), follows the room's presence with the client's presence(), shows the room's last
+ * messages on join (li.earlier), and joins its room again after a reconnect the server could not resume. Stable ids for browser tests: #name, #room, #join, #here, #online (one li
  * per name, data-key), #messages, #messageText, #send, #status.
  */
 export const roomsPage = `<!DOCTYPE html>
@@ -25,6 +25,7 @@ export const roomsPage = `<!DOCTYPE html>
       #messages li { padding: 0.45rem 0.75rem; border-radius: 0.9rem; background: #fff; overflow-wrap: anywhere; }
       #messages li.mine { align-self: flex-end; background: #2563eb; color: #fff; }
       #messages li.notice { align-self: center; background: none; color: #6b7280; font-size: 0.85rem; }
+      #messages li.earlier { opacity: 0.6; }
     </style>
   </head>
   <body>
@@ -89,16 +90,20 @@ export const roomsPage = `<!DOCTYPE html>
       // A request whose error is shown in the list rather than thrown.
       const ask = (name, data) => client.request(name, data).catch((error) => show(error.message, 'notice'));
       client.onStatus((status) => ($('status').textContent = status === 'open' ? 'connected' : status));
-      // A reconnect reaches a server that has forgotten this connection's room: join it again. The
-      // fresh presence_state is merged in, and what changed meanwhile shows as joins and leaves.
-      client.onReconnect(() => joined && ask('join', joined));
+      // A resumed session (back within two minutes) has its room and gets what it missed by itself.
+      // Otherwise the server has forgotten this connection's room: join it again. The fresh
+      // presence_state is merged in, and what changed meanwhile shows as joins and leaves.
+      client.onReconnect(({ recovered }) => recovered || (joined && ask('join', joined)));
       client.on('said', ({ name, text }) => show(name + ': ' + text));
       $('joinForm').onsubmit = async (e) => {
         e.preventDefault();
         $('messages').textContent = '';
         const request = { name: $('name').value, room: $('room').value };
         follow(request.room); // before asking: the room's presence_state comes right after the answer
-        if (await ask('join', request)) joined = request;
+        const answer = await ask('join', request);
+        if (!answer) return;
+        joined = request;
+        for (const { name, text } of answer.recent) show(name + ': ' + text, 'earlier');
       };
       $('sayForm').onsubmit = (e) => {
         e.preventDefault();

@@ -24,6 +24,21 @@ export interface CloseInfo {
   readonly reason: string;
 }
 
+/**
+ * What `onReconnect` listeners learn (docs/recovery.md).
+ * @example
+ * client.onReconnect(({ recovered }) => { if (!recovered) reload(); });
+ */
+export interface ReconnectInfo {
+  /**
+   * true: the server resumed the session (App option `recovery`): same id and rooms, and the pushes missed
+   * meanwhile follow at once, before any live one. false: a new connection: join rooms again, reload what the page shows.
+   */
+  readonly recovered: boolean;
+  /** Why it was not resumed, when the server said: `'unknown'`, `'expired'`, `'overflow'` or `'epoch'`. */
+  readonly reason?: string;
+}
+
 export interface RequestOptions {
   /** Milliseconds to wait for the answer, waiting for a reconnect included (default: the client's `timeout`). */
   readonly timeout?: number;
@@ -76,9 +91,10 @@ export interface Client<C extends AnyChannel = UntypedChannel> {
   onStatus(listener: (status: ClientStatus) => void): () => void;
   /**
    * Calls `listener` each time the connection opens again after a drop (not the first time), before
-   * the requests that waited go out: the place to join rooms again. Returns the function that unsubscribes.
+   * the requests that waited go out, with whether the server resumed the session ({@link ReconnectInfo}):
+   * when it did not, the place to join rooms again. Returns the function that unsubscribes.
    */
-  onReconnect(listener: () => void): () => void;
+  onReconnect(listener: (info: ReconnectInfo) => void): () => void;
   /** Sends a raw frame now. Returns false, sending nothing, unless the status is `'open'`. */
   send(data: string | ArrayBuffer | ArrayBufferView): boolean;
   /**

@@ -3,7 +3,7 @@
  * listeners, and reconnects with backoff. Requests go out at most once: one that was sent when the
  * connection dropped rejects with 'disconnected' and is never sent again.
  */
-import type { Client, ClientStatus, CloseInfo, RequestOptions } from './client';
+import type { Client, ClientStatus, CloseInfo, ReconnectInfo, RequestOptions } from './client';
 import { describe, RequestError, type RequestIssue, usageError } from './errors';
 import { isTimeout, type ResolvedOptions } from './options';
 import { isFinal, isRefusal, refusalCode, retryDelay, STABLE_MS } from './reconnect';
@@ -25,6 +25,12 @@ interface Frame {
   readonly event?: unknown;
   readonly data?: unknown;
   readonly room?: unknown;
+  /** The session frame a server with recovery sends first (docs/recovery.md). */
+  readonly session?: unknown;
+  readonly recovered?: unknown;
+  readonly reason?: unknown;
+  /** A recoverable push's position in its topic. */
+  readonly pos?: { readonly topic: string; readonly epoch: string; readonly offset: number };
   readonly error?: { readonly code?: unknown; readonly message?: unknown; readonly issues?: readonly RequestIssue[] };
 }
 
@@ -73,7 +79,12 @@ export class Connection implements Client {
   readonly #pending = new Map<number, Pending>();
   readonly #listeners = new Map<string, Set<(data: unknown, room: unknown) => void>>();
   readonly #statusListeners = new Set<(status: ClientStatus) => void>();
-  readonly #reconnectListeners = new Set<() => void>();
+  readonly #reconnectListeners = new Set<(info: ReconnectInfo) => void>();
+  /** The server's session token (null until a server with recovery gave one), and the last position per topic. */
+  #session: string | null = null;
+  #positions: Record<string, [string, number]> = {};
+  /** Open, with a session to resume: requests and onReconnect wait for the server's first frame, which says whether it resumed. */
+  #awaiting = false;
 
   constructor(url: () => string, options: ResolvedOptions) {
     this.#url = url;
@@ -115,7 +126,7 @@ export class Connection implements Client {
     return subscribe(this.#statusListeners, listener, 'onStatus()');
   }
 
-  onReconnect(listener: () => void): () => void {
+  onReconnect(listener: (info: ReconnectInfo) => void): () => void {
     return subscribe(this.#reconnectListeners, listener, 'onReconnect()');
   }
 
@@ -142,7 +153,14 @@ export class Connection implements Client {
     this.#retryTimer = null;
     let socket: WebSocketLike;
     try {
-      socket = new this.#options.WebSocket(this.#url(), SUBPROTOCOL);
+      const url = this.#url();
+      const session = this.#session;
+      socket = new this.#options.WebSocket(
+        session === null
+          ? url
+          : `${url}${url.includes('?') ? '&' : '?'}swb_resume=${encodeURIComponent(JSON.stringify({ session, positions: this.#positions }))}`,
+        SUBPROTOCOL,
+      );
     } catch (error) {
       // A bad URL fails connect() itself; later (a query function that throws) it ends the client.
       this.#stop();
@@ -162,10 +180,15 @@ export class Connection implements Client {
 
   #opened(): void {
     this.#openedAt = Date.now();
-    const reconnected = this.#wasOpen;
     this.#setStatus('open');
+    this.#awaiting = this.#session !== null;
+    if (!this.#awaiting) this.#ready({ recovered: false });
+  }
+
+  #ready(info: ReconnectInfo): void {
+    this.#awaiting = false;
     // A listener may have closed the client.
-    if (reconnected) for (const listener of this.#reconnectListeners) if (this.#status === 'open') call(listener);
+    if (this.#wasOpen) for (const listener of this.#reconnectListeners) if (this.#status === 'open') call(listener, info);
     for (const pending of this.#pending.values()) if (!pending.sent) this.#transmit(pending);
   }
 
@@ -185,7 +208,16 @@ export class Connection implements Client {
       return;
     }
     if (frame === null || typeof frame !== 'object') return;
-    const { id, event, data, error, room } = frame;
+    const { id, event, data, error, room, session, recovered, pos } = frame;
+    if (typeof session === 'string') {
+      this.#session = session;
+      if (recovered !== true) this.#positions = {};
+      // A server that lost recovery in a deploy sends no session frame: its first frame ends the wait all the same.
+      if (this.#awaiting) this.#ready(frame.reason === undefined ? { recovered: recovered === true } : { recovered: false, reason: frame.reason as string });
+      return;
+    }
+    if (this.#awaiting) this.#ready({ recovered: false });
+    if (pos !== undefined) this.#positions[pos.topic] = [pos.epoch, pos.offset];
     // A frame with an id answers a request (or a late answer to one that timed out): never a push.
     if (id !== undefined) {
       if (error === undefined) return this.#settle(id, null, data ?? null);

@@ -13,7 +13,7 @@ export {
   type RequestSpec,
   type RequestSpecs,
 } from './channel';
-export type { Client, ClientStatus, CloseInfo, EventData, ReplyData, RequestData, RequestOptions, UntypedChannel } from './client';
+export type { Client, ClientStatus, CloseInfo, EventData, ReconnectInfo, ReplyData, RequestData, RequestOptions, UntypedChannel } from './client';
 export { connect } from './connect';
 export { RequestError, type ClientErrorCode, type RequestIssue } from './errors';
 export { presence, syncDiff, syncState, type RoomPresence } from './presence';

@@ -13,7 +13,8 @@ import { constructorArgs, fromClose, fromContext, fromEventData, fromMessage, va
 
 type Method = (...args: unknown[]) => unknown;
 
-export function bindRoute(compiled: CompiledRoute, providers: Providers, json: JsonPolicy): RoutePlan {
+/** `recovery`: the App has recovery on (the route's own option may still turn it off). */
+export function bindRoute(compiled: CompiledRoute, providers: Providers, json: JsonPolicy, recovery = false): RoutePlan {
   const { cls } = compiled;
   const instance = new (cls as unknown as new (...a: unknown[]) => Record<string | symbol, Method>)(
     ...constructorArgs(compiled.constructorSpecs, providers, cls.name),
@@ -50,6 +51,7 @@ export function bindRoute(compiled: CompiledRoute, providers: Providers, json: J
     events: events.size === 0 ? null : events,
     onClose: handler('close', fromClose),
     onDrain: handler('drain', message),
+    recovery: recovery && compiled.recovery,
     stats: new RouteStats(),
   });
 }

@@ -47,6 +47,8 @@ export interface CompiledRoute {
   readonly handlers: Readonly<Record<HandlerKind, CompiledHandler | null>>;
   /** `@OnMessage('event')` handlers by event name. */
   readonly events: ReadonlyMap<string, CompiledEvent>;
+  /** The route option `recovery` (true unless turned off): whether its clients get resumable sessions when the App has recovery. */
+  readonly recovery: boolean;
 }
 
 /** Any connection, whatever the type of its `state`. */
@@ -78,6 +80,8 @@ export interface RoutePlan {
   readonly onClose: CloseInvoker | null;
   /** `@OnDrain`: the send buffer has drained after backpressure. */
   readonly onDrain: Invoker | null;
+  /** Its clients of the `switchboard` subprotocol get resumable sessions (the App has recovery and the route did not turn it off). */
+  readonly recovery: boolean;
   /** What the route counts while it serves (mutable: the plan is frozen, its counters are not). */
   readonly stats: RouteStats;
 }

@@ -61,6 +61,7 @@ export function compileRoute(cls: RouteClass, appTransport: ResolvedTransport, l
     constructorSpecs: compileConstructor(cls, route.options.inject),
     handlers: Object.freeze(handlers),
     events,
+    recovery: route.options.recovery !== false,
   });
 }
 

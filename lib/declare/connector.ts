@@ -62,8 +62,11 @@ export interface PresenceOptions {
 
 /** Options of {@link Connector.join}. */
 export interface JoinOptions {
-  /** Track this connection in the room's presence; it then receives the room's `presence_state` and `presence_diff` frames. */
-  presence?: PresenceOptions | undefined;
+  /**
+   * Track this connection in the room's presence; it then receives the room's `presence_state` and
+   * `presence_diff` frames. `'observe'`: receive those frames without being tracked (a lurker, a dashboard).
+   */
+  presence?: PresenceOptions | 'observe' | undefined;
 }
 
 /**
@@ -101,6 +104,13 @@ export abstract class Connector<S extends object = Record<string, unknown>, R ex
 
   /** False once the connection has closed (by either side). */
   abstract readonly isOpen: boolean;
+
+  /**
+   * True when this connection resumed a dropped one (App option `recovery`, docs/recovery.md): same `id`,
+   * its rooms joined again, and the pushes it missed already sent. Read it in `@OnConnect`; false for a
+   * new connection, or one whose session could not be resumed (the client then reloads what it shows).
+   */
+  abstract readonly recovered: boolean;
 
   /** Bytes waiting in this connection's send buffer (0 once closed). */
   abstract readonly bufferedAmount: number;

@@ -39,6 +39,25 @@ export interface RouteOptions extends TransportOptions {
    * the way to inject without design types or parameter decorators (standard decorators, tsx, esbuild).
    */
   inject?: readonly ProviderToken[];
+  /** `false`: this route's connections get no resumable session even when the App has `recovery` (docs/recovery.md). Default true. */
+  recovery?: boolean;
+}
+
+/**
+ * Resumable sessions and room history (docs/recovery.md): how long a dropped client may come back and
+ * still get what it missed, and how many pushes each topic keeps for it.
+ */
+export interface RecoveryOptions {
+  /** Milliseconds a session and a push stay recoverable after the client dropped / after it was published. Default 120 000. */
+  window?: number;
+  /** Pushes kept per topic (room, route broadcast, connection id); an older one is dropped when a new one comes. Default 100. */
+  historySize?: number;
+}
+
+/** The recovery settings after defaults. */
+export interface ResolvedRecovery {
+  readonly window: number;
+  readonly historySize: number;
 }
 
 /** A class decorated with `@WebSocketRoute`. */
@@ -79,6 +98,8 @@ export interface AppOptions extends TransportOptions {
   onProtoPoisoning?: PoisoningAction;
   /** The same for a `constructor` key holding a `prototype`. Default 'error'. */
   onConstructorPoisoning?: PoisoningAction;
+  /** Resumable sessions and room history for clients of the `switchboard` subprotocol; `true` for the defaults. Default off. */
+  recovery?: boolean | RecoveryOptions;
 }
 
 export interface ResolvedTransport {
@@ -103,7 +124,7 @@ export const transportDefaults: ResolvedTransport = Object.freeze({
 });
 
 const transportKeys = ['maxPayloadLength', 'idleTimeout', 'maxBackpressure', 'closeOnBackpressureLimit', 'compression', 'maxQueuedMessages', 'origins'];
-const routeKeys = [...transportKeys, 'onError', 'inject'];
+const routeKeys = [...transportKeys, 'onError', 'inject', 'recovery'];
 const limitKeys = ['maxHeaderCount', 'maxHeaderLineBytes', 'maxHeaderBytes', 'maxUrlLength', 'maxQueryParams'] as const;
 const appKeys = [
   ...transportKeys,
@@ -117,6 +138,7 @@ const appKeys = [
   'reusePort',
   'onProtoPoisoning',
   'onConstructorPoisoning',
+  'recovery',
 ];
 
 const poisoningActions: readonly unknown[] = ['error', 'remove', 'ignore'] satisfies PoisoningAction[];
@@ -170,6 +192,7 @@ export function checkRouteOptions(where: string, options: RouteOptions): void {
   const { inject } = options;
   if (inject !== undefined && !(Array.isArray(inject) && inject.every(isToken)))
     throw invalidOption(where, 'inject', 'an array of provider tokens (classes, non-empty strings or symbols)', inject);
+  if (options.recovery !== undefined) boolean(where, 'recovery', options.recovery);
 }
 
 /** Anything `app.provide()` accepts as a key: a class, a string or a symbol. */
@@ -190,6 +213,24 @@ export interface ResolvedApp {
   /** How parsed JSON treats prototype keys; passed to parseJson as it is. */
   readonly json: JsonPolicy;
   readonly limits: RequestLimits;
+  /** null: recovery is off. */
+  readonly recovery: ResolvedRecovery | null;
+}
+
+/** A day: a longer window only holds memory for clients gone for good. */
+const MAX_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+function resolveRecovery(where: string, value: unknown): ResolvedRecovery | null {
+  if (value === undefined || value === false) return null;
+  const given = value === true ? {} : value;
+  if (given === null || typeof given !== 'object' || Array.isArray(given))
+    throw invalidOption(where, 'recovery', 'true, false or { window?, historySize? }', value);
+  checkKeys(`${where} recovery`, given, ['window', 'historySize']);
+  const o = given as RecoveryOptions;
+  return Object.freeze({
+    window: o.window === undefined ? 120_000 : integerIn(where, 'recovery.window', o.window, 1, MAX_WINDOW_MS),
+    historySize: o.historySize === undefined ? 100 : integerIn(where, 'recovery.historySize', o.historySize, 1, 1_000_000),
+  });
 }
 
 function resolveLimits(where: string, options: AppOptions): RequestLimits {
@@ -226,5 +267,6 @@ export function resolveAppOptions(options: AppOptions): ResolvedApp {
       constructorAction: poisoning(where, 'onConstructorPoisoning', options.onConstructorPoisoning, jsonDefaults.constructorAction),
     }),
     limits: resolveLimits(where, options),
+    recovery: resolveRecovery(where, options.recovery),
   };
 }

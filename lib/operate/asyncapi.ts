@@ -33,6 +33,17 @@ export interface AsyncApiServer {
 export type AsyncApiDocument = Record<string, unknown>;
 
 const CORRELATION = { location: '$message.payload#/id' };
+/** The position field of a recoverable push (App option `recovery`, docs/recovery.md). */
+const POSITION = {
+  type: 'object',
+  description: "With the App's recovery: the push's position in its topic, which a client presents when it reconnects to get what it missed.",
+  required: ['topic', 'epoch', 'offset'],
+  properties: {
+    topic: { type: 'string', description: '`room:<name>`, `route` (broadcasts) or `direct` (sendTo)' },
+    epoch: { type: 'string' },
+    offset: { type: 'integer', minimum: 1 },
+  },
+};
 const ID = { description: "The client's correlation id, copied into the reply: any JSON value." };
 
 /** The error codes switchboard itself sends (docs/events.md); apps add their own with WsError. */
@@ -116,7 +127,8 @@ function declaredType(kind: Spec['kind'] | null): JsonSchema {
   return {};
 }
 
-export function asyncApiDocument(routes: readonly CompiledRoute[], info: AsyncApiInfo): AsyncApiDocument {
+/** `recovery`: the App has the recovery option, so pushes of routes that keep it carry a position. */
+export function asyncApiDocument(routes: readonly CompiledRoute[], info: AsyncApiInfo, recovery = false): AsyncApiDocument {
   checkInfo(info);
   const channels: Record<string, unknown> = {};
   const operations: Record<string, unknown> = {};
@@ -205,7 +217,11 @@ export function asyncApiDocument(routes: readonly CompiledRoute[], info: AsyncAp
         title: event,
         summary: `The server pushes "${event}".`,
         contentType: 'application/json',
-        payload: { type: 'object', required: ['event', 'data'], properties: { event: { const: event }, data: data.ref } },
+        payload: {
+          type: 'object',
+          required: ['event', 'data'],
+          properties: { event: { const: event }, data: data.ref, ...(recovery && route.recovery ? { pos: POSITION } : {}) },
+        },
         ...(data.examples.length === 0 ? {} : { examples: data.examples.map((example) => ({ payload: { event, data: example } })) }),
       };
       sends.push(messageRef(key));

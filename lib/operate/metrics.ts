@@ -18,6 +18,17 @@ export interface MetricsSource {
   readonly deliveries: number;
   /** What presence follows on this process. */
   readonly presence: PresenceSizes;
+  /** Resumes and history (App option `recovery`); null when it is off. */
+  readonly recovery: RecoveryStats | null;
+}
+
+/** What recovery counts (runtime/recovery.ts), as the metrics read it. */
+export interface RecoveryStats {
+  readonly resumed: number;
+  /** Failed resumes by cause. */
+  readonly failed: Readonly<Record<string, number>>;
+  readonly parkedCount: number;
+  readonly history: { readonly topics: number; readonly entries: number };
 }
 
 type Counted = { [K in keyof RouteStats]: RouteStats[K] extends number ? K : never }[keyof RouteStats];
@@ -92,7 +103,30 @@ export function metricsText(source: MetricsSource): string {
     samples: [{ labels: {}, value: source.deliveries }],
   });
   for (const { name, help, field } of perPresence) families.push({ name, help, type: 'gauge', samples: [{ labels: {}, value: source.presence[field] }] });
+  const recovery = source.recovery;
+  if (recovery !== null) families.push(...recoveryFamilies(recovery));
   const bus = source.bus;
   if (bus !== null) for (const { name, help, field } of perBus) families.push({ name, help, type: 'counter', samples: [{ labels: {}, value: bus[field] }] });
   return exposition(families);
+}
+
+function recoveryFamilies(r: RecoveryStats): Family[] {
+  const gauge = (name: string, help: string, value: number): Family => ({ name, help, type: 'gauge', samples: [{ labels: {}, value }] });
+  return [
+    {
+      name: 'switchboard_recoveries_succeeded_total',
+      help: 'Reconnecting clients that resumed their session.',
+      type: 'counter',
+      samples: [{ labels: {}, value: r.resumed }],
+    },
+    {
+      name: 'switchboard_recoveries_failed_total',
+      help: 'Resumes asked for that failed, by cause: unknown (no such session), expired, overflow (history dropped a missed push), epoch (history lost), refused (by @OnUpgrade).',
+      type: 'counter',
+      samples: Object.entries(r.failed).map(([cause, value]) => ({ labels: { cause }, value })),
+    },
+    gauge('switchboard_sessions_parked', 'Sessions of dropped connections waiting for their client to come back.', r.parkedCount),
+    gauge('switchboard_history_topics', 'Topics (rooms, routes, connection ids) with a history ring.', r.history.topics),
+    gauge('switchboard_history_entries', 'Pushes held in history, all topics together.', r.history.entries),
+  ];
 }

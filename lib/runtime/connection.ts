@@ -21,6 +21,7 @@ import type { Logger } from '../util/validate';
 import { frameOf, logFailure, recover } from './answer';
 import { eventError, parseEventFrame, type EventFrame } from './events';
 import { joinOptions, updateMeta, type Presence } from './presence';
+import type { Recovery, Session } from './recovery';
 import type { Registry } from './registry';
 import type { RoomCounts } from './room-counts';
 import type { RouteTopics } from './route-topics';
@@ -32,6 +33,8 @@ export interface AppContext {
   readonly routeTopics: RouteTopics;
   readonly bus: Bus;
   readonly presence: Presence;
+  /** Resumable sessions and history; null when the App has no `recovery`. */
+  readonly recovery: Recovery | null;
   readonly logger: Logger;
   /** Members per room on this process, kept only while the app serves its inspection page (app.admin()). */
   rooms: RoomCounts | null;
@@ -99,12 +102,14 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
    */
   messagesIn = 0;
   messagesOut = 0;
+  /** Its resumable session: a client of the switchboard subprotocol on a route with recovery; else null. */
+  session: Session | null = null;
 
   constructor(
     private readonly app: AppContext,
     route: RoutePlan,
-    /** This connection's number on its process; `id` is made from it when first read. */
-    readonly seq: number,
+    /** This connection's number on its process; `id` is made from it when first read. A resume gives it its old one. */
+    public seq: number,
     readonly params: Readonly<Record<string, string>>,
     query: string,
     headers: string,
@@ -155,6 +160,10 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     return this.app.logger;
   }
 
+  get recovered(): boolean {
+    return this.session !== null && this.session.recovered;
+  }
+
   send(data: Reply): boolean {
     const payload = encode(data);
     return payload !== null && this.sendPayload(payload);
@@ -181,8 +190,7 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
 
   sendTo(id: string, data: Reply): boolean {
     if (typeof id !== 'string') throw invalidArgument('ws.sendTo(id, data)', 'id', 'a connection id string', id);
-    const payload = encode(data);
-    return payload !== null && this.app.bus.sendTo(id, payload);
+    return sendToId(this.app, id, data);
   }
 
   broadcast(data: Reply, options?: BroadcastOptions): number {
@@ -196,13 +204,22 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
   join(room: string, options?: JoinOptions): boolean {
     checkRoom('ws.join(room, options)', room);
     const presence = options === undefined ? null : joinOptions('ws.join(room, options)', options);
+    if (!this.enter(room)) return false;
+    if (presence === 'observe') this.app.presence.observe(this, room);
+    else if (presence !== null) this.app.presence.track(this, room, presence);
+    return true;
+  }
+
+  /** Subscribes to a room: ws.join, and the rooms a resumed session had. */
+  enter(room: string): boolean {
     const socket = this.socket;
     const rooms = (this.roomSet ??= new Set());
     if (socket === null || rooms.has(room)) return false;
     rooms.add(room);
-    socket.subscribe(roomTopic(room));
+    const topic = roomTopic(room);
+    socket.subscribe(topic);
     this.app.rooms?.joined(room);
-    if (presence !== null) this.app.presence.track(this, room, presence);
+    if (this.session !== null) this.app.recovery!.follow(this.session, topic);
     return true;
   }
 
@@ -210,8 +227,10 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     checkRoom('ws.leave(room)', room);
     const socket = this.socket;
     if (socket === null || this.roomSet === null || !this.roomSet.delete(room)) return false;
-    socket.unsubscribe(roomTopic(room));
+    const topic = roomTopic(room);
+    socket.unsubscribe(topic);
     this.app.rooms?.left(room);
+    if (this.session !== null) this.app.recovery!.unfollow(this.session, topic);
     this.app.presence.untrack(this, room);
     return true;
   }
@@ -236,12 +255,15 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     const payload = encode(data);
     if (payload === null) return 0;
     const exceptSelf = options !== undefined && options.exceptSelf === true;
-    return this.app.bus.publish(topic, payload, exceptSelf ? this.socket : null);
+    const recovery = this.app.recovery;
+    const positioned = recovery === null ? payload : recovery.push(topic, payload, exceptSelf ? this.id : null);
+    return this.app.bus.publish(topic, positioned, exceptSelf ? this.socket : null);
   }
 
   close(code = 1000, reason = ''): void {
     checkClose(code, reason);
     if (this.socket === null || this.pendingClose !== null) return;
+    if (this.session !== null) this.session.closedByApp = true;
     if (this.inHandler) {
       this.pendingClose = { code, reason };
     } else {
@@ -254,6 +276,8 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
   opened(socket: Socket): void {
     this.socket = socket;
     this.openedAt = Date.now();
+    // First, so that its id and rooms are restored and the missed pushes sent before anything else.
+    if (this.session !== null) this.app.recovery!.open(this, this.session);
     this.app.routeTopics.opened(this.route.topic, socket);
     this.app.registry.opened(this);
     this.route.stats.connectionsOpen++;
@@ -287,8 +311,9 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     this.socket = null;
     const rooms = this.app.rooms;
     if (rooms !== null && this.roomSet !== null) for (const room of this.roomSet) rooms.left(room);
+    // A parked session keeps its presence entries: a resume within the window does not flap them.
+    if (this.session === null || !this.app.recovery!.park(this, code)) this.app.presence.closed(this);
     this.roomSet = null;
-    this.app.presence.closed(this);
     this.app.registry.closed(this);
     this.route.stats.connectionsOpen--;
     this.peerClose = { code, reason };
@@ -439,6 +464,18 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     }
     registry.finished();
   }
+}
+
+/**
+ * ws.sendTo and app.sendTo: with recovery, a connection of this process with a session gets the push
+ * with its position (stored, and kept for it while it is away); anything else goes through the bus.
+ */
+export function sendToId(app: AppContext, id: string, data: Reply): boolean {
+  const payload = encode(data);
+  if (payload === null) return false;
+  const recovery = app.recovery;
+  const local = recovery === null ? null : recovery.sendTo(id, app.registry.find(id), payload);
+  return local ?? app.bus.sendTo(id, payload);
 }
 
 function checkClose(code: unknown, reason: unknown): void {

@@ -26,7 +26,9 @@ export class PresenceRoom {
   readonly newcomers = new Set<PresenceMember>();
   /** Local members tracked here (newcomers included): this node's entries in the room. */
   members = 0;
-  /** Local members subscribed to the diffs (they have had the state). */
+  /** Local connections that get the room's frames without an entry (`presence: 'observe'`). */
+  observers = 0;
+  /** Local members and observers subscribed to the diffs (they have had the state). */
   subscribed = 0;
   /** False until the first load from the bus has been applied: until then nobody gets a state. */
   ready = false;

@@ -32,6 +32,13 @@ export class Presence {
   private readonly rooms = new Map<string, PresenceRoom>();
   /** The local connections tracked somewhere, with their entry in each room (kept off the Connection: the per-message path never needs it). */
   private readonly tracked = new Map<PresenceMember, Map<string, PresenceEntry>>();
+  /** Rooms each local connection observes (`presence: 'observe'`): it gets their frames without an entry. */
+  private readonly observing = new Map<PresenceMember, Set<string>>();
+  /**
+   * What connections that dropped with a resumable session had, by id: their entries stay in their rooms
+   * (no leave, no join for the others) until the session resumes or ends (docs/recovery.md).
+   */
+  private readonly held = new Map<string, { readonly entries: Map<string, PresenceEntry>; readonly observed: Set<string> }>();
   /** Rooms with something to flush: changes, or newcomers waiting for the state. */
   private readonly dirty = new Set<PresenceRoom>();
   private timer: NodeJS.Timeout | null = null;
@@ -74,17 +81,35 @@ export class Presence {
     const rooms = this.tracked.get(member);
     if (rooms === undefined) this.tracked.set(member, new Map([[name, entry]]));
     else rooms.set(name, entry);
+    const room = this.hold(name);
+    room.members++;
+    room.newcomers.add(member);
+    room.set(entry);
+    this.changed(room);
+    this.bus.trackPresence(name, entry);
+  }
+
+  /** `member` gets the frames of `room` (its state at the next flush, then its diffs) without being tracked there. */
+  observe(member: PresenceMember, name: string): void {
+    let rooms = this.observing.get(member);
+    if (rooms === undefined) this.observing.set(member, (rooms = new Set()));
+    if (rooms.has(name)) return;
+    rooms.add(name);
+    const room = this.hold(name);
+    room.observers++;
+    room.newcomers.add(member);
+    this.changed(room);
+  }
+
+  /** The room, held (and loaded from the bus) from its first local member or observer on. */
+  private hold(name: string): PresenceRoom {
     let room = this.rooms.get(name);
     if (room === undefined) {
       room = new PresenceRoom(name, this.self);
       this.rooms.set(name, room);
       this.load(room);
     }
-    room.members++;
-    room.newcomers.add(member);
-    room.set(entry);
-    this.changed(room);
-    this.bus.trackPresence(name, entry);
+    return room;
   }
 
   /** Replaces the meta of `member` in `room`; false when it is not tracked there. */
@@ -101,34 +126,101 @@ export class Presence {
     return true;
   }
 
-  /** Untracks `member` from `room` if it is tracked there: it has left it, or closed. */
+  /** Untracks `member` from `room` if it is tracked or observes there: it has left it, or closed. */
   untrack(member: PresenceMember, name: string): void {
+    const observed = this.observing.get(member);
+    if (observed !== undefined && observed.delete(name)) {
+      if (observed.size === 0) this.observing.delete(member);
+      const room = this.rooms.get(name);
+      if (room === undefined) return;
+      this.detach(room, member);
+      room.observers--;
+      this.release(room);
+      return;
+    }
     const rooms = this.tracked.get(member);
     if (rooms === undefined || !rooms.delete(name)) return;
     if (rooms.size === 0) this.tracked.delete(member);
     const room = this.rooms.get(name);
-    if (room === undefined) return;
-    if (!room.newcomers.delete(member)) {
-      room.subscribed--;
-      // A closed connection's socket is null: uWS has dropped its topics already.
-      member.socket?.unsubscribe(room.topic);
-    }
-    room.delete(member.id);
-    const last = --room.members === 0;
-    if (last) {
-      // Nobody here hears this room any more: stop holding it (a pending load then finds it gone).
-      this.rooms.delete(name);
-      this.dirty.delete(room);
-    } else {
-      this.changed(room);
-    }
-    this.bus.untrackPresence(name, member.id, last);
+    if (room !== undefined) this.detach(room, member);
+    this.remove(name, member.id);
   }
 
-  /** The connection has closed: untracked from every room. */
+  /** `member` no longer hears `room`'s frames. */
+  private detach(room: PresenceRoom, member: PresenceMember): void {
+    if (room.newcomers.delete(member)) return;
+    room.subscribed--;
+    // A closed connection's socket is null: uWS has dropped its topics already.
+    member.socket?.unsubscribe(room.topic);
+  }
+
+  /** A local entry leaves its room. */
+  private remove(name: string, id: string): void {
+    const room = this.rooms.get(name);
+    if (room === undefined) return;
+    room.delete(id);
+    const last = --room.members === 0;
+    if (!this.release(room)) this.changed(room);
+    this.bus.untrackPresence(name, id, last);
+  }
+
+  /** Stops holding a room nobody here is tracked in or observes (a pending load then finds it gone); true when it did. */
+  private release(room: PresenceRoom): boolean {
+    if (room.members + room.observers > 0) return false;
+    this.rooms.delete(room.name);
+    this.dirty.delete(room);
+    return true;
+  }
+
+  /** The connection has closed: untracked from every room, and observes none. */
   closed(member: PresenceMember): void {
+    const observed = this.observing.get(member);
+    if (observed !== undefined) for (const name of [...observed]) this.untrack(member, name);
     const rooms = this.tracked.size === 0 ? undefined : this.tracked.get(member);
     if (rooms !== undefined) for (const name of [...rooms.keys()]) this.untrack(member, name);
+  }
+
+  /** A connection with a resumable session has dropped: its entries stay where they are until it resumes or the session ends. */
+  park(member: PresenceMember): void {
+    const entries = this.tracked.get(member) ?? new Map<string, PresenceEntry>();
+    const observed = this.observing.get(member) ?? new Set<string>();
+    if (entries.size + observed.size === 0) return;
+    this.tracked.delete(member);
+    this.observing.delete(member);
+    for (const name of [...entries.keys(), ...observed]) {
+      const room = this.rooms.get(name);
+      if (room !== undefined) this.detach(room, member);
+    }
+    this.held.set(member.id, { entries, observed });
+  }
+
+  /** The session resumed on `member` (same id): tracked again under the same entries, observing again; each room's state at the next flush. */
+  resume(member: PresenceMember): void {
+    const held = this.held.get(member.id);
+    if (held === undefined) return;
+    this.held.delete(member.id);
+    if (held.entries.size > 0) this.tracked.set(member, held.entries);
+    if (held.observed.size > 0) this.observing.set(member, held.observed);
+    for (const name of [...held.entries.keys(), ...held.observed]) {
+      const room = this.rooms.get(name);
+      if (room === undefined) continue;
+      room.newcomers.add(member);
+      this.changed(room);
+    }
+  }
+
+  /** The session of a dropped connection ended without resuming: its entries leave now. */
+  ended(id: string): void {
+    const held = this.held.get(id);
+    if (held === undefined) return;
+    this.held.delete(id);
+    for (const name of held.entries.keys()) this.remove(name, id);
+    for (const name of held.observed) {
+      const room = this.rooms.get(name);
+      if (room === undefined) continue;
+      room.observers--;
+      this.release(room);
+    }
   }
 
   /** `app.presence(room)`: the room as this node holds it, or as the bus has it when no one here is in it. */
@@ -245,15 +337,16 @@ function entryOf(id: string, key: string, meta: string): PresenceEntry {
   return { id, key, meta: meta === '{}' ? `{"id":${JSON.stringify(id)}}` : `{"id":${JSON.stringify(id)},${meta.slice(1)}` };
 }
 
-/** Checks `options` of `ws.join(room, options)`; the presence asked for, or null. */
-export function joinOptions(where: string, options: unknown): PresenceSpec | null {
+/** Checks `options` of `ws.join(room, options)`; the presence asked for, `'observe'`, or null. */
+export function joinOptions(where: string, options: unknown): PresenceSpec | 'observe' | null {
   if (options === null || typeof options !== 'object' || Array.isArray(options))
     throw invalidArgument(where, 'options', 'an object like { presence: { key, meta } }', options);
   checkKeys(where, options, ['presence']);
   const presence = (options as { presence?: unknown }).presence;
   if (presence === undefined) return null;
+  if (presence === 'observe') return presence;
   if (presence === null || typeof presence !== 'object' || Array.isArray(presence))
-    throw invalidOption(where, 'presence', 'an object { key?, meta? }', presence);
+    throw invalidOption(where, 'presence', "an object { key?, meta? } or 'observe'", presence);
   checkKeys(where, presence, ['key', 'meta']);
   const { key, meta } = presence as { key?: unknown; meta?: unknown };
   if (key !== undefined && (typeof key !== 'string' || key === '' || key.length > 256 || key === '__proto__'))

@@ -5,11 +5,13 @@
 import { decodeParams } from '../compile/pattern';
 import type { RoutePlan } from '../compile/plan';
 import type { UpgradeRequest } from '../declare/upgrade-request';
+import { offersSwitchboard } from '../transport/handshake';
 import type { RawUpgrade } from '../transport/types';
 import { HttpError } from '../util/errors';
 import { headersOf } from '../util/headers';
 import { isThenable } from '../util/thenable';
 import { Connection, type AppContext } from './connection';
+import type { Session } from './recovery';
 
 /**
  * Cross-site WebSocket hijacking guard, as gorilla/websocket: no Origin (non-browser clients) or an
@@ -28,14 +30,26 @@ function originAllowed(plan: RoutePlan, origin: string, host: string): boolean {
   return allowed !== null && allowed.has(url.origin.toLowerCase());
 }
 
+/** A session for a client offering the switchboard subprotocol on a route with recovery; null otherwise. */
+function sessionOf(app: AppContext, plan: RoutePlan, raw: RawUpgrade): Session | null {
+  if (!plan.recovery || app.recovery === null) return null;
+  const headers = raw.headers;
+  for (let i = 0; i < headers.length; i += 2)
+    if (headers[i] === 'sec-websocket-protocol') return offersSwitchboard(headers[i + 1]!) ? app.recovery.session(raw.query) : null;
+  return null;
+}
+
 /** Returns the new Connection (or a Promise of it when @OnUpgrade is async). */
 export function upgrade(app: AppContext, plan: RoutePlan, raw: RawUpgrade): Connection | Promise<Connection> {
   if (app.closing) throw new HttpError(503, 'Server is shutting down');
   if (!originAllowed(plan, raw.origin, raw.host)) throw new HttpError(403, 'Origin not allowed');
   const params = decodeParams(plan.paramNames, raw.params);
+  const session = sessionOf(app, plan, raw);
   const make = (state: Record<string, unknown> | undefined): Connection => {
     if (app.closing) throw new HttpError(503, 'Server is shutting down');
-    return new Connection(app, plan, app.registry.nextSeq(), params, raw.query, raw.headers.join('\n'), raw.remoteAddress, state);
+    const c = new Connection(app, plan, app.registry.nextSeq(), params, raw.query, raw.headers.join('\n'), raw.remoteAddress, state);
+    c.session = session;
+    return c;
   };
   const onUpgrade = plan.onUpgrade;
   if (onUpgrade === null) return make(undefined);
@@ -47,10 +61,14 @@ export function upgrade(app: AppContext, plan: RoutePlan, raw: RawUpgrade): Conn
     remoteAddress: raw.remoteAddress,
   };
   const decide = (result: unknown): Connection => {
-    if (result === false) throw new HttpError(403, 'Forbidden');
+    if (result === false) {
+      if (session !== null) app.recovery!.refused(session);
+      throw new HttpError(403, 'Forbidden');
+    }
     return make(result !== null && typeof result === 'object' ? (result as Record<string, unknown>) : undefined);
   };
   const fail = (error: unknown): never => {
+    if (session !== null) app.recovery!.refused(session);
     if (error instanceof HttpError) throw error;
     app.logger.error(`switchboard: @OnUpgrade of ${plan.name} threw; the upgrade was rejected with 500`, error);
     throw new HttpError(500, 'Internal Server Error');

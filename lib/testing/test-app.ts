@@ -151,7 +151,7 @@ export class TestApp<A extends Testable = Testable> {
     await Promise.all(
       open.map((c) =>
         c.closed({ timeout: 1000 }).catch(() => {
-          c.terminate();
+          c.drop();
         }),
       ),
     );

@@ -173,8 +173,14 @@ export class TestClient<C extends AnyChannel = UntypedChannel> {
     return this.closed();
   }
 
-  /** @internal drops the connection without a close handshake (TestApp.close()). */
-  terminate(): void {
+  /**
+   * Drops the connection without a close frame, as a lost network or a sleeping laptop does: the server
+   * sees an abnormal close (1006). The way to test what an app does when a client comes back (docs/recovery.md).
+   * @example
+   * c.drop();
+   * await c.closed();
+   */
+  drop(): void {
     if (this.closeInfo === null) this.socket.terminate();
   }
 

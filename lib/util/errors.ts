@@ -27,6 +27,7 @@ export const ErrorCodes = {
   SWB_ERR_REDIS_MISSING: 'RedisBus was used but the redis package (node-redis) is not installed',
   SWB_ERR_WORKER_FAILED: 'serve(): a worker process exited or failed before it was listening',
   SWB_ERR_CLIENT_NOT_BUILT: 'app.serveClient() found no client module to serve (the package was built without it)',
+  SWB_ERR_RECOVERY_OFF: 'app.history() was called on an App made without the recovery option',
   SWB_ERR_WS_MISSING: 'switchboard/testing found no WebSocket client: no ws package, and no built-in WebSocket (or not the one asked for)',
 } as const;
 

@@ -15,7 +15,7 @@ interface Member extends TestClient {
 async function member(name: string, room: string): Promise<Member> {
   const c = await t.connect('/rooms');
   c.send(JSON.stringify({ event: 'join', data: { name, room }, id: 1 }));
-  expect(await c.next()).toBe(`{"event":"join","id":1,"data":{"room":"${room}"}}`);
+  expect(await c.nextJson()).toEqual({ event: 'join', id: 1, data: { room, recent: expect.any(Array) as unknown } });
   const state = await c.nextJson<{ event: string; room: string; data: Record<string, { metas: { id: string; name: string }[] }> }>();
   expect(state.event).toBe('presence_state');
   expect(state.room).toBe(room);
@@ -39,7 +39,11 @@ describe('examples/rooms', () => {
     const cat = await member('cat', 'kitchen');
 
     ann.send('{"event":"say","data":"hello lobby"}');
-    expect(await bob.next()).toBe('{"event":"said","data":{"name":"ann","text":"hello lobby"}}');
+    expect(await bob.nextJson()).toEqual({
+      event: 'said',
+      data: { name: 'ann', text: 'hello lobby' },
+      pos: { topic: 'room:lobby', epoch: expect.any(String) as unknown, offset: 1 },
+    });
     await cat.expectSilence(80);
     await ann.expectSilence(0);
 
@@ -50,13 +54,43 @@ describe('examples/rooms', () => {
     expect(logger.errors).toEqual([]);
   });
 
+  test('a join answers with the last messages; a page that drops and comes back gets what it missed, in its room', async () => {
+    t = await testApp(createApp({ logger: recordingLogger() }));
+    const ann = await member('ann', 'lobby');
+    ann.send('{"event":"say","data":"first"}');
+    ann.send('{"event":"say","data":"second"}');
+    const page = await t.connect('/rooms', { protocols: 'switchboard' });
+    const { session } = await page.nextJson<{ session: string }>();
+    page.send(JSON.stringify({ event: 'join', data: { name: 'bob', room: 'lobby' }, id: 1 }));
+    expect(await page.nextJson()).toEqual({
+      event: 'join',
+      id: 1,
+      data: {
+        room: 'lobby',
+        recent: [
+          { name: 'ann', text: 'first' },
+          { name: 'ann', text: 'second' },
+        ],
+      },
+    });
+    await page.nextJson(); // its presence_state
+    page.drop();
+    await page.closed();
+    ann.send('{"event":"say","data":"while bob was away"}');
+    const back = await t.connect('/rooms', { protocols: 'switchboard', query: { swb_resume: JSON.stringify({ session, positions: {} }) } });
+    expect(await back.nextJson()).toMatchObject({ recovered: true });
+    expect(await back.nextJson()).toMatchObject({ event: 'said', data: { name: 'ann', text: 'while bob was away' }, pos: { offset: 3 } });
+    back.send('{"event":"who","id":2}');
+    expect(await back.nextJson()).toMatchObject({ event: 'who', id: 2, data: { room: 'lobby', here: ['ann', 'bob'] } });
+  });
+
   test('switching rooms and leaving are presence diffs; two tabs of one name are one key', async () => {
     t = await testApp(createApp({ logger: recordingLogger() }));
     const ann = await member('ann', 'lobby');
     const bob = await member('bob', 'lobby');
     expect(await ann.next()).toBe(joined('lobby', 'bob', bob.id));
     bob.send(JSON.stringify({ event: 'join', data: { name: 'bob', room: 'garden' }, id: 2 }));
-    expect(await bob.next()).toBe('{"event":"join","id":2,"data":{"room":"garden"}}');
+    expect(await bob.next()).toBe('{"event":"join","id":2,"data":{"room":"garden","recent":[]}}');
     expect(await bob.nextJson()).toEqual({ event: 'presence_state', room: 'garden', data: { bob: { metas: [{ id: bob.id, name: 'bob' }] } } });
     expect(await ann.next()).toBe(left('lobby', 'bob', bob.id));
     const tab = await member('bob', 'garden');
@@ -85,7 +119,7 @@ describe('examples/rooms', () => {
     c.send('{"event":"dance"}');
     expect(await c.next()).toBe('{"event":"dance","error":{"code":"unknown_event","message":"No handler for event \\"dance\\""}}');
     c.send('{"event":"join","data":{"name":"ok","room":"lobby"},"id":3}');
-    expect(await c.next()).toBe('{"event":"join","id":3,"data":{"room":"lobby"}}');
+    expect(await c.next()).toBe('{"event":"join","id":3,"data":{"room":"lobby","recent":[]}}');
   });
 
   test('the page is served at /, and the client it imports at /switchboard/client.js', async () => {

@@ -46,6 +46,16 @@ describe('the AsyncAPI document of every example app', () => {
     const document = examples[name]!().asyncapi({ title: name, version: '1.0.0' });
     expect(await problems(document)).toEqual([]);
   });
+
+  test("with recovery (the rooms example), a push's payload documents its position", () => {
+    const channels = (rooms().asyncapi({ title: 'rooms', version: '1.0.0' }) as { channels: Record<string, { messages: Record<string, unknown> }> }).channels;
+    const said = Object.values(channels)
+      .flatMap((c) => Object.values(c.messages))
+      .find((m) => (m as { name?: string }).name === 'said');
+    expect(said).toMatchObject({ payload: { properties: { pos: { required: ['topic', 'epoch', 'offset'] } } } });
+    const plain = chat().asyncapi({ title: 'chat', version: '1.0.0' });
+    expect(JSON.stringify(plain)).not.toContain('"pos"');
+  });
 });
 
 const message = z.object({ text: z.string().min(1).max(500), to: z.string().optional() }).meta({ examples: [{ text: 'hi' }] });

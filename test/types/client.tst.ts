@@ -15,6 +15,7 @@ import {
   type EventFrame,
   type PresenceDiff,
   type PresenceState,
+  type ReconnectInfo,
   type RoomPresence,
   type PathParams,
   type StandardSchemaV1,
@@ -129,6 +130,17 @@ describe('presence', () => {
     expect(presence(client, 'lobby')).type.toBe<RoomPresence>();
     expect(presence(connect('ws://h/x'), 'lobby').state).type.toBe<PresenceState>();
     expect(presence(client)).type.toRaiseError('Expected 2 arguments, but got 1');
+  });
+});
+
+describe('onReconnect', () => {
+  test('its listener learns whether the session was recovered, and why not', () => {
+    client.onReconnect((info) => {
+      expect(info).type.toBe<ReconnectInfo>();
+      expect(info.recovered).type.toBe<boolean>();
+      expect(info.reason).type.toBe<string | undefined>();
+    });
+    expect(client.onReconnect(() => undefined)).type.toBe<() => void>();
   });
 });
 

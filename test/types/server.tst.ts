@@ -4,7 +4,7 @@
  * a class token. Each refusal names the error it expects. Run with `npm run test:types`.
  */
 import { describe, expect, test } from 'tstyche';
-import { App, type Connector, type RouteParams, type UpgradeRequest } from 'switchboard';
+import { App, type Connector, type HistoryItem, type RouteParams, type UpgradeRequest } from 'switchboard';
 import { chat } from './chat';
 
 interface Member {
@@ -63,6 +63,14 @@ describe('pushing to a room', () => {
 
   test('the frame is typed by the event schema', () => {
     expect(chat.event('said', { from: 'ann', text: 2 })).type.toRaiseError("Type 'number' is not assignable to type 'string'");
+  });
+});
+
+describe('recovery', () => {
+  test('ws.recovered is a read-only boolean; app.history resolves with positioned items', () => {
+    expect(ws.recovered).type.toBe<boolean>();
+    expect(new App().history('lobby', { limit: 50 })).type.toBe<Promise<HistoryItem[]>>();
+    expect(new App().history('lobby', { since: 'x' })).type.toRaiseError("Type 'string' is not assignable to type 'number'");
   });
 });
 
