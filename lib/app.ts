@@ -18,6 +18,7 @@ import { defaultInfo, docsRoutes } from './operate/docs';
 import { metricsText } from './operate/metrics';
 import { PROMETHEUS_CONTENT_TYPE } from './operate/prometheus';
 import { staticHandler } from './http/static';
+import { Admission } from './runtime/admission';
 import { GOING_AWAY, type AppContext, type Connection } from './runtime/connection';
 import type { PresenceState } from './client/presence-frames';
 import { LocalDelivery } from './runtime/delivery';
@@ -80,7 +81,15 @@ export class App {
     this.bus = options.bus ?? new LocalBus();
     const registry = new Registry<Connection<object>>();
     const presence = new Presence(registry.nodeId, this.bus);
-    this.context = { registry, routeTopics: new RouteTopics(registry), bus: this.bus, presence, logger: this.options.logger, closing: false };
+    this.context = {
+      registry,
+      routeTopics: new RouteTopics(registry),
+      bus: this.bus,
+      presence,
+      logger: this.options.logger,
+      admission: new Admission(this.options.admission, registry.open),
+      closing: false,
+    };
     if (options.routes !== undefined) {
       const routes: unknown = options.routes;
       if (!Array.isArray(routes)) throw invalidArgument('new App(options)', 'routes', 'an array of route classes', routes);
@@ -380,6 +389,7 @@ export class App {
       bus: this.bus.stats ?? null,
       deliveries: this.delivery?.deliveries ?? 0,
       presence: this.context.presence.sizes(),
+      refusals: this.context.admission.stats,
     });
   }
 

@@ -5,6 +5,7 @@
  */
 import type { BusStats, PresenceSizes } from '../bus/bus';
 import type { RoutePlan } from '../compile/plan';
+import type { AdmissionStats } from '../runtime/admission';
 import { DURATION_BUCKETS, SAMPLE_EVERY, type RouteStats } from '../compile/stats';
 import { exposition, histogramSamples, type Family } from './prometheus';
 
@@ -18,6 +19,8 @@ export interface MetricsSource {
   readonly deliveries: number;
   /** What presence follows on this process. */
   readonly presence: PresenceSizes;
+  /** Upgrades refused by admission control, by cause. */
+  readonly refusals: AdmissionStats;
 }
 
 type Counted = { [K in keyof RouteStats]: RouteStats[K] extends number ? K : never }[keyof RouteStats];
@@ -90,6 +93,12 @@ export function metricsText(source: MetricsSource): string {
     help: 'Frames delivered to connections of this process by broadcasts and room publishes.',
     type: 'counter',
     samples: [{ labels: {}, value: source.deliveries }],
+  });
+  families.push({
+    name: 'switchboard_refused_connections_total',
+    help: 'Upgrades refused by admission control: maxConnections (503), maxConnectionsPerIp (429), closing (503 while app.close() runs).',
+    type: 'counter',
+    samples: (Object.keys(source.refusals) as (keyof AdmissionStats)[]).map((cause) => ({ labels: { cause }, value: source.refusals[cause] })),
   });
   for (const { name, help, field } of perPresence) families.push({ name, help, type: 'gauge', samples: [{ labels: {}, value: source.presence[field] }] });
   const bus = source.bus;

@@ -9,11 +9,12 @@
  * @OnClose runs after the last handler. Invariant: a non-empty queue implies `busy`.
  */
 import type { Bus } from '../bus/bus';
+import type { Admission } from './admission';
 import type { PresenceState } from '../client/presence-frames';
 import type { Invoker, RoutePlan } from '../compile/plan';
 import { Connector, type BroadcastOptions, type JoinOptions, type PresenceMetaInput, type Reply } from '../declare/connector';
 import type { Payload, Socket } from '../transport/types';
-import { invalidArgument, SwitchboardError, type WsError } from '../util/errors';
+import { invalidArgument, SwitchboardError, WsError } from '../util/errors';
 import { headersOf } from '../util/headers';
 import { isThenable } from '../util/thenable';
 import { checkRoom, roomTopic } from '../util/topics';
@@ -32,6 +33,7 @@ export interface AppContext {
   readonly bus: Bus;
   readonly presence: Presence;
   readonly logger: Logger;
+  readonly admission: Admission;
   /** app.close() has begun: connections still flushing are ended (1001) once they have drained. */
   closing: boolean;
 }
@@ -187,6 +189,9 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     const socket = this.socket;
     const rooms = (this.roomSet ??= new Set());
     if (socket === null || rooms.has(room)) return false;
+    const maxRooms = this.route.transport.maxRooms;
+    if (rooms.size >= maxRooms)
+      throw new WsError('too_many_rooms', `This connection is already in ${maxRooms} rooms (maxRooms): leave one first`);
     rooms.add(room);
     socket.subscribe(roomTopic(room));
     if (presence !== null) this.app.presence.track(this, room, presence);
@@ -241,6 +246,7 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     this.socket = socket;
     this.app.routeTopics.opened(this.route.topic, socket);
     this.app.registry.opened(this);
+    this.app.admission.opened(this.remoteAddress);
     this.route.stats.connectionsOpen++;
     this.route.stats.connectionsTotal++;
     const onConnect = this.route.onConnect;
@@ -272,6 +278,7 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     this.roomSet = null;
     this.app.presence.closed(this);
     this.app.registry.closed(this);
+    this.app.admission.closed(this.remoteAddress);
     this.route.stats.connectionsOpen--;
     this.peerClose = { code, reason };
     if (!this.busy && !this.inHandler) this.finish();
