@@ -36,6 +36,10 @@ export class RouteStats {
   validationFailures = 0;
   /** Connections closed with 1008 because more than maxQueuedMessages waited behind an async handler. */
   queueOverflows = 0;
+  /** Messages refused by the route's rate limit (`rate_limited` frames, and the one that closed a connection). */
+  rateLimited = 0;
+  /** Connections closed with 1008 for going far past the rate limit. */
+  rateLimitCloses = 0;
   /** Frames dropped because the reader was past maxBackpressure (`send` returned false). */
   backpressureDrops = 0;
   /** Timed handler durations: counts per bucket of DURATION_BUCKETS, the last one +Inf. */

@@ -49,6 +49,13 @@ const perRoute: readonly { name: string; help: string; type: 'counter' | 'gauge'
     type: 'counter',
     field: 'queueOverflows',
   },
+  { name: 'switchboard_rate_limited_total', help: "Messages refused by the route's rate limit; their handlers did not run.", type: 'counter', field: 'rateLimited' },
+  {
+    name: 'switchboard_rate_limit_closes_total',
+    help: 'Connections closed with 1008 for sending far past the rate limit.',
+    type: 'counter',
+    field: 'rateLimitCloses',
+  },
   {
     name: 'switchboard_backpressure_drops_total',
     help: 'Frames to one connection dropped because its reader was past maxBackpressure.',

@@ -9,9 +9,12 @@
  * @OnClose runs after the last handler. Invariant: a non-empty queue implies `busy`.
  */
 import type { Bus } from '../bus/bus';
+import { performance } from 'node:perf_hooks';
 import type { Admission } from './admission';
+import { isFarPast, RATE_CLOSE_REASON, rateLimitedFrame, takeToken } from './rate-limit';
 import type { PresenceState } from '../client/presence-frames';
 import type { Invoker, RoutePlan } from '../compile/plan';
+import type { ResolvedRateLimit } from '../declare/options';
 import { Connector, type BroadcastOptions, type JoinOptions, type PresenceMetaInput, type Reply } from '../declare/connector';
 import type { Payload, Socket } from '../transport/types';
 import { invalidArgument, SwitchboardError, WsError } from '../util/errors';
@@ -72,6 +75,23 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
   /** close() called during a handler: done once that handler's reply has gone out. */
   private pendingClose: Close | null = null;
   private queue: QueuedMessage[] | null = null;
+  /** The rate limit's bucket (./rate-limit.ts), when the route has one. */
+  tokens = 0;
+  refilledAt = 0;
+  /** A message over the rate limit: its handler does not run; a client far past the limit is closed. */
+  private refused(limit: ResolvedRateLimit, data: ArrayBuffer, isBinary: boolean): void {
+    const stats = this.route.stats;
+    stats.messagesIn++;
+    stats.rateLimited++;
+    if (isFarPast(this, limit)) {
+      stats.rateLimitCloses++;
+      // Straight to the socket, as for a queue overflow: close() would wait for a pending handler.
+      this.socket?.end(1008, RATE_CLOSE_REASON);
+      return;
+    }
+    this.sendPayload(rateLimitedFrame(this, limit, data, isBinary, this.route.events !== null, this.route.json));
+  }
+
   /** The socket has closed (either side) and @OnClose has yet to run. */
   private peerClose: Close | null = null;
   /** The client's correlation id of that event frame. */
@@ -107,6 +127,11 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     this.query = query;
     this.headerData = headers;
     this.stateValue = state;
+    const limit = route.transport.rateLimit;
+    if (limit !== null) {
+      this.tokens = limit.burst;
+      this.refilledAt = performance.now();
+    }
   }
 
   // ── The public handle ──────────────────────────────────────────────────────────────────────────
@@ -254,6 +279,8 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
   }
 
   received(data: ArrayBuffer, isBinary: boolean): void {
+    const limit = this.route.transport.rateLimit;
+    if (limit !== null && !takeToken(this, limit, performance.now())) return this.refused(limit, data, isBinary);
     const stats = this.route.stats;
     if (++stats.messagesIn >= stats.nextTimed) return this.timed(data, isBinary);
     if (this.busy) return this.enqueue(data, isBinary);

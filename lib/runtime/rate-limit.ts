@@ -1,0 +1,59 @@
+/**
+ * The per-connection rate limit (docs/limits.md#rate-limit): a token bucket kept in two number fields of
+ * the connection, refilled from the time elapsed when a message arrives. No timer, and nothing allocated
+ * for a message that is let through.
+ *
+ * A message refused still costs its token: the bucket goes into debt, so a client that keeps sending
+ * without waiting sinks further, and once its debt passes `burst` tokens (it has sent `burst` messages
+ * more than the limit allowed) it is closed with 1008. A client that waits the `retryAfter` it is told
+ * is never closed.
+ */
+import type { ResolvedRateLimit } from '../declare/options';
+import type { JsonPolicy } from '../util/json';
+import { parseEventFrame, type EventFrame } from './events';
+
+/** The two fields of a connection that make its bucket. */
+export interface Bucket {
+  /** Tokens left after the last message: negative when in debt. */
+  tokens: number;
+  /** performance.now() at the last message (at the upgrade, with a full bucket, before the first). */
+  refilledAt: number;
+}
+
+/** Takes the token of a message that arrives at `now`; false when there was none (the message is refused). */
+export function takeToken(bucket: Bucket, limit: ResolvedRateLimit, now: number): boolean {
+  const refilled = bucket.tokens + (now - bucket.refilledAt) * limit.rate;
+  bucket.tokens = (refilled > limit.burst ? limit.burst : refilled) - 1;
+  bucket.refilledAt = now;
+  return bucket.tokens >= 0;
+}
+
+/** The refused client has gone far past the limit: it is closed (1008) instead of answered. */
+export function isFarPast(bucket: Bucket, limit: ResolvedRateLimit): boolean {
+  return bucket.tokens < -limit.burst;
+}
+
+/** The close reason of a connection closed for going far past its limit. */
+export const RATE_CLOSE_REASON = 'Rate limit exceeded';
+
+/**
+ * The `rate_limited` error frame of a refused message, with `retryAfter`: the milliseconds until the next
+ * message would be let through. On a route with events it names the frame's event and id, as any event
+ * error does, so a request fails at once instead of waiting for its timeout.
+ */
+export function rateLimitedFrame(bucket: Bucket, limit: ResolvedRateLimit, data: ArrayBuffer, isBinary: boolean, events: boolean, json: JsonPolicy): string {
+  const error = {
+    code: 'rate_limited',
+    message: `Too many messages: at most ${limit.messages} per ${limit.per} ms`,
+    retryAfter: Math.ceil((1 - bucket.tokens) / limit.rate),
+  };
+  let frame: EventFrame | null = null;
+  if (events && !isBinary)
+    try {
+      frame = parseEventFrame(data, json);
+    } catch {
+      // A frame with a forbidden key: refused for its rate first, without naming its event.
+    }
+  if (frame === null) return JSON.stringify({ error });
+  return JSON.stringify(frame.id === undefined ? { event: frame.event, error } : { event: frame.event, id: frame.id, error });
+}
