@@ -19,6 +19,7 @@ import { metricsText } from './operate/metrics';
 import { PROMETHEUS_CONTENT_TYPE } from './operate/prometheus';
 import { staticHandler } from './http/static';
 import { Admission } from './runtime/admission';
+import { holdClock, releaseClock } from './runtime/clock';
 import { GOING_AWAY, type AppContext, type Connection } from './runtime/connection';
 import type { PresenceState } from './client/presence-frames';
 import { LocalDelivery } from './runtime/delivery';
@@ -72,6 +73,8 @@ export class App {
   private delivery: LocalDelivery | null = null;
   private server: UwsServer | null = null;
   private phase: Phase = 'new';
+  /** A route has a rate limit: the shared coarse clock runs while this app listens. */
+  private clockHeld = false;
   /** The one shutdown, once close() has been called. */
   private shutdown: Promise<void> | null = null;
 
@@ -278,6 +281,8 @@ export class App {
       const bound = await server.listen(host, port, reusePort);
       this.server = server;
       this.phase = 'listening';
+      this.clockHeld = this.plans.some((plan) => plan.transport.rateLimit !== null);
+      if (this.clockHeld) holdClock();
       return { port: bound };
     } catch (error) {
       this.context.presence.close();
@@ -443,6 +448,7 @@ export class App {
     this.context.presence.close();
     await this.bus.close();
     server.closeAll();
+    if (this.clockHeld) releaseClock();
     this.phase = 'closed';
   }
 }

@@ -123,8 +123,10 @@ export interface ResolvedRateLimit {
   readonly messages: number;
   readonly per: number;
   readonly burst: number;
-  /** Tokens added per millisecond. */
-  readonly rate: number;
+  /** Milliseconds per message at the limit (`per / messages`). */
+  readonly interval: number;
+  /** Milliseconds of messages the bucket holds (`burst × interval`). */
+  readonly window: number;
 }
 
 export const transportDefaults: ResolvedTransport = Object.freeze({
@@ -204,7 +206,7 @@ function resolveRateLimit(where: string, value: unknown): ResolvedRateLimit | nu
   const messages = integerIn(where, 'rateLimit.messages', o.messages, 1, 2 ** 31 - 1);
   const per = integerIn(where, 'rateLimit.per', o.per, 1, 2 ** 31 - 1);
   const burst = o.burst === undefined ? messages : integerIn(where, 'rateLimit.burst', o.burst, 1, 2 ** 31 - 1);
-  return Object.freeze({ messages, per, burst, rate: messages / per });
+  return Object.freeze({ messages, per, burst, interval: per / messages, window: (burst * per) / messages });
 }
 
 /** Layers `options` over `base`, validating each key that is present. */

@@ -9,8 +9,8 @@
  * @OnClose runs after the last handler. Invariant: a non-empty queue implies `busy`.
  */
 import type { Bus } from '../bus/bus';
-import { performance } from 'node:perf_hooks';
 import type { Admission } from './admission';
+import { clock } from './clock';
 import { isFarPast, RATE_CLOSE_REASON, rateLimitedFrame, takeToken } from './rate-limit';
 import type { PresenceState } from '../client/presence-frames';
 import type { Invoker, RoutePlan } from '../compile/plan';
@@ -76,20 +76,20 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
   private pendingClose: Close | null = null;
   private queue: QueuedMessage[] | null = null;
   /** The rate limit's bucket (./rate-limit.ts), when the route has one. */
-  tokens = 0;
-  refilledAt = 0;
+  fullAt = 0;
   /** A message over the rate limit: its handler does not run; a client far past the limit is closed. */
   private refused(limit: ResolvedRateLimit, data: ArrayBuffer, isBinary: boolean): void {
     const stats = this.route.stats;
     stats.messagesIn++;
     stats.rateLimited++;
-    if (isFarPast(this, limit)) {
+    const now = clock.now;
+    if (isFarPast(this, limit, now)) {
       stats.rateLimitCloses++;
       // Straight to the socket, as for a queue overflow: close() would wait for a pending handler.
       this.socket?.end(1008, RATE_CLOSE_REASON);
       return;
     }
-    this.sendPayload(rateLimitedFrame(this, limit, data, isBinary, this.route.events !== null, this.route.json));
+    this.sendPayload(rateLimitedFrame(this, limit, now, data, isBinary, this.route.events !== null, this.route.json));
   }
 
   /** The socket has closed (either side) and @OnClose has yet to run. */
@@ -127,11 +127,7 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     this.query = query;
     this.headerData = headers;
     this.stateValue = state;
-    const limit = route.transport.rateLimit;
-    if (limit !== null) {
-      this.tokens = limit.burst;
-      this.refilledAt = performance.now();
-    }
+    if (route.transport.rateLimit !== null) this.fullAt = clock.now;
   }
 
   // ── The public handle ──────────────────────────────────────────────────────────────────────────
@@ -280,7 +276,7 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
 
   received(data: ArrayBuffer, isBinary: boolean): void {
     const limit = this.route.transport.rateLimit;
-    if (limit !== null && !takeToken(this, limit, performance.now())) return this.refused(limit, data, isBinary);
+    if (limit !== null && !takeToken(this, limit, clock.now)) return this.refused(limit, data, isBinary);
     const stats = this.route.stats;
     if (++stats.messagesIn >= stats.nextTimed) return this.timed(data, isBinary);
     if (this.busy) return this.enqueue(data, isBinary);

@@ -1,7 +1,7 @@
 /**
- * The per-connection rate limit (docs/limits.md#rate-limit): a token bucket kept in two number fields of
- * the connection, refilled from the time elapsed when a message arrives. No timer, and nothing allocated
- * for a message that is let through.
+ * The per-connection rate limit (docs/limits.md#rate-limit): a token bucket kept in one number field of
+ * the connection, brought up to date from the clock when a message arrives. No timer per connection, and
+ * nothing allocated for a message that is let through.
  *
  * A message refused still costs its token: the bucket goes into debt, so a client that keeps sending
  * without waiting sinks further, and once its debt passes `burst` tokens (it has sent `burst` messages
@@ -12,25 +12,26 @@ import type { ResolvedRateLimit } from '../declare/options';
 import type { JsonPolicy } from '../util/json';
 import { parseEventFrame, type EventFrame } from './events';
 
-/** The two fields of a connection that make its bucket. */
+/**
+ * The connection's field that holds its bucket, kept as the generic cell rate algorithm does (GCRA, an
+ * exact equivalent of the token bucket): the time at which the bucket would be full again. One number
+ * field, one comparison per message.
+ */
 export interface Bucket {
-  /** Tokens left after the last message: negative when in debt. */
-  tokens: number;
-  /** performance.now() at the last message (at the upgrade, with a full bucket, before the first). */
-  refilledAt: number;
+  /** When the bucket is full again (in clock time, ./clock.ts): its debt, in time. */
+  fullAt: number;
 }
 
-/** Takes the token of a message that arrives at `now`; false when there was none (the message is refused). */
+/** Takes the token of a message that arrives at `now`; false when there was none (the message is refused, and still counted). */
 export function takeToken(bucket: Bucket, limit: ResolvedRateLimit, now: number): boolean {
-  const refilled = bucket.tokens + (now - bucket.refilledAt) * limit.rate;
-  bucket.tokens = (refilled > limit.burst ? limit.burst : refilled) - 1;
-  bucket.refilledAt = now;
-  return bucket.tokens >= 0;
+  const fullAt = (bucket.fullAt > now ? bucket.fullAt : now) + limit.interval;
+  bucket.fullAt = fullAt;
+  return fullAt - now <= limit.window;
 }
 
-/** The refused client has gone far past the limit: it is closed (1008) instead of answered. */
-export function isFarPast(bucket: Bucket, limit: ResolvedRateLimit): boolean {
-  return bucket.tokens < -limit.burst;
+/** The refused client has gone far past the limit (`burst` messages more than it allowed): it is closed (1008) instead of answered. */
+export function isFarPast(bucket: Bucket, limit: ResolvedRateLimit, now: number): boolean {
+  return bucket.fullAt - now > 2 * limit.window;
 }
 
 /** The close reason of a connection closed for going far past its limit. */
@@ -41,11 +42,19 @@ export const RATE_CLOSE_REASON = 'Rate limit exceeded';
  * message would be let through. On a route with events it names the frame's event and id, as any event
  * error does, so a request fails at once instead of waiting for its timeout.
  */
-export function rateLimitedFrame(bucket: Bucket, limit: ResolvedRateLimit, data: ArrayBuffer, isBinary: boolean, events: boolean, json: JsonPolicy): string {
+export function rateLimitedFrame(
+  bucket: Bucket,
+  limit: ResolvedRateLimit,
+  now: number,
+  data: ArrayBuffer,
+  isBinary: boolean,
+  events: boolean,
+  json: JsonPolicy,
+): string {
   const error = {
     code: 'rate_limited',
     message: `Too many messages: at most ${limit.messages} per ${limit.per} ms`,
-    retryAfter: Math.ceil((1 - bucket.tokens) / limit.rate),
+    retryAfter: Math.ceil(bucket.fullAt + limit.interval - limit.window - now),
   };
   let frame: EventFrame | null = null;
   if (events && !isBinary)

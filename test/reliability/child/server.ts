@@ -28,6 +28,15 @@ class Echo {
   }
 }
 
+/** The flooding client's target in the fairness test: its messages queue behind a pending handler. */
+@WebSocketRoute('/echo-async')
+class EchoAsync {
+  @OnMessage()
+  async message(_ws: Connector, text: string) {
+    return await Promise.resolve(text);
+  }
+}
+
 const pushers = new Set<Connector>();
 
 @WebSocketRoute('/push', { maxBackpressure: 1024 * 1024, closeOnBackpressureLimit: process.env.CLOSE_ON_LIMIT === '1' })
@@ -63,7 +72,10 @@ export interface PushResult {
 export type Request = { seq: number } & ({ cmd: 'stats' } | { cmd: 'push'; bytes: number } | { cmd: 'close' });
 
 const quiet = { error: (): void => undefined, warn: (): void => undefined };
-const app = new App({ routes: [Echo, Push], logger: quiet });
+/** RATE_LIMIT=messages/per/burst: the App's rate limit (the fairness test runs with and without one). */
+const [messages, per, burst] = (process.env.RATE_LIMIT ?? '').split('/').map(Number);
+const rateLimit = messages === undefined || Number.isNaN(messages) ? undefined : { messages, per: per!, burst: burst! };
+const app = new App({ routes: [Echo, EchoAsync, Push], logger: quiet, rateLimit });
 const gc = (globalThis as { gc?: () => void }).gc;
 
 function stats(): Stats {

@@ -1,0 +1,146 @@
+/**
+ * Fairness: one client flooding as fast as its socket allows must not starve the others. 100
+ * well-behaved clients echo one message at a time; their p99 round trip beside a flood (to a sync
+ * handler, then to an async one, whose messages queue) stays within 2× of their p99 without it.
+ * The server runs in its own process (child/server.ts), as it would in production: the flood and
+ * the clients are the test process's, the server's event loop is its own. Bounded: a few seconds a phase.
+ */
+import { connect as tcpConnect, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import WebSocket from 'ws';
+import { within } from '../helpers';
+import { ServerProcess } from './child/control';
+import { count, report } from './scenarios';
+import { frame, HOST, wsKey } from './raw';
+
+const CLIENTS = 100;
+const PHASE_MS = count('FAIRNESS_PHASE_MS', 3000);
+const TEXT = 0x1;
+
+let server: ServerProcess;
+beforeAll(async () => (server = await ServerProcess.start()), 40_000);
+afterAll(() => server?.kill());
+
+/** The p99 of `samples` (ms). */
+function p99(samples: number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]!;
+}
+
+/** The well-behaved clients: each sends one 32-byte message, waits for its echo, sends the next, for `ms`. Round trips in ms. */
+async function echoRoundTrips(clients: readonly WebSocket[], ms: number): Promise<number[]> {
+  const samples: number[] = [];
+  const end = performance.now() + ms;
+  const message = 'x'.repeat(32);
+  await Promise.all(
+    clients.map(
+      (ws) =>
+        new Promise<void>((resolve) => {
+          let sentAt = 0;
+          const next = (): void => {
+            if (performance.now() >= end) {
+              ws.off('message', onMessage);
+              return resolve();
+            }
+            sentAt = performance.now();
+            ws.send(message);
+          };
+          const onMessage = (): void => {
+            samples.push(performance.now() - sentAt);
+            next();
+          };
+          ws.on('message', onMessage);
+          next();
+        }),
+    ),
+  );
+  return samples;
+}
+
+/**
+ * A client that floods `path` with 32-byte text frames as fast as its socket drains, 1,024 per write,
+ * and never reads what comes back. Reconnects if the server closes it (as an abusive client would). Stop it with the returned function.
+ */
+async function flood(path: string): Promise<{ stop: () => void; sent: () => number }> {
+  const batch = Buffer.concat(Array.from({ length: 1024 }, () => frame(TEXT, 'y'.repeat(32))));
+  let running = true;
+  let sent = 0;
+  let socket: Socket | null = null;
+  const start = (): Promise<void> =>
+    within(
+      new Promise<void>((resolve, reject) => {
+        const s = tcpConnect({ host: HOST, port: server.port }, () =>
+          s.write(
+            `GET ${path} HTTP/1.1\r\nHost: ${HOST}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${wsKey()}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+          ),
+        );
+        socket = s;
+        let upgraded = false;
+        s.on('data', (chunk: Buffer) => {
+          if (upgraded) return;
+          if (!chunk.toString('latin1').startsWith('HTTP/1.1 101')) return reject(new Error(`flood upgrade refused: ${chunk.toString('latin1', 0, 40)}`));
+          upgraded = true;
+          // It never reads again: what the server sends it waits in the kernel, and costs this process nothing.
+          s.pause();
+          const pump = (): void => {
+            while (running && !s.destroyed) {
+              sent += 1024;
+              if (!s.write(batch)) return;
+            }
+          };
+          s.on('drain', pump);
+          pump();
+          resolve();
+        });
+        s.on('error', () => undefined);
+        s.on('close', () => void (running && start().catch(() => undefined)));
+      }),
+      `the flooding client's upgrade of ${path}`,
+    );
+  await start();
+  return {
+    stop: () => {
+      running = false;
+      socket?.destroy();
+    },
+    sent: () => sent,
+  };
+}
+
+test(`${CLIENTS} clients' p99 echo beside a flooding client stays within 2× of their p99 without it (sync and async handlers)`, async () => {
+  const url = `ws://${HOST}:${server.port}/echo`;
+  const clients = await Promise.all(
+    Array.from({ length: CLIENTS }, () =>
+      within(
+        new Promise<WebSocket>((resolve, reject) => {
+          const ws = new WebSocket(url);
+          ws.once('open', () => resolve(ws));
+          ws.once('error', reject);
+        }),
+        'a client to connect',
+        10_000,
+      ),
+    ),
+  );
+  try {
+    await echoRoundTrips(clients, 500); // warm-up: the server's JIT, the clients' buffers
+    const quiet = p99(await echoRoundTrips(clients, PHASE_MS));
+    const results: string[] = [`quiet p99 ${quiet.toFixed(2)} ms`];
+    const ratios: Record<string, number> = {};
+    for (const path of ['/echo', '/echo-async']) {
+      const flooder = await flood(path);
+      const samples = await echoRoundTrips(clients, PHASE_MS);
+      flooder.stop();
+      const loud = p99(samples);
+      ratios[path] = loud / quiet;
+      results.push(
+        `flood to ${path}: p99 ${loud.toFixed(2)} ms (${(loud / quiet).toFixed(2)}×), ${samples.length} round trips, ${flooder.sent()} frames written`,
+      );
+    }
+    report(`fairness: ${results.join('; ')}`);
+    expect(ratios['/echo']).toBeLessThanOrEqual(2);
+    expect(ratios['/echo-async']).toBeLessThanOrEqual(2);
+  } finally {
+    for (const ws of clients) ws.terminate();
+  }
+}, 60_000);
