@@ -112,8 +112,7 @@ export const scenarios: readonly Scenario[] = [
   {
     id: 'echo-32b-x1-flood',
     title: 'Echo 32 B, 100 connections, 1 in flight, beside one client flooding the same route',
-    measures:
-      'fairness: the latency of 100 well-behaved connections (as echo-32b-x1) while one more sends to the same route as fast as its socket allows',
+    measures: 'fairness: the latency of 100 well-behaved connections (as echo-32b-x1) while one more sends to the same route as fast as its socket allows',
     kind: 'echo',
     route: '/echo',
     bytes: 32,

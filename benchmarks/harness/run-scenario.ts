@@ -80,7 +80,12 @@ export async function runScenario(spec: ServerSpec, scenario: Scenario, timing: 
           samples: await runEcho(
             target,
             server.pid,
-            { connections: scenario.connections, inFlight: scenario.inFlight, request: wire.request, flood: floodLoad(spec, scenario.flood, body, server.port) },
+            {
+              connections: scenario.connections,
+              inFlight: scenario.inFlight,
+              request: wire.request,
+              flood: floodLoad(spec, scenario.flood, body, server.port),
+            },
             warmupMs,
             windowMs,
             repetitions,

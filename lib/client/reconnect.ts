@@ -25,9 +25,12 @@ export function isRefusal(code: number): boolean {
   return code >= 4400 && code < 4600;
 }
 
-/** A refusal for a client error (4401, 4403, 4404…) is final: retrying cannot change the answer. */
+/**
+ * A refusal for a client error (4401, 4403, 4404…) is final: retrying cannot change the answer. 4429
+ * (too many connections from this address) is not: a slot frees up when one of them closes.
+ */
 export function isFinal(code: number, finalCodes: readonly number[]): boolean {
-  return (code >= 4400 && code < 4500) || finalCodes.includes(code);
+  return (code >= 4400 && code < 4500 && code !== 4429) || finalCodes.includes(code);
 }
 
 const REFUSED = /Unexpected server response: ([45]\d\d)/;

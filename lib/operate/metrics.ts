@@ -21,6 +21,8 @@ export interface MetricsSource {
   readonly presence: PresenceSizes;
   /** Upgrades refused by admission control, by cause. */
   readonly refusals: AdmissionStats;
+  /** Connections closed with 1012 by app.close({ code: 1012 }). */
+  readonly restartCloses: number;
 }
 
 type Counted = { [K in keyof RouteStats]: RouteStats[K] extends number ? K : never }[keyof RouteStats];
@@ -49,7 +51,12 @@ const perRoute: readonly { name: string; help: string; type: 'counter' | 'gauge'
     type: 'counter',
     field: 'queueOverflows',
   },
-  { name: 'switchboard_rate_limited_total', help: "Messages refused by the route's rate limit; their handlers did not run.", type: 'counter', field: 'rateLimited' },
+  {
+    name: 'switchboard_rate_limited_total',
+    help: "Messages refused by the route's rate limit; their handlers did not run.",
+    type: 'counter',
+    field: 'rateLimited',
+  },
   {
     name: 'switchboard_rate_limit_closes_total',
     help: 'Connections closed with 1008 for sending far past the rate limit.',
@@ -106,6 +113,12 @@ export function metricsText(source: MetricsSource): string {
     help: 'Upgrades refused by admission control: maxConnections (503), maxConnectionsPerIp (429), closing (503 while app.close() runs).',
     type: 'counter',
     samples: (Object.keys(source.refusals) as (keyof AdmissionStats)[]).map((cause) => ({ labels: { cause }, value: source.refusals[cause] })),
+  });
+  families.push({
+    name: 'switchboard_restart_closes_total',
+    help: 'Connections closed with 1012 (Service Restart) by app.close({ code: 1012 }), as in a rolling restart.',
+    type: 'counter',
+    samples: [{ labels: {}, value: source.restartCloses }],
   });
   for (const { name, help, field } of perPresence) families.push({ name, help, type: 'gauge', samples: [{ labels: {}, value: source.presence[field] }] });
   const bus = source.bus;

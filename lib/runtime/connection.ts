@@ -37,15 +37,19 @@ export interface AppContext {
   readonly presence: Presence;
   readonly logger: Logger;
   readonly admission: Admission;
-  /** app.close() has begun: connections still flushing are ended (1001) once they have drained. */
+  /** app.close() has begun: connections still flushing are ended (with `goodbye`) once they have drained. */
   closing: boolean;
+  /** The close frame app.close() sends every connection: 1001 Going Away, or 1012 Service Restart. */
+  goodbye: Close;
 }
 
 /** The reason of the 1001 every connection gets from app.close(). */
 export const GOING_AWAY = 'Server shutting down';
+/** The reason of the 1012 of app.close({ code: 1012 }) (a rolling restart), before its reconnect window. */
+export const RESTARTING = 'Service restarting';
 
 /** A close frame's code and reason. */
-interface Close {
+export interface Close {
   readonly code: number;
   readonly reason: string;
 }
@@ -211,8 +215,7 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     const rooms = (this.roomSet ??= new Set());
     if (socket === null || rooms.has(room)) return false;
     const maxRooms = this.route.transport.maxRooms;
-    if (rooms.size >= maxRooms)
-      throw new WsError('too_many_rooms', `This connection is already in ${maxRooms} rooms (maxRooms): leave one first`);
+    if (rooms.size >= maxRooms) throw new WsError('too_many_rooms', `This connection is already in ${maxRooms} rooms (maxRooms): leave one first`);
     rooms.add(room);
     socket.subscribe(roomTopic(room));
     if (presence !== null) this.app.presence.track(this, room, presence);
@@ -312,8 +315,8 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     const socket = this.socket;
     if (socket === null) return;
     if (this.app.closing) {
-      // app.close() deferred this connection's 1001 until what was queued before it had gone out.
-      if (socket.getBufferedAmount() === 0) socket.end(1001, GOING_AWAY);
+      // app.close() deferred this connection's close until what was queued before it had gone out.
+      if (socket.getBufferedAmount() === 0) socket.end(this.app.goodbye.code, this.app.goodbye.reason);
       return;
     }
     const onDrain = this.route.onDrain;

@@ -25,9 +25,7 @@ class Echo {
   }
 }
 
-type Outcome =
-  | { status: number; retryAfter: string | undefined; body: string }
-  | { status: 101; close: { code: number; reason: string }; frames: string[] };
+type Outcome = { status: number; retryAfter: string | undefined; body: string } | { status: 101; close: { code: number; reason: string }; frames: string[] };
 
 /** What an upgrade gets: an HTTP refusal (status, Retry-After, body) or, for a subprotocol client, the close. */
 function attempt(url: string, protocols: string[] = [], headers: Record<string, string> = {}): Promise<Outcome> {
@@ -80,7 +78,9 @@ describe('maxConnectionsPerIp', () => {
     const a1 = await open(url('/ws'), alice);
     await open(url('/ws'), alice);
     expect(await attempt(url('/ws'), [], alice)).toEqual({ status: 429, retryAfter: '5', body: 'Too many connections from this address' });
-    expect(await attempt(url('/ws'), ['switchboard'], alice)).toMatchObject({ close: { code: 4429, reason: 'Too many connections from this address; window=5000' } });
+    expect(await attempt(url('/ws'), ['switchboard'], alice)).toMatchObject({
+      close: { code: 4429, reason: 'Too many connections from this address; window=5000' },
+    });
     await open(url('/ws'), { 'x-forwarded-for': '203.0.113.8' });
     await a1.close();
     await eventually(async () => (await upgradeStatus(url('/ws'), { headers: alice })).status === 101, 'a slot of 203.0.113.7 to free up');
