@@ -81,3 +81,13 @@ export class RouteStats {
     this.durationCount++;
   }
 }
+
+/** Upgrades refused by admission control (runtime/admission.ts), by cause: app-wide, not per route. */
+export interface AdmissionStats {
+  /** Refused with 503: the process held `maxConnections`. */
+  maxConnections: number;
+  /** Refused with 429: the address held `maxConnectionsPerIp`. */
+  maxConnectionsPerIp: number;
+  /** Refused with 503: app.close() had begun. */
+  closing: number;
+}

@@ -5,8 +5,7 @@
  */
 import type { BusStats, PresenceSizes } from '../bus/bus';
 import type { RoutePlan } from '../compile/plan';
-import type { AdmissionStats } from '../runtime/admission';
-import { DURATION_BUCKETS, SAMPLE_EVERY, type RouteStats } from '../compile/stats';
+import { DURATION_BUCKETS, SAMPLE_EVERY, type AdmissionStats, type RouteStats } from '../compile/stats';
 import { exposition, histogramSamples, type Family } from './prometheus';
 
 /** What the metrics are read from. */

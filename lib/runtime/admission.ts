@@ -4,6 +4,7 @@
  * `@OnUpgrade` and again once it has decided (an async guard may take long), so the limits hold within
  * the upgrades that complete in one event-loop turn.
  */
+import type { AdmissionStats } from '../compile/stats';
 import type { AdmissionLimits } from '../declare/options';
 import type { RawUpgrade } from '../transport/types';
 import { addressText } from '../transport/address';
@@ -11,16 +12,6 @@ import { HttpError } from '../util/errors';
 
 /** Seconds a refused client is told to wait (`Retry-After`; its reconnect window for subprotocol clients). */
 export const RETRY_AFTER_SECONDS = 5;
-
-/** Refusals by cause, read by the metrics. */
-export interface AdmissionStats {
-  /** Refused with 503: the process held `maxConnections`. */
-  maxConnections: number;
-  /** Refused with 429: the address held `maxConnectionsPerIp`. */
-  maxConnectionsPerIp: number;
-  /** Refused with 503: app.close() had begun. */
-  closing: number;
-}
 
 export class Admission {
   readonly stats: AdmissionStats = { maxConnections: 0, maxConnectionsPerIp: 0, closing: 0 };

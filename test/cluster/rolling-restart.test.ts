@@ -63,7 +63,7 @@ test('restart() replaces the workers one at a time: clients see 1012 with the re
   const before = [...result.pids];
   const closes: CloseInfo[] = [];
   for (let i = 0; i < 40; i++) {
-    const client = connectClient(`ws://127.0.0.1:${result.port}/who-events`, { WebSocket: WebSocket as never, reconnect: { minDelay: 100 } });
+    const client = connectClient(`ws://127.0.0.1:${result.port}/who-events`, { WebSocket: WebSocket, reconnect: { minDelay: 100 } });
     client.onStatus((status) => {
       if (status !== 'open' && client.lastClose !== null) closes.push(client.lastClose);
     });
@@ -123,7 +123,7 @@ test('SIGHUP to the primary process starts a rolling restart', async () => {
       60_000,
     );
     const { port, pids } = JSON.parse(line) as { port: number; pids: number[] };
-    const client = connectClient(`ws://127.0.0.1:${port}/who-events`, { WebSocket: WebSocket as never, reconnect: { minDelay: 100 } });
+    const client = connectClient(`ws://127.0.0.1:${port}/who-events`, { WebSocket: WebSocket, reconnect: { minDelay: 100 } });
     clients.push(client);
     expect(pids).toContain(await pidOf(client));
     child.kill('SIGHUP');
