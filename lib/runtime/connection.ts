@@ -10,8 +10,8 @@
  */
 import type { Bus } from '../bus/bus';
 import type { Admission } from './admission';
-import { clock } from './clock';
-import { isFarPast, RATE_CLOSE_REASON, rateLimitedFrame, takeToken } from './rate-limit';
+import { clock, exactNow } from './clock';
+import { isFarPast, RATE_CLOSE_REASON, rateLimitedFrame, retakeToken, takeToken } from './rate-limit';
 import type { PresenceState } from '../client/presence-frames';
 import type { Invoker, RoutePlan } from '../compile/plan';
 import type { ResolvedRateLimit } from '../declare/options';
@@ -279,7 +279,7 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
 
   received(data: ArrayBuffer, isBinary: boolean): void {
     const limit = this.route.transport.rateLimit;
-    if (limit !== null && !takeToken(this, limit, clock.now)) return this.refused(limit, data, isBinary);
+    if (limit !== null && !takeToken(this, limit, clock.now) && !retakeToken(this, limit, exactNow())) return this.refused(limit, data, isBinary);
     const stats = this.route.stats;
     if (++stats.messagesIn >= stats.nextTimed) return this.timed(data, isBinary);
     if (this.busy) return this.enqueue(data, isBinary);

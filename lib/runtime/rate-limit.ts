@@ -29,6 +29,15 @@ export function takeToken(bucket: Bucket, limit: ResolvedRateLimit, now: number)
   return fullAt - now <= limit.window;
 }
 
+/**
+ * The message takeToken refused at the coarse clock's time, taken again at the exact time (the clock may
+ * be a tick behind, which only ever refuses too much): false when it is refused after all.
+ */
+export function retakeToken(bucket: Bucket, limit: ResolvedRateLimit, now: number): boolean {
+  bucket.fullAt -= limit.interval;
+  return takeToken(bucket, limit, now);
+}
+
 /** The refused client has gone far past the limit (`burst` messages more than it allowed): it is closed (1008) instead of answered. */
 export function isFarPast(bucket: Bucket, limit: ResolvedRateLimit, now: number): boolean {
   return bucket.fullAt - now > 2 * limit.window;
