@@ -35,7 +35,8 @@ async function flood(target: Target, frame: Buffer, running: () => boolean): Pro
       while (running() && !c!.closed && c!.socket.write(batch));
     };
     c!.socket.on('drain', pump);
-    c!.socket.once('close', () => void (running() ? start() : undefined));
+    // A server that refuses it outright (down, or at capacity) ends the flood: the measurement goes on.
+    c!.socket.once('close', () => void (running() ? start().catch(() => undefined) : undefined));
     pump();
   };
   await start();
