@@ -38,7 +38,7 @@ export { serve, type Servable, type ServeOptions, type ServePrimary, type ServeW
 export type { Bus, BusNode, BusStats } from './bus/bus';
 export type { HttpRequest, HttpHandler } from './http/handler';
 export type { MessageKind } from './declare/metadata';
-export type { AppOptions, RouteOptions, TransportOptions, RouteClass, ProviderToken } from './declare/options';
+export type { AppOptions, RouteOptions, TransportOptions, RateLimitOptions, RouteClass, ProviderToken } from './declare/options';
 export type { Logger } from './util/validate';
 export type { PoisoningAction } from './util/json';
 export type { Payload, Socket } from './transport/types';
