@@ -16,7 +16,9 @@ jest.setTimeout(90_000);
 const ROOT = join(__dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'swb-rolling-'));
 const failFile = join(dir, 'fail');
+const hangFile = join(dir, 'hang');
 process.env.SERVE_FAIL_FILE = failFile;
+process.env.SERVE_HANG_FILE = hangFile;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const options = {
@@ -33,6 +35,7 @@ const clients: Client[] = [];
 afterEach(async () => {
   for (const c of clients.splice(0)) c.close();
   rmSync(failFile, { force: true });
+  rmSync(hangFile, { force: true });
   await served?.close();
   served = null;
 });
@@ -47,6 +50,16 @@ async function primary(logger = recordingLogger()): Promise<ServePrimary> {
 /** The pid of the worker that answers `client`. */
 async function pidOf(client: Client): Promise<number> {
   return ((await client.request('who', null, { timeout: 10_000 })) as { pid: number }).pid;
+}
+
+/** The process has exited (it was a child of ours, reaped by Node). */
+function gone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 /** Opens the connection of a /who route client that answers `hi` with its worker's pid (a plain client, not switchboard/client). */
@@ -111,6 +124,26 @@ test('restart() stops at a successor that throws at startup: the old workers kee
   for (const pid of result.pids) expect(before).not.toContain(pid);
 });
 
+test('restart() stops at a successor that does not report listening within startTimeout; it is killed, the old workers keep serving', async () => {
+  const logger = recordingLogger();
+  const result = await serve({ ...options, startTimeout: 4000, logger });
+  if (result.role !== 'primary') throw new Error('jest is the primary');
+  served = result;
+  const before = [...result.pids];
+  writeFileSync(hangFile, '');
+  const error = (await result.restart().catch((e: unknown) => e)) as Error;
+  expect(error.message).toMatch(/^serve\(\): worker 0 \(pid \d+\) did not report listening within 4000 ms\. \[SWB_ERR_WORKER_FAILED\]$/);
+  const hung = Number(/pid (\d+)/.exec(error.message)![1]);
+  await eventually(() => gone(hung), 'the hung successor to be killed', 10_000);
+  expect(result.pids).toEqual(before);
+  expect(logger.errors.map((e) => e.message)).toEqual([
+    expect.stringMatching(/^switchboard: serve\(\): rolling restart stopped at worker 0; the old workers keep serving\./),
+  ]);
+  const seen = new Set<number>();
+  for (let i = 0; i < 60 && seen.size < 2; i++) seen.add(await whoAnswers(result.port));
+  expect([...seen].sort()).toEqual([...before].sort());
+});
+
 test('SIGHUP to the primary process starts a rolling restart', async () => {
   // Its own process: jest's sandboxed `process` does not deliver signals to listeners in the test.
   const child = spawn(process.execPath, ['-r', join(ROOT, 'test/fixtures/register-ts.js'), join(ROOT, 'test/fixtures/serve-worker.ts')], {
@@ -127,14 +160,6 @@ test('SIGHUP to the primary process starts a rolling restart', async () => {
     clients.push(client);
     expect(pids).toContain(await pidOf(client));
     child.kill('SIGHUP');
-    const gone = (pid: number): boolean => {
-      try {
-        process.kill(pid, 0);
-        return false;
-      } catch {
-        return true;
-      }
-    };
     await eventually(() => pids.every(gone), 'the old workers to exit', 60_000);
     expect(pids).not.toContain(await pidOf(client));
     expect(client.lastClose).toEqual({ code: 1012, reason: 'Service restarting; window=5000' });
