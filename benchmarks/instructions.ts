@@ -11,7 +11,10 @@
  * messages, start-up and compilation excluded. Writes benchmarks/results/instructions-<date>.json,
  * which the report (docs/benchmarks.md) includes.
  *
- *   node dist/benchmarks/instructions.js [--messages=N] [--cases=id,id] [--servers=uws,switchboard] [--keep]
+ *   node dist/benchmarks/instructions.js [--messages=N] [--cases=id,id] [--servers=uws,switchboard] [--rate-limit] [--keep]
+ *
+ * `--rate-limit` turns switchboard's per-connection rate limit on (a limit no message reaches), to
+ * measure what the token bucket costs a message that is let through.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -24,6 +27,7 @@ import { jsonOfSize, textOfSize, type Route } from './harness/protocols';
 import { exitWith, startServer } from './harness/server-process';
 import { writeResults, type InstructionsFile } from './results';
 import { ROOT, servers } from './servers';
+import { RATE_LIMIT_ENV } from './servers/switchboard-options';
 
 interface Case {
   id: string;
@@ -119,10 +123,10 @@ function instructionsOf(dir: string, label: string): number {
   throw new Error(`no callgrind dump "${label}" in ${dir}`);
 }
 
-async function measure(script: string, c: Case, messages: number, keep: boolean): Promise<number> {
+async function measure(script: string, c: Case, messages: number, keep: boolean, env: Record<string, string>): Promise<number> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'swb-callgrind-'));
   const server = await startServer(
-    { argv: ['valgrind', '--tool=callgrind', `--callgrind-out-file=${dir}/callgrind.%p`, process.execPath, script], cwd: ROOT },
+    { argv: ['valgrind', '--tool=callgrind', `--callgrind-out-file=${dir}/callgrind.%p`, process.execPath, script], cwd: ROOT, env },
     null,
     180000,
   );
@@ -161,12 +165,14 @@ async function main(): Promise<number> {
   let names = ['uws', 'switchboard'];
   let keep = false;
   let partial = false;
+  const env: Record<string, string> = {};
   for (const a of process.argv.slice(2)) {
     const [k, v = ''] = a.split('=', 2);
     if (k === '--messages') messages = Math.max(100, Number(v));
     else if (k === '--cases') picked = cases.filter((c) => v.split(',').includes(c.id));
     else if (k === '--servers') names = v.split(',');
     else if (k === '--keep') keep = true;
+    else if (k === '--rate-limit') env[RATE_LIMIT_ENV] = '1';
     else throw new Error(`unknown argument ${a}`);
     if (k !== '--keep') partial = true;
   }
@@ -188,7 +194,7 @@ async function main(): Promise<number> {
       if (why !== null) throw new Error(`${spec.label}: ${why}`);
       const argv = spec.command().argv;
       const script = argv[argv.length - 1]!;
-      row[spec.name] = await measure(script, c, Math.min(messages, c.maxMessages ?? messages), keep);
+      row[spec.name] = await measure(script, c, Math.min(messages, c.maxMessages ?? messages), keep, env);
       console.log(`${c.id.padEnd(14)} ${spec.label.padEnd(20)} ${Math.round(row[spec.name]!)} instructions/message`);
     }
     const base = row.uws;

@@ -158,6 +158,33 @@ function instructionsSection(file: InstructionsFile, resultsPath: string): strin
   ];
 }
 
+/**
+ * Fairness: the p99 of the 100 well-behaved connections beside a flooding one, over their p99 without it
+ * (echo-32b-x1), per server. Within 2× is the goal (docs/limits.md#fairness).
+ */
+function fairnessSection(file: ResultsFile): string[] {
+  const quiet = file.scenarios.find((s) => s.id === 'echo-32b-x1');
+  const floods = file.scenarios.filter((s) => s.scenario.kind === 'echo' && s.scenario.flood !== undefined);
+  if (quiet === undefined || floods.length === 0) return [];
+  const p99Of = (s: ScenarioResult, server: string): number => s.servers.find((r) => r.server === server && r.status === 'ok')?.summary?.p99Us.median ?? NaN;
+  const rows = quiet.servers.map((r) => {
+    const alone = p99Of(quiet, r.server);
+    const cells = floods.map((f) => `${formatMicros(p99Of(f, r.server))} (${(p99Of(f, r.server) / alone).toFixed(1)}×)`);
+    return `| ${r.label} | ${formatMicros(alone)} | ${cells.join(' | ')} |`;
+  });
+  return [
+    '## Fairness beside a flooding client',
+    '',
+    "The p99 round trip of echo-32b-x1's 100 connections alone, and beside one more connection that sends as fast as its socket allows " +
+      '(the flood scenarios), with the ratio to the first. No rate limit is configured in these servers; see [limits](limits.md#fairness).',
+    '',
+    `| server | p99 alone | ${floods.map((f) => `p99 beside a flood to ${f.scenario.kind === 'echo' ? f.scenario.flood : ''}`).join(' | ')} |`,
+    `| --- | ---: | ${floods.map(() => '---:').join(' | ')} |`,
+    ...rows,
+    '',
+  ];
+}
+
 /** The cross-process fan-out of `npm run bench:fanout`, as a table with the in-process bus as baseline. */
 function fanoutSection(file: FanoutFile, resultsPath: string): string[] {
   const base = file.rows.find((r) => r.bus === 'local');
@@ -240,6 +267,7 @@ export function renderMarkdown(file: ResultsFile, resultsPath: string, charts: r
   for (const c of charts) out.push(`![${c}](${c})`, '');
   for (const s of file.scenarios)
     out.push(`## ${s.title}`, '', `Measures ${s.measures}.`, '', table(s), '', ...(s.id.startsWith('broadcast') ? wireTable(s) : []));
+  out.push(...fairnessSection(file));
   const instructions = latestResults<InstructionsFile>('instructions');
   if (instructions !== null) out.push(...instructionsSection(instructions.file, instructions.path));
   const fanout = latestResults<FanoutFile>('fanout');

@@ -20,6 +20,8 @@ export interface EchoScenario extends Base {
   connections: number;
   /** Messages in flight per connection: a new one is sent as each reply arrives. */
   inFlight: number;
+  /** One more connection floods this route as fast as it can; the latency measured is still that of the others. */
+  flood?: '/echo' | '/echo-async';
   smoke: { connections: number };
 }
 
@@ -105,6 +107,30 @@ export const scenarios: readonly Scenario[] = [
     bytes: 100,
     connections: 100,
     inFlight: 16,
+    smoke: { connections: 10 },
+  },
+  {
+    id: 'echo-32b-x1-flood',
+    title: 'Echo 32 B, 100 connections, 1 in flight, beside one client flooding the same route',
+    measures: 'fairness: the latency of 100 well-behaved connections (as echo-32b-x1) while one more sends to the same route as fast as its socket allows',
+    kind: 'echo',
+    route: '/echo',
+    bytes: 32,
+    connections: 100,
+    inFlight: 1,
+    flood: '/echo',
+    smoke: { connections: 10 },
+  },
+  {
+    id: 'echo-32b-x1-flood-async',
+    title: 'Echo 32 B, 100 connections, 1 in flight, beside one client flooding an async handler',
+    measures: 'fairness when the flood goes to an async handler (its messages queue behind the pending one): latency of the 100 others',
+    kind: 'echo',
+    route: '/echo',
+    bytes: 32,
+    connections: 100,
+    inFlight: 1,
+    flood: '/echo-async',
     smoke: { connections: 10 },
   },
   {

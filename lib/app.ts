@@ -20,7 +20,9 @@ import { defaultInfo, docsRoutes } from './operate/docs';
 import { metricsText } from './operate/metrics';
 import { PROMETHEUS_CONTENT_TYPE } from './operate/prometheus';
 import { staticHandler } from './http/static';
-import { GOING_AWAY, sendToId, type AppContext, type Connection } from './runtime/connection';
+import { Admission } from './runtime/admission';
+import { holdClock, releaseClock } from './runtime/clock';
+import { GOING_AWAY, RESTARTING, sendToId, type AppContext, type Connection } from './runtime/connection';
 import type { PresenceState } from './client/presence-frames';
 import { LocalDelivery } from './runtime/delivery';
 import { Presence } from './runtime/presence';
@@ -31,6 +33,7 @@ import { RouteTopics } from './runtime/route-topics';
 import { encode } from './runtime/reply';
 import { upgrade } from './runtime/upgrade';
 import type { HttpMethod, WsRouteHandlers } from './transport/types';
+import { closeReason } from './transport/handshake';
 import { assertNativeUws, UwsServer } from './transport/uws';
 import { invalidArgument, invalidOption, SwitchboardError } from './util/errors';
 import { listenShared } from './util/symbols';
@@ -48,7 +51,20 @@ interface HttpRoute {
 export interface CloseOptions {
   /** Milliseconds to wait for in-flight handlers and @OnClose; defaults to the App's `closeTimeout`. */
   timeout?: number;
+  /**
+   * The close code every connection gets: 1001 (Going Away, the default: the server is leaving) or 1012
+   * (Service Restart: it is coming back, as in a rolling restart; docs/deploys.md).
+   */
+  code?: 1001 | 1012;
+  /**
+   * Milliseconds over which clients should spread their reconnects, hinted in the close reason
+   * (`…; window=<ms>`, docs/deploys.md#the-reconnect-window). Default 5000 with code 1012, none with 1001.
+   */
+  reconnectWindow?: number;
 }
+
+/** The reconnect window app.close({ code: 1012 }) hints when not told one. */
+const RESTART_WINDOW_MS = 5000;
 
 type Phase = 'new' | 'starting' | 'listening' | 'closing' | 'closed';
 
@@ -77,6 +93,10 @@ export class App {
   private adminPage: Admin | null = null;
   private server: UwsServer | null = null;
   private phase: Phase = 'new';
+  /** Connections closed with 1012 by app.close({ code: 1012 }) (a rolling restart), for the metrics. */
+  private restartCloses = 0;
+  /** A route has a rate limit: the shared coarse clock runs while this app listens. */
+  private clockHeld = false;
   /** The one shutdown, once close() has been called. */
   private shutdown: Promise<void> | null = null;
 
@@ -102,7 +122,9 @@ export class App {
       recovery: recovery === null ? null : new Recovery(recovery, presence),
       logger: this.options.logger,
       rooms: null,
+      admission: new Admission(this.options.admission, registry.open),
       closing: false,
+      goodbye: { code: 1001, reason: GOING_AWAY },
     };
     if (options.routes !== undefined) {
       const routes: unknown = options.routes;
@@ -294,6 +316,8 @@ export class App {
       const bound = await server.listen(host, port, reusePort);
       this.server = server;
       this.phase = 'listening';
+      this.clockHeld = this.plans.some((plan) => plan.transport.rateLimit !== null);
+      if (this.clockHeld) holdClock();
       return { port: bound };
     } catch (error) {
       this.adminPage?.stop();
@@ -472,6 +496,8 @@ export class App {
       deliveries: this.delivery?.deliveries ?? 0,
       presence: this.context.presence.sizes(),
       recovery: this.context.recovery,
+      refusals: this.context.admission.stats,
+      restartCloses: this.restartCloses,
     });
   }
 
@@ -485,14 +511,23 @@ export class App {
   }
 
   /**
-   * Graceful shutdown: stops accepting, sends 1001 to every connection, waits (up to `timeout`) for
-   * in-flight handlers and every @OnClose, then releases the port. Safe to call more than once.
+   * Graceful shutdown: stops accepting, sends 1001 (or `code: 1012` for a restart) to every connection
+   * once what was queued for it has gone out, waits (up to `timeout`) for in-flight handlers and every
+   * @OnClose, then releases the port. Safe to call more than once (the first call's code holds).
    * @example
    * process.on('SIGTERM', () => void app.close());
+   * await app.close({ code: 1012, reconnectWindow: 10_000 }); // a new version is taking over
    */
   close(options: CloseOptions = {}): Promise<void> {
+    const where = 'app.close(options)';
     const timeout = options.timeout ?? this.options.closeTimeout;
-    if (!Number.isInteger(timeout) || timeout < 0) throw invalidArgument('app.close(options)', 'timeout', 'a non-negative integer of milliseconds', timeout);
+    if (!Number.isInteger(timeout) || timeout < 0) throw invalidArgument(where, 'timeout', 'a non-negative integer of milliseconds', timeout);
+    const code = options.code ?? 1001;
+    if (code !== 1001 && code !== 1012) throw invalidArgument(where, 'code', '1001 (Going Away) or 1012 (Service Restart)', code);
+    const window = options.reconnectWindow ?? (code === 1012 ? RESTART_WINDOW_MS : -1);
+    if (!Number.isInteger(window) || (window < 0 && options.reconnectWindow !== undefined))
+      throw invalidArgument(where, 'reconnectWindow', 'a non-negative integer of milliseconds', options.reconnectWindow);
+    if (this.shutdown === null) this.context.goodbye = { code, reason: closeReason(code === 1012 ? RESTARTING : GOING_AWAY, window) };
     this.shutdown ??= this.stop(timeout);
     return this.shutdown;
   }
@@ -512,12 +547,14 @@ export class App {
     const open = [...this.context.registry.open.values()];
     // A close frame queues behind what is already buffered for a slow reader, and the final force-close
     // would discard it: those connections get their 1001 when they drain (Connection.drained).
-    for (const c of open) if (c.socket !== null && c.socket.getBufferedAmount() === 0) c.socket.end(1001, GOING_AWAY);
+    const { code, reason } = this.context.goodbye;
+    if (code === 1012) this.restartCloses += open.length;
+    for (const c of open) if (c.socket !== null && c.socket.getBufferedAmount() === 0) c.socket.end(code, reason);
     if (!(await settledWithin(this.context.registry.whenIdle(), left()))) {
       const unread = [...this.context.registry.open.values()].filter((c) => c.socket !== null);
       const why = unread.length === 0 ? 'handlers still running' : `${unread.length} client(s) not reading what was sent to them`;
       this.options.logger.warn(`switchboard: app.close() gave up after ${timeout} ms on ${why}.`);
-      for (const c of unread) c.socket?.end(1001, GOING_AWAY);
+      for (const c of unread) c.socket?.end(code, reason);
     }
     // The force-close below resets connections whose peer has not yet read the 1001 (the client would
     // see 1006): give the close handshakes a moment to complete first.
@@ -527,6 +564,7 @@ export class App {
     this.context.recovery?.stop();
     await this.bus.close();
     server.closeAll();
+    if (this.clockHeld) releaseClock();
     this.phase = 'closed';
   }
 }

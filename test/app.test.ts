@@ -76,6 +76,21 @@ describe('App', () => {
     await expect(app.listen(0)).rejects.toThrow('app.listen() after close(): a closed app cannot be restarted. Create a new App. [SWB_ERR_APP_CLOSED]');
   });
 
+  test('close({ code: 1012 }) closes every connection with Service Restart and a reconnect window; the code is checked', async () => {
+    @WebSocketRoute('/restart')
+    class Restart {}
+    const { app, url } = await start({ routes: [Restart] });
+    const a = await connect(url('/restart'));
+    const b = await connect(url('/restart'));
+    expect(() => app.close({ code: 1000 as never })).toThrow('app.close(options): code must be 1001 (Going Away) or 1012 (Service Restart), got 1000.');
+    expect(() => app.close({ reconnectWindow: -1 })).toThrow('app.close(options): reconnectWindow must be a non-negative integer of milliseconds, got -1.');
+    const closing = app.close({ code: 1012, reconnectWindow: 8000 });
+    expect(await a.waitClosed()).toEqual({ code: 1012, reason: 'Service restarting; window=8000' });
+    expect(await b.waitClosed()).toEqual({ code: 1012, reason: 'Service restarting; window=8000' });
+    await closing;
+    expect(app.metrics()).toContain('switchboard_restart_closes_total 2');
+  });
+
   test('close() gives up after its timeout on a handler that never finishes, and says so', async () => {
     const logger = recordingLogger();
     let started: () => void = () => undefined;

@@ -13,6 +13,34 @@ export interface EchoLoad {
   connections: number;
   inFlight: number;
   request: string;
+  /** One more connection floods: it writes `request` to `target` as fast as its socket takes it and never waits for a reply. */
+  flood: { target: Target; request: string } | null;
+}
+
+/** Frames per write of the flooding connection. */
+const FLOOD_BATCH = 1024;
+
+/**
+ * The flooding connection: it writes whenever its socket has drained, until `running()` turns false. A
+ * server that closes it (a rate limit, a queue overflow) gets it back at once, as an abusive client would
+ * come back; the replies it reads are discarded. Returns a function that stops it and closes it.
+ */
+async function flood(target: Target, frame: Buffer, running: () => boolean): Promise<() => Promise<void>> {
+  const batch = repeatFrame(frame, FLOOD_BATCH);
+  let conn: Conn | null = null;
+  const start = async (): Promise<void> => {
+    const [c] = await connectMany(target, 1, 1, 10000);
+    conn = c!;
+    const pump = (): void => {
+      while (running() && !c!.closed && c!.socket.write(batch));
+    };
+    c!.socket.on('drain', pump);
+    // A server that refuses it outright (down, or at capacity) ends the flood: the measurement goes on.
+    c!.socket.once('close', () => void (running() ? start().catch(() => undefined) : undefined));
+    pump();
+  };
+  await start();
+  return () => (conn === null ? Promise.resolve() : closeAll([conn], 2000));
 }
 
 export async function runEcho(target: Target, pid: number, load: EchoLoad, warmupMs: number, windowMs: number, repetitions: number): Promise<Sample[]> {
@@ -58,6 +86,7 @@ export async function runEcho(target: Target, pid: number, load: EchoLoad, warmu
     outstanding[i] = out;
   };
 
+  const stopFlood = load.flood === null ? null : await flood(load.flood.target, buildClientFrame(load.flood.request), () => running);
   const start = performance.now();
   for (const c of conns) {
     c.onReplies = onReplies;
@@ -78,5 +107,6 @@ export async function runEcho(target: Target, pid: number, load: EchoLoad, warmu
     const deadline = performance.now() + 2000;
     while (outstanding.some((o) => o > 0) && performance.now() < deadline && !conns.some((c) => c.closed)) await sleep(10);
     await closeAll(conns, 2000);
+    await stopFlood?.();
   }
 }

@@ -10,7 +10,7 @@ import { runConnect } from './load-connect';
 import { runEcho } from './load-echo';
 import { runIdle, type IdleSample } from './load-idle';
 import type { Sample } from './measure';
-import { jsonOfSize, textOfSize, wireFor } from './protocols';
+import { jsonOfSize, textOfSize, wireFor, type Route } from './protocols';
 import { startServer, type RunningServer } from './server-process';
 
 export const SERVER_CPU = 0;
@@ -33,6 +33,13 @@ async function withServer<T>(spec: ServerSpec, fn: (server: RunningServer) => Pr
   } finally {
     await server.stop();
   }
+}
+
+/** The flooding connection of a scenario that has one: its route's target and frame on this server's protocol. */
+function floodLoad(spec: ServerSpec, route: Route | undefined, body: string, port: number): { target: Target; request: string } | null {
+  if (route === undefined) return null;
+  const wire = wireFor(spec.protocol, route, body);
+  return { target: { port, path: wire.path, protocol: spec.protocol }, request: wire.request };
 }
 
 export async function runScenario(spec: ServerSpec, scenario: Scenario, timing: Timing): Promise<ScenarioRun> {
@@ -65,6 +72,7 @@ export async function runScenario(spec: ServerSpec, scenario: Scenario, timing: 
   return withServer(spec, async (server) => {
     const target = targetOf(server.port);
     await probe(target, wire.request, wire.reply, 5000);
+
     const { warmupMs, windowMs, repetitions } = timing;
     switch (scenario.kind) {
       case 'echo':
@@ -72,7 +80,12 @@ export async function runScenario(spec: ServerSpec, scenario: Scenario, timing: 
           samples: await runEcho(
             target,
             server.pid,
-            { connections: scenario.connections, inFlight: scenario.inFlight, request: wire.request },
+            {
+              connections: scenario.connections,
+              inFlight: scenario.inFlight,
+              request: wire.request,
+              flood: floodLoad(spec, scenario.flood, body, server.port),
+            },
             warmupMs,
             windowMs,
             repetitions,

@@ -4,6 +4,7 @@
  */
 import 'reflect-metadata';
 import { App, WebSocketRoute, OnMessage, Connector } from '../../lib';
+import { benchAppOptions } from './switchboard-options';
 
 @WebSocketRoute('/echo')
 class Echo {
@@ -47,7 +48,7 @@ class BroadcastJson {
 }
 
 async function main(): Promise<void> {
-  const app = new App({ routes: [Echo, EchoAsync, EchoJson, Broadcast, BroadcastJson], recovery: process.env.BENCH_RECOVERY === '1' });
+  const app = new App({ routes: [Echo, EchoAsync, EchoJson, Broadcast, BroadcastJson], ...benchAppOptions() });
   const { port } = await app.listen(Number(process.env.PORT ?? 0), '127.0.0.1');
   console.log(`LISTENING ${port}`);
   process.on('SIGTERM', () => void app.close({ timeout: 1000 }).then(() => process.exit(0)));

@@ -6,7 +6,7 @@
 import type { Client, ClientStatus, CloseInfo, ReconnectInfo, RequestOptions } from './client';
 import { describe, RequestError, type RequestIssue, usageError } from './errors';
 import { isTimeout, type ResolvedOptions } from './options';
-import { isFinal, isRefusal, refusalCode, retryDelay, STABLE_MS } from './reconnect';
+import { isFinal, isRefusal, reconnectWindow, refusalCode, retryDelay, STABLE_MS } from './reconnect';
 import { SUBPROTOCOL, timers, type WebSocketLike } from './socket';
 
 interface Pending {
@@ -251,8 +251,12 @@ export class Connection implements Client {
     this.#openedAt = 0;
     const { reconnect, finalCodes, maxRetries, minDelay, maxDelay } = this.#options;
     if (!reconnect || isFinal(close.code, finalCodes) || this.#attempt >= maxRetries) return this.#stop();
+    // The server's hint (a restart's 1012, a 4503) spreads its clients over its window; else the backoff.
+    const window = reconnectWindow(close.reason);
+    const delay = window < 0 ? retryDelay(this.#attempt, minDelay, maxDelay) : Math.random() * window;
+    this.#attempt++;
     // Scheduled before the status changes: a status listener that calls close() then cancels it.
-    this.#retryTimer = timers.setTimeout(() => this.#open(), retryDelay(this.#attempt++, minDelay, maxDelay));
+    this.#retryTimer = timers.setTimeout(() => this.#open(), delay);
     this.#setStatus(this.#wasOpen ? 'reconnecting' : 'connecting');
   }
 

@@ -25,9 +25,12 @@ export function isRefusal(code: number): boolean {
   return code >= 4400 && code < 4600;
 }
 
-/** A refusal for a client error (4401, 4403, 4404…) is final: retrying cannot change the answer. */
+/**
+ * A refusal for a client error (4401, 4403, 4404…) is final: retrying cannot change the answer. 4429
+ * (too many connections from this address) is not: a slot frees up when one of them closes.
+ */
 export function isFinal(code: number, finalCodes: readonly number[]): boolean {
-  return (code >= 4400 && code < 4500) || finalCodes.includes(code);
+  return (code >= 4400 && code < 4500 && code !== 4429) || finalCodes.includes(code);
 }
 
 const REFUSED = /Unexpected server response: ([45]\d\d)/;
@@ -40,4 +43,22 @@ const REFUSED = /Unexpected server response: ([45]\d\d)/;
 export function refusalCode(error: unknown): number {
   const match = REFUSED.exec(String((error as { message?: unknown } | null | undefined)?.message));
   return match === null ? 0 : 4000 + Number(match[1]);
+}
+
+const WINDOW = /; window=(\d+)$/;
+
+/**
+ * The reconnect window a server hints in a close reason: the reason ends with `; window=<ms>` (a restart's
+ * 1012, a going-away 1001, a 4503 or 4429 refusal). The client waits a uniformly random time below it
+ * before its first reconnect, so the clients of a restarted server come back spread over the window.
+ * -1 when the reason has no hint.
+ */
+export function reconnectWindow(reason: string): number {
+  const match = WINDOW.exec(reason);
+  return match === null ? -1 : Number(match[1]);
+}
+
+/** `reason` with the hint of a `ms` reconnect window appended (the server side of reconnectWindow). */
+export function withWindow(reason: string, ms: number): string {
+  return `${reason}; window=${ms}`;
 }

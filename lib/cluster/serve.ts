@@ -14,7 +14,7 @@ import { tryBind } from '../transport/bind-probe';
 import { invalidOption, listenFailed, portInUse } from '../util/errors';
 import { listenShared } from '../util/symbols';
 import { checkKeys, integerIn, loggerOption, type Logger } from '../util/validate';
-import { Supervisor, type WorkerMessage } from './supervisor';
+import { Supervisor, type PrimaryMessage, type WorkerMessage } from './supervisor';
 
 const WORKER_ENV = 'SWITCHBOARD_WORKER';
 const PORT_ENV = 'SWITCHBOARD_WORKER_PORT';
@@ -22,7 +22,7 @@ const PORT_ENV = 'SWITCHBOARD_WORKER_PORT';
 /** What serve() needs of an App (the App class satisfies it). */
 export interface Servable {
   listen(port?: number, host?: string): Promise<{ port: number }>;
-  close(): Promise<void>;
+  close(options?: { code?: 1001 | 1012; timeout?: number }): Promise<void>;
   /** @internal */
   [listenShared](port: number, host?: string): Promise<{ port: number }>;
 }
@@ -43,6 +43,11 @@ export interface ServeOptions<A extends Servable = Servable> {
   execArgv?: readonly string[];
   /** Milliseconds a worker may take to report that it listens. Default 30000. */
   startTimeout?: number;
+  /**
+   * Milliseconds a worker retired by a rolling restart may take to close its connections (1012) and run
+   * their @OnClose (its app.close() timeout); it is killed a second after. Default 10000.
+   */
+  drainTimeout?: number;
   /** Where the primary reports workers that died. Default console. */
   logger?: Logger;
 }
@@ -54,6 +59,14 @@ export interface ServePrimary {
   readonly port: number;
   /** Process ids of the workers now running. */
   readonly pids: readonly number[];
+  /**
+   * A rolling restart (also on SIGHUP to this process): the workers are replaced one at a time, each
+   * successor listening before its predecessor closes its connections with 1012 (docs/deploys.md).
+   * Rejects when a successor fails to start; the workers not yet replaced keep serving.
+   */
+  restart(): Promise<void>;
+  /** Workers replaced by rolling restarts since serve() started. */
+  readonly restarts: number;
   /** Stops every worker gracefully (SIGTERM: each runs app.close()), killing those still running after 10 s. */
   close(): Promise<void>;
 }
@@ -75,6 +88,7 @@ interface Resolved<A extends Servable> {
   readonly script: string;
   readonly execArgv: readonly string[];
   readonly startTimeout: number;
+  readonly drainTimeout: number;
   readonly logger: Logger;
 }
 
@@ -94,7 +108,7 @@ export function serve<A extends Servable>(options: ServeOptions<A>): Promise<Ser
 function resolve<A extends Servable>(options: ServeOptions<A>): Resolved<A> {
   const where = 'serve(options)';
   if (options === null || typeof options !== 'object') throw invalidOption(where, 'options', 'an object', options);
-  checkKeys(where, options, ['app', 'workers', 'port', 'host', 'script', 'execArgv', 'startTimeout', 'logger']);
+  checkKeys(where, options, ['app', 'workers', 'port', 'host', 'script', 'execArgv', 'startTimeout', 'drainTimeout', 'logger']);
   if (typeof options.app !== 'function') throw invalidOption(where, 'app', 'a function () => App', options.app);
   const { host, script, execArgv } = options;
   if (host !== undefined && (typeof host !== 'string' || host === '')) throw invalidOption(where, 'host', 'a host name or address', host);
@@ -111,6 +125,7 @@ function resolve<A extends Servable>(options: ServeOptions<A>): Resolved<A> {
     script: main,
     execArgv: execArgv ?? process.execArgv,
     startTimeout: options.startTimeout === undefined ? 30_000 : integerIn(where, 'startTimeout', options.startTimeout, 1, 600_000),
+    drainTimeout: options.drainTimeout === undefined ? 10_000 : integerIn(where, 'drainTimeout', options.drainTimeout, 0, 600_000),
     logger,
   };
 }
@@ -124,16 +139,21 @@ async function worker<A extends Servable>(o: Resolved<A>, index: number): Promis
   // Installed before the app starts, so a worker orphaned while starting does not go on to listen.
   let app: A | null = null;
   let stopping = false;
-  const stop = (): void => {
+  const stop = (code: 1001 | 1012): void => {
     if (stopping) return;
     stopping = true;
     // Not listening yet: nothing to close gracefully (exiting drops a half-open bus connection too).
     if (app === null) process.exit(0);
-    else void app.close().finally(() => process.exit(0));
+    else void app.close(code === 1012 ? { code, timeout: o.drainTimeout } : undefined).finally(() => process.exit(0));
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-  process.once('disconnect', stop);
+  const leave = (): void => stop(1001);
+  process.once('SIGTERM', leave);
+  process.once('SIGINT', leave);
+  process.once('disconnect', leave);
+  // A successor listens on the port: close with 1012 (Service Restart), so clients come back to it.
+  process.on('message', (message: PrimaryMessage) => {
+    if (message?.swb === 'retire') stop(1012);
+  });
   try {
     const built = await o.app();
     const { port } = await built[listenShared](Number(process.env[PORT_ENV] ?? o.port), o.host);
@@ -162,12 +182,22 @@ async function primary(o: Resolved<Servable>): Promise<ServePrimary> {
   const port = await portToShare(o);
   const supervisor = new Supervisor({ ...o, env: (i) => ({ [WORKER_ENV]: String(i), [PORT_ENV]: String(port) }) });
   await supervisor.startAll();
+  // SIGHUP is how a deploy script asks for a rolling restart (as nginx reloads); a failure is logged by the supervisor.
+  const onHangup = (): void => void supervisor.restart().catch(() => undefined);
+  process.on('SIGHUP', onHangup);
   return {
     role: 'primary',
     port,
     get pids() {
       return supervisor.pids;
     },
-    close: () => supervisor.close(),
+    get restarts() {
+      return supervisor.replaced;
+    },
+    restart: () => supervisor.restart(),
+    close: () => {
+      process.off('SIGHUP', onHangup);
+      return supervisor.close();
+    },
   };
 }

@@ -36,6 +36,10 @@ export class RouteStats {
   validationFailures = 0;
   /** Connections closed with 1008 because more than maxQueuedMessages waited behind an async handler. */
   queueOverflows = 0;
+  /** Messages refused by the route's rate limit (`rate_limited` frames, and the one that closed a connection). */
+  rateLimited = 0;
+  /** Connections closed with 1008 for going far past the rate limit. */
+  rateLimitCloses = 0;
   /** Frames dropped because the reader was past maxBackpressure (`send` returned false). */
   backpressureDrops = 0;
   /** Timed handler durations: counts per bucket of DURATION_BUCKETS, the last one +Inf. */
@@ -76,4 +80,14 @@ export class RouteStats {
     this.durationSum += seconds;
     this.durationCount++;
   }
+}
+
+/** Upgrades refused by admission control (runtime/admission.ts), by cause: app-wide, not per route. */
+export interface AdmissionStats {
+  /** Refused with 503: the process held `maxConnections`. */
+  maxConnections: number;
+  /** Refused with 429: the address held `maxConnectionsPerIp`. */
+  maxConnectionsPerIp: number;
+  /** Refused with 503: app.close() had begun. */
+  closing: number;
 }

@@ -161,6 +161,8 @@ export abstract class Connector<S extends object = Record<string, unknown>, R ex
    * `presence_diff` per window in which the room's presence changed (docs/presence.md).
    * @returns true when it joined; false when it was already in the room (its presence unchanged) or
    * the connection is closed.
+   * @throws a `too_many_rooms` WsError when the connection is already in `maxRooms` rooms (default 1000): in
+   * a handler, the client gets that error frame, as for any WsError.
    * @example
    * @OnMessage('join') join(ws: Connector, room: string) { ws.join(room); return ws.rooms.size; }
    * ws.join('board:42', { presence: { key: user.id, meta: { name: user.name } } });

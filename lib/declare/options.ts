@@ -28,6 +28,21 @@ export interface TransportOptions {
    * `'*'` allows any. Default: none besides those.
    */
   origins?: readonly string[] | '*';
+  /** Rooms one connection may be in at once; `ws.join` past it throws a `too_many_rooms` WsError. Default 1000. */
+  maxRooms?: number;
+  /**
+   * Messages one connection may send: a token bucket of `burst` tokens (default `messages`) refilled at
+   * `messages` per `per` ms. A message past it gets a `rate_limited` error frame and its handler does not
+   * run; `false` turns an App's limit off for a route. Default: no limit (docs/limits.md).
+   */
+  rateLimit?: RateLimitOptions | false;
+}
+
+/** The `rateLimit` option: `messages` per `per` milliseconds, bursts of up to `burst`. */
+export interface RateLimitOptions {
+  messages: number;
+  per: number;
+  burst?: number;
 }
 
 /** Options of `@WebSocketRoute(pattern, options)`. */
@@ -100,6 +115,16 @@ export interface AppOptions extends TransportOptions {
   onConstructorPoisoning?: PoisoningAction;
   /** Resumable sessions and room history for clients of the `switchboard` subprotocol; `true` for the defaults. Default off. */
   recovery?: boolean | RecoveryOptions;
+  /** WebSocket connections this process accepts at once; more are refused with 503 (4503). Default: no limit. */
+  maxConnections?: number;
+  /** WebSocket connections one client address may hold open at once; more are refused with 429 (4429). Default: no limit. */
+  maxConnectionsPerIp?: number;
+  /**
+   * The proxies in front of the app: `true` (one) or their number. The client's address is then read from
+   * `X-Forwarded-For`, that many entries from its right end, for `ws.remoteAddress` and `maxConnectionsPerIp`.
+   * Default false: the header is ignored (anyone can send it).
+   */
+  trustProxy?: boolean | number;
 }
 
 export interface ResolvedTransport {
@@ -111,6 +136,18 @@ export interface ResolvedTransport {
   readonly maxQueuedMessages: number;
   /** null: same-origin only. true: any origin. */
   readonly origins: ReadonlySet<string> | true | null;
+  readonly maxRooms: number;
+  readonly rateLimit: ResolvedRateLimit | null;
+}
+
+export interface ResolvedRateLimit {
+  readonly messages: number;
+  readonly per: number;
+  readonly burst: number;
+  /** Milliseconds per message at the limit (`per / messages`). */
+  readonly interval: number;
+  /** Milliseconds of messages the bucket holds (`burst × interval`). */
+  readonly window: number;
 }
 
 export const transportDefaults: ResolvedTransport = Object.freeze({
@@ -121,9 +158,21 @@ export const transportDefaults: ResolvedTransport = Object.freeze({
   compression: false,
   maxQueuedMessages: 1024,
   origins: null,
+  maxRooms: 1000,
+  rateLimit: null,
 });
 
-const transportKeys = ['maxPayloadLength', 'idleTimeout', 'maxBackpressure', 'closeOnBackpressureLimit', 'compression', 'maxQueuedMessages', 'origins'];
+const transportKeys = [
+  'maxPayloadLength',
+  'idleTimeout',
+  'maxBackpressure',
+  'closeOnBackpressureLimit',
+  'compression',
+  'maxQueuedMessages',
+  'origins',
+  'maxRooms',
+  'rateLimit',
+];
 const routeKeys = [...transportKeys, 'onError', 'inject', 'recovery'];
 const limitKeys = ['maxHeaderCount', 'maxHeaderLineBytes', 'maxHeaderBytes', 'maxUrlLength', 'maxQueryParams'] as const;
 const appKeys = [
@@ -139,6 +188,9 @@ const appKeys = [
   'onProtoPoisoning',
   'onConstructorPoisoning',
   'recovery',
+  'maxConnections',
+  'maxConnectionsPerIp',
+  'trustProxy',
 ];
 
 const poisoningActions: readonly unknown[] = ['error', 'remove', 'ignore'] satisfies PoisoningAction[];
@@ -167,6 +219,18 @@ function resolveOrigins(where: string, value: unknown): ReadonlySet<string> | tr
   return new Set(value.map((o) => normalizeOrigin(where, o)));
 }
 
+function resolveRateLimit(where: string, value: unknown): ResolvedRateLimit | null {
+  if (value === false) return null;
+  const expected = 'false or { messages, per, burst? } (integers: messages per `per` ms, bursts of up to `burst`)';
+  if (value === null || typeof value !== 'object') throw invalidOption(where, 'rateLimit', expected, value);
+  checkKeys(`${where} rateLimit`, value, ['messages', 'per', 'burst']);
+  const o = value as Partial<RateLimitOptions>;
+  const messages = integerIn(where, 'rateLimit.messages', o.messages, 1, 2 ** 31 - 1);
+  const per = integerIn(where, 'rateLimit.per', o.per, 1, 2 ** 31 - 1);
+  const burst = o.burst === undefined ? messages : integerIn(where, 'rateLimit.burst', o.burst, 1, 2 ** 31 - 1);
+  return Object.freeze({ messages, per, burst, interval: per / messages, window: (burst * per) / messages });
+}
+
 /** Layers `options` over `base`, validating each key that is present. */
 export function resolveTransport(where: string, options: TransportOptions, base: ResolvedTransport): ResolvedTransport {
   const o = options;
@@ -182,6 +246,8 @@ export function resolveTransport(where: string, options: TransportOptions, base:
     compression: o.compression === undefined ? base.compression : boolean(where, 'compression', o.compression),
     maxQueuedMessages: o.maxQueuedMessages === undefined ? base.maxQueuedMessages : integerIn(where, 'maxQueuedMessages', o.maxQueuedMessages, 1, 2 ** 31 - 1),
     origins: o.origins === undefined ? base.origins : resolveOrigins(where, o.origins),
+    maxRooms: o.maxRooms === undefined ? base.maxRooms : integerIn(where, 'maxRooms', o.maxRooms, 0, 2 ** 31 - 1),
+    rateLimit: o.rateLimit === undefined ? base.rateLimit : resolveRateLimit(where, o.rateLimit),
   });
 }
 
@@ -215,6 +281,7 @@ export interface ResolvedApp {
   readonly limits: RequestLimits;
   /** null: recovery is off. */
   readonly recovery: ResolvedRecovery | null;
+  readonly admission: AdmissionLimits;
 }
 
 /** A day: a longer window only holds memory for clients gone for good. */
@@ -230,6 +297,24 @@ function resolveRecovery(where: string, value: unknown): ResolvedRecovery | null
   return Object.freeze({
     window: o.window === undefined ? 120_000 : integerIn(where, 'recovery.window', o.window, 1, MAX_WINDOW_MS),
     historySize: o.historySize === undefined ? 100 : integerIn(where, 'recovery.historySize', o.historySize, 1, 1_000_000),
+  });
+}
+
+/** Connections the App accepts (docs/limits.md#admission-control); Infinity: no limit. */
+export interface AdmissionLimits {
+  readonly maxConnections: number;
+  readonly maxConnectionsPerIp: number;
+  /** Proxies whose X-Forwarded-For entries are trusted; 0: the header is ignored. */
+  readonly proxyHops: number;
+}
+
+function resolveAdmission(where: string, options: AppOptions): AdmissionLimits {
+  const { maxConnections, maxConnectionsPerIp, trustProxy } = options;
+  if (trustProxy !== undefined && typeof trustProxy !== 'boolean') integerIn(where, 'trustProxy', trustProxy, 0, 64);
+  return Object.freeze({
+    maxConnections: maxConnections === undefined ? Infinity : integerIn(where, 'maxConnections', maxConnections, 1, 2 ** 31 - 1),
+    maxConnectionsPerIp: maxConnectionsPerIp === undefined ? Infinity : integerIn(where, 'maxConnectionsPerIp', maxConnectionsPerIp, 1, 2 ** 31 - 1),
+    proxyHops: trustProxy === true ? 1 : typeof trustProxy === 'number' ? trustProxy : 0,
   });
 }
 
@@ -268,5 +353,6 @@ export function resolveAppOptions(options: AppOptions): ResolvedApp {
     }),
     limits: resolveLimits(where, options),
     recovery: resolveRecovery(where, options.recovery),
+    admission: resolveAdmission(where, options),
   };
 }

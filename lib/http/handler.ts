@@ -78,7 +78,10 @@ export function httpHandler(
       };
       return await toResult(await handler(request));
     } catch (error) {
-      if (error instanceof HttpError) return jsonError(error.status, error.message || STATUS_CODES[error.status] || '');
+      if (error instanceof HttpError) {
+        const result = jsonError(error.status, error.message || STATUS_CODES[error.status] || '');
+        return error.retryAfter === null ? result : { ...result, headers: [...result.headers, ['retry-after', String(error.retryAfter)]] };
+      }
       logger.error(`switchboard: HTTP handler ${label} threw`, error);
       return jsonError(500, 'Internal Server Error');
     }

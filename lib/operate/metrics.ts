@@ -5,7 +5,7 @@
  */
 import type { BusStats, PresenceSizes } from '../bus/bus';
 import type { RoutePlan } from '../compile/plan';
-import { DURATION_BUCKETS, SAMPLE_EVERY, type RouteStats } from '../compile/stats';
+import { DURATION_BUCKETS, SAMPLE_EVERY, type AdmissionStats, type RouteStats } from '../compile/stats';
 import { exposition, histogramSamples, type Family } from './prometheus';
 
 /** What the metrics are read from. */
@@ -20,6 +20,10 @@ export interface MetricsSource {
   readonly presence: PresenceSizes;
   /** Resumes and history (App option `recovery`); null when it is off. */
   readonly recovery: RecoveryStats | null;
+  /** Upgrades refused by admission control, by cause. */
+  readonly refusals: AdmissionStats;
+  /** Connections closed with 1012 by app.close({ code: 1012 }). */
+  readonly restartCloses: number;
 }
 
 /** What recovery counts (runtime/recovery.ts), as the metrics read it. */
@@ -56,6 +60,18 @@ const perRoute: readonly { name: string; help: string; type: 'counter' | 'gauge'
     help: 'Connections closed with 1008: more than maxQueuedMessages waited behind an async handler.',
     type: 'counter',
     field: 'queueOverflows',
+  },
+  {
+    name: 'switchboard_rate_limited_total',
+    help: "Messages refused by the route's rate limit; their handlers did not run.",
+    type: 'counter',
+    field: 'rateLimited',
+  },
+  {
+    name: 'switchboard_rate_limit_closes_total',
+    help: 'Connections closed with 1008 for sending far past the rate limit.',
+    type: 'counter',
+    field: 'rateLimitCloses',
   },
   {
     name: 'switchboard_backpressure_drops_total',
@@ -101,6 +117,18 @@ export function metricsText(source: MetricsSource): string {
     help: 'Frames delivered to connections of this process by broadcasts and room publishes.',
     type: 'counter',
     samples: [{ labels: {}, value: source.deliveries }],
+  });
+  families.push({
+    name: 'switchboard_refused_connections_total',
+    help: 'Upgrades refused by admission control: maxConnections (503), maxConnectionsPerIp (429), closing (503 while app.close() runs).',
+    type: 'counter',
+    samples: (Object.keys(source.refusals) as (keyof AdmissionStats)[]).map((cause) => ({ labels: { cause }, value: source.refusals[cause] })),
+  });
+  families.push({
+    name: 'switchboard_restart_closes_total',
+    help: 'Connections closed with 1012 (Service Restart) by app.close({ code: 1012 }), as in a rolling restart.',
+    type: 'counter',
+    samples: [{ labels: {}, value: source.restartCloses }],
   });
   for (const { name, help, field } of perPresence) families.push({ name, help, type: 'gauge', samples: [{ labels: {}, value: source.presence[field] }] });
   const recovery = source.recovery;

@@ -9,11 +9,15 @@
  * @OnClose runs after the last handler. Invariant: a non-empty queue implies `busy`.
  */
 import type { Bus } from '../bus/bus';
+import type { Admission } from './admission';
+import { clock, exactNow } from './clock';
+import { isFarPast, RATE_CLOSE_REASON, rateLimitedFrame, retakeToken, takeToken } from './rate-limit';
 import type { PresenceState } from '../client/presence-frames';
 import type { Invoker, RoutePlan } from '../compile/plan';
+import type { ResolvedRateLimit } from '../declare/options';
 import { Connector, type BroadcastOptions, type JoinOptions, type PresenceMetaInput, type Reply } from '../declare/connector';
 import type { Payload, Socket } from '../transport/types';
-import { invalidArgument, SwitchboardError, type WsError } from '../util/errors';
+import { invalidArgument, SwitchboardError, WsError } from '../util/errors';
 import { headersOf } from '../util/headers';
 import { isThenable } from '../util/thenable';
 import { checkRoom, roomTopic } from '../util/topics';
@@ -38,15 +42,20 @@ export interface AppContext {
   readonly logger: Logger;
   /** Members per room on this process, kept only while the app serves its inspection page (app.admin()). */
   rooms: RoomCounts | null;
-  /** app.close() has begun: connections still flushing are ended (1001) once they have drained. */
+  readonly admission: Admission;
+  /** app.close() has begun: connections still flushing are ended (with `goodbye`) once they have drained. */
   closing: boolean;
+  /** The close frame app.close() sends every connection: 1001 Going Away, or 1012 Service Restart. */
+  goodbye: Close;
 }
 
 /** The reason of the 1001 every connection gets from app.close(). */
 export const GOING_AWAY = 'Server shutting down';
+/** The reason of the 1012 of app.close({ code: 1012 }) (a rolling restart), before its reconnect window. */
+export const RESTARTING = 'Service restarting';
 
 /** A close frame's code and reason. */
-interface Close {
+export interface Close {
   readonly code: number;
   readonly reason: string;
 }
@@ -76,6 +85,23 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
   /** close() called during a handler: done once that handler's reply has gone out. */
   private pendingClose: Close | null = null;
   private queue: QueuedMessage[] | null = null;
+  /** The rate limit's bucket (./rate-limit.ts), when the route has one. */
+  fullAt = 0;
+  /** A message over the rate limit: its handler does not run; a client far past the limit is closed. */
+  private refused(limit: ResolvedRateLimit, data: ArrayBuffer, isBinary: boolean): void {
+    const stats = this.route.stats;
+    stats.messagesIn++;
+    stats.rateLimited++;
+    const now = clock.now;
+    if (isFarPast(this, limit, now)) {
+      stats.rateLimitCloses++;
+      // Straight to the socket, as for a queue overflow: close() would wait for a pending handler.
+      this.socket?.end(1008, RATE_CLOSE_REASON);
+      return;
+    }
+    this.sendPayload(rateLimitedFrame(this, limit, now, data, isBinary, this.route.events !== null, this.route.json));
+  }
+
   /** The socket has closed (either side) and @OnClose has yet to run. */
   private peerClose: Close | null = null;
   /** The client's correlation id of that event frame. */
@@ -121,6 +147,7 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     this.query = query;
     this.headerData = headers;
     this.stateValue = state;
+    if (route.transport.rateLimit !== null) this.fullAt = clock.now;
   }
 
   // ── The public handle ──────────────────────────────────────────────────────────────────────────
@@ -215,6 +242,8 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     const socket = this.socket;
     const rooms = (this.roomSet ??= new Set());
     if (socket === null || rooms.has(room)) return false;
+    const maxRooms = this.route.transport.maxRooms;
+    if (rooms.size >= maxRooms) throw new WsError('too_many_rooms', `This connection is already in ${maxRooms} rooms (maxRooms): leave one first`);
     rooms.add(room);
     const topic = roomTopic(room);
     socket.subscribe(topic);
@@ -280,6 +309,7 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     if (this.session !== null) this.app.recovery!.open(this, this.session);
     this.app.routeTopics.opened(this.route.topic, socket);
     this.app.registry.opened(this);
+    this.app.admission.opened(this.remoteAddress);
     this.route.stats.connectionsOpen++;
     this.route.stats.connectionsTotal++;
     const onConnect = this.route.onConnect;
@@ -287,6 +317,8 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
   }
 
   received(data: ArrayBuffer, isBinary: boolean): void {
+    const limit = this.route.transport.rateLimit;
+    if (limit !== null && !takeToken(this, limit, clock.now) && !retakeToken(this, limit, exactNow())) return this.refused(limit, data, isBinary);
     const stats = this.route.stats;
     this.messagesIn++;
     if (++stats.messagesIn >= stats.nextTimed) return this.timed(data, isBinary);
@@ -315,6 +347,7 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     if (this.session === null || !this.app.recovery!.park(this, code)) this.app.presence.closed(this);
     this.roomSet = null;
     this.app.registry.closed(this);
+    this.app.admission.closed(this.remoteAddress);
     this.route.stats.connectionsOpen--;
     this.peerClose = { code, reason };
     if (!this.busy && !this.inHandler) this.finish();
@@ -325,8 +358,8 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     const socket = this.socket;
     if (socket === null) return;
     if (this.app.closing) {
-      // app.close() deferred this connection's 1001 until what was queued before it had gone out.
-      if (socket.getBufferedAmount() === 0) socket.end(1001, GOING_AWAY);
+      // app.close() deferred this connection's close until what was queued before it had gone out.
+      if (socket.getBufferedAmount() === 0) socket.end(this.app.goodbye.code, this.app.goodbye.reason);
       return;
     }
     const onDrain = this.route.onDrain;

@@ -41,16 +41,21 @@ function sessionOf(app: AppContext, plan: RoutePlan, raw: RawUpgrade): Session |
 
 /** Returns the new Connection (or a Promise of it when @OnUpgrade is async). */
 export function upgrade(app: AppContext, plan: RoutePlan, raw: RawUpgrade): Connection | Promise<Connection> {
-  if (app.closing) throw new HttpError(503, 'Server is shutting down');
+  const admission = app.admission;
+  if (app.closing) throw admission.closing();
   if (!originAllowed(plan, raw.origin, raw.host)) throw new HttpError(403, 'Origin not allowed');
+  const remoteAddress = admission.address(raw);
+  admission.admit(remoteAddress);
   const params = decodeParams(plan.paramNames, raw.params);
   const session = sessionOf(app, plan, raw);
   const make = (state: Record<string, unknown> | undefined): Connection => {
-    if (app.closing) throw new HttpError(503, 'Server is shutting down');
-    const c = new Connection(app, plan, app.registry.nextSeq(), params, raw.query, raw.headers.join('\n'), raw.remoteAddress, state);
+    if (app.closing) throw admission.closing();
+    if (async) admission.admit(remoteAddress);
+    const c = new Connection(app, plan, app.registry.nextSeq(), params, raw.query, raw.headers.join('\n'), remoteAddress, state);
     c.session = session;
     return c;
   };
+  let async = false;
   const onUpgrade = plan.onUpgrade;
   if (onUpgrade === null) return make(undefined);
   const request: UpgradeRequest = {
@@ -58,7 +63,7 @@ export function upgrade(app: AppContext, plan: RoutePlan, raw: RawUpgrade): Conn
     params,
     queryParams: new URLSearchParams(raw.query),
     headers: headersOf(raw.headers),
-    remoteAddress: raw.remoteAddress,
+    remoteAddress,
   };
   const decide = (result: unknown): Connection => {
     if (result === false) {
@@ -79,5 +84,8 @@ export function upgrade(app: AppContext, plan: RoutePlan, raw: RawUpgrade): Conn
   } catch (error) {
     return fail(error);
   }
-  return isThenable(result) ? Promise.resolve(result).then(decide, fail) : decide(result);
+  if (!isThenable(result)) return decide(result);
+  // Connections may have opened while the guard awaited: the limits are checked again.
+  async = true;
+  return Promise.resolve(result).then(decide, fail);
 }

@@ -3,6 +3,8 @@
  * caps uWS v20.30 does not enforce when a request arrives in one read, and the WebSocket handshake
  * headers it does not validate. Pure functions over the copied request, so transport/uws.ts stays thin.
  */
+import { STATUS_CODES } from 'node:http';
+import { withWindow } from '../client/reconnect';
 import { SUBPROTOCOL } from '../client/socket';
 import { HttpError } from '../util/errors';
 
@@ -78,15 +80,45 @@ export function offersSwitchboard(offered: string): boolean {
   return offered.split(',').some((token) => token.trim() === SUBPROTOCOL);
 }
 
+/** A refused upgrade as every transport answers it: the status, its extra headers and the message. */
+export interface Refusal {
+  readonly status: number;
+  readonly headers: readonly (readonly [string, string])[];
+  readonly message: string;
+  /** The HttpError's `retryAfter`, in seconds; null when it said none. */
+  readonly retryAfter: number | null;
+}
+
+/** How an upgrade refused with `error` is answered: an HttpError's status, else 500. */
+export function refusalOf(error: unknown): Refusal {
+  const http = error instanceof HttpError ? error : null;
+  const status = http === null ? 500 : http.status;
+  const retryAfter = http === null ? null : http.retryAfter;
+  const headers: [string, string][] = [];
+  // RFC 6455 §4.4: a 426 names the version the server speaks.
+  if (status === 426) headers.push(['sec-websocket-version', '13']);
+  if (retryAfter !== null) headers.push(['retry-after', String(retryAfter)]);
+  return { status, headers, message: (http === null ? '' : http.message) || STATUS_CODES[status] || '', retryAfter };
+}
+
 const encoder = new TextEncoder();
 /** A close frame's reason is at most 123 bytes (RFC 6455 §5.5: 125 bytes of payload, 2 of them the code). */
 const closeReasonBuffer = new Uint8Array(123);
 
 /**
- * The close frame that refuses an upgrade to a client offering the switchboard subprotocol: code 4000 +
- * the HTTP status, the message as reason, cut to 123 bytes of UTF-8 at a character boundary.
+ * A close reason of at most 123 bytes of UTF-8: `message` cut at a character boundary, then the hint of
+ * a `windowMs` reconnect window when one is given (-1: none), which is never cut.
  */
-export function refusalClose(status: number, message: string): { readonly code: number; readonly reason: string } {
-  const { read } = encoder.encodeInto(message, closeReasonBuffer);
-  return { code: 4000 + status, reason: message.slice(0, read) };
+export function closeReason(message: string, windowMs: number): string {
+  const hint = windowMs < 0 ? '' : withWindow('', windowMs);
+  const { read } = encoder.encodeInto(message, closeReasonBuffer.subarray(0, closeReasonBuffer.length - hint.length));
+  return message.slice(0, read) + hint;
+}
+
+/**
+ * The close frame that refuses an upgrade to a client offering the switchboard subprotocol: code 4000 +
+ * the HTTP status, the message as reason, and a `Retry-After` as the window of the client's reconnect.
+ */
+export function refusalClose(refusal: Refusal): { readonly code: number; readonly reason: string } {
+  return { code: 4000 + refusal.status, reason: closeReason(refusal.message, refusal.retryAfter === null ? -1 : refusal.retryAfter * 1000) };
 }

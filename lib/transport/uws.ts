@@ -5,13 +5,13 @@
  */
 import { STATUS_CODES } from 'node:http';
 import * as uWS from 'uWebSockets.js';
-import { HttpError, listenFailed, portInUse, SwitchboardError } from '../util/errors';
+import { listenFailed, portInUse, SwitchboardError } from '../util/errors';
 import { headerRecord } from '../util/headers';
 import { isThenable } from '../util/thenable';
 import { addressText } from './address';
 import { tryBind } from './bind-probe';
 import { SUBPROTOCOL } from '../client/socket';
-import { checkHandshake, checkRequestLimits, offersSwitchboard, refusalClose, type RequestLimits } from './handshake';
+import { checkHandshake, checkRequestLimits, offersSwitchboard, refusalClose, refusalOf, type RequestLimits } from './handshake';
 import {
   jsonError,
   type RawHttpHandler,
@@ -83,17 +83,10 @@ function statusLine(status: number): string {
   return `${status} ${STATUS_CODES[status] ?? 'Unknown'}`;
 }
 
-/** The status of a refused upgrade and its text: an HttpError's, else 500. */
-function refusalOf(error: unknown): { status: number; message: string } {
-  const status = error instanceof HttpError ? error.status : 500;
-  return { status, message: (error instanceof HttpError ? error.message : '') || STATUS_CODES[status] || '' };
-}
-
 function rejectUpgrade(res: uWS.HttpResponse, error: unknown): void {
-  const { status, message } = refusalOf(error);
+  const { status, headers, message } = refusalOf(error);
   res.writeStatus(statusLine(status));
-  // RFC 6455 §4.4: a 426 names the version the server speaks.
-  if (status === 426) res.writeHeader('sec-websocket-version', '13');
+  for (const [name, value] of headers) res.writeHeader(name, value);
   res.writeHeader('content-type', 'text/plain; charset=utf-8').end(message, true);
 }
 
@@ -232,8 +225,7 @@ function writeResult(res: uWS.HttpResponse, result: HttpResult, closeConnection:
  * The socket carries no runtime user data: no handler runs for it and it is not a connection.
  */
 function refuseByClose(res: uWS.HttpResponse, error: unknown, key: string, extensions: string, context: uWS.us_socket_context_t): void {
-  const { status, message } = refusalOf(error);
-  const slot: Slot<undefined> = { value: undefined, refusal: refusalClose(status, message) };
+  const slot: Slot<undefined> = { value: undefined, refusal: refusalClose(refusalOf(error)) };
   res.upgrade(slot, key, SUBPROTOCOL, extensions, context);
 }
 

@@ -86,13 +86,24 @@ export class ValidationError extends WsError {
  */
 export class HttpError extends Error {
   override readonly name = 'HttpError';
+  /** Seconds the client should wait before it tries again (`Retry-After`); null when not said. */
+  readonly retryAfter: number | null;
+  /**
+   * @param options.retryAfter seconds: sent as the `Retry-After` header, and to a client of the switchboard
+   * subprotocol as the window of its reconnect (docs/deploys.md#the-reconnect-window).
+   */
   constructor(
     readonly status: number,
     message = '',
+    options?: { retryAfter?: number },
   ) {
     super(message);
     if (!Number.isInteger(status) || status < 400 || status > 599)
       throw invalidArgument('new HttpError(status, message)', 'status', 'an integer from 400 to 599', status);
+    const retryAfter = options?.retryAfter;
+    if (retryAfter !== undefined && !(Number.isInteger(retryAfter) && retryAfter >= 0))
+      throw invalidArgument('new HttpError(status, message, options)', 'options.retryAfter', 'a whole number of seconds ≥ 0', retryAfter);
+    this.retryAfter = retryAfter ?? null;
   }
 }
 

@@ -176,3 +176,17 @@ describe('switchboard/client reconnects', () => {
     expect(seen.connects).toBe(connects);
   });
 });
+
+describe('the server reconnect window', () => {
+  test('a 4429 refusal (too many connections from this address) is retried within its window, and gets in once a slot frees up', async () => {
+    const { url } = await start({ routes: [ChatRoute], maxConnectionsPerIp: 1 });
+    const first = openUrl(url('/chat/lobby'));
+    await untilStatus(first, 'open');
+    const second = openUrl(url('/chat/lobby'));
+    await within(new Promise<void>((resolve) => second.onStatus(() => second.lastClose?.code === 4429 && resolve())), 'the 4429');
+    expect(second.lastClose).toEqual({ code: 4429, reason: 'Too many connections from this address; window=5000' });
+    first.close();
+    // Its next attempt comes within the 5 s window (not its own 10–50 ms backoff), and is admitted.
+    await untilStatus(second, 'open', 12_000);
+  }, 20_000);
+});

@@ -119,6 +119,6 @@ test('options are validated before anything is forked', () => {
   expect(() => serve({ ...options, port: -1 })).toThrow('option "port" must be an integer from 0 to 65535, got -1.');
   expect(() => serve({ ...options, execArgv: [1] as never })).toThrow('option "execArgv" must be an array of strings');
   expect(() => serve({ ...options, cores: 2 } as never)).toThrow(
-    'option "cores" must be one of app, workers, port, host, script, execArgv, startTimeout, logger',
+    'option "cores" must be one of app, workers, port, host, script, execArgv, startTimeout, drainTimeout, logger',
   );
 });

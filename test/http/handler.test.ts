@@ -14,6 +14,9 @@ async function serve(): Promise<{ base: string; logger: ReturnType<typeof record
     .get('/teapot', () => {
       throw new HttpError(418, 'short and stout');
     })
+    .get('/busy', () => {
+      throw new HttpError(503, 'Try later', { retryAfter: 30 });
+    })
     .get('/crash', async () => {
       throw new Error('secret');
     })
@@ -47,6 +50,9 @@ describe('HTTP handlers', () => {
     const { base, logger } = await serve();
     let res = await fetch(`${base}/teapot`);
     expect([res.status, await res.json()]).toEqual([418, { error: { status: 418, message: 'short and stout' } }]);
+    expect(res.headers.get('retry-after')).toBeNull();
+    res = await fetch(`${base}/busy`);
+    expect([res.status, res.headers.get('retry-after'), await res.json()]).toEqual([503, '30', { error: { status: 503, message: 'Try later' } }]);
     res = await fetch(`${base}/crash`);
     expect([res.status, await res.json()]).toEqual([500, { error: { status: 500, message: 'Internal Server Error' } }]);
     expect(logger.errors.map((e) => [e.message, (e.error as Error).message])).toEqual([['switchboard: HTTP handler GET /crash threw', 'secret']]);

@@ -5,7 +5,7 @@
  */
 import WebSocket from 'ws';
 import { Connector, HttpError, OnClose, OnConnect, OnMessage, OnUpgrade, WebSocketRoute, type UpgradeRequest } from '../../lib';
-import { refusalClose } from '../../lib/transport/handshake';
+import { refusalClose, refusalOf } from '../../lib/transport/handshake';
 import { closeAll, connect, recordingLogger, start, upgradeStatus, within } from '../helpers';
 
 afterEach(closeAll);
@@ -165,9 +165,12 @@ describe('a client offering the switchboard subprotocol', () => {
   test('the reason is the message cut to 123 bytes of UTF-8, at a character boundary', async () => {
     const { url } = await start({ routes: [Guarded] });
     expect(await attempt(url('/guarded/long'), ['switchboard'])).toMatchObject({ close: { code: 4401, reason: 'é'.repeat(61) } });
-    const cut = refusalClose(503, 'a😀b'.repeat(40));
+    const cut = refusalClose(refusalOf(new HttpError(503, 'a😀b'.repeat(40))));
     expect(cut).toEqual({ code: 4503, reason: 'a😀b'.repeat(20) + 'a' });
     expect(Buffer.byteLength(cut.reason)).toBe(121);
+    // A Retry-After becomes the reconnect window, kept whole at the end of the cut reason.
+    const hinted = refusalClose(refusalOf(new HttpError(503, 'x'.repeat(200), { retryAfter: 5 })));
+    expect(hinted).toEqual({ code: 4503, reason: 'x'.repeat(123 - '; window=5000'.length) + '; window=5000' });
   });
 
   test('an upgrade still pending when app.close() begins is refused with 4503', async () => {

@@ -37,6 +37,15 @@ class Room {
   }
 }
 
+/** The flooding client's target in the fairness test: its messages queue behind a pending handler. */
+@WebSocketRoute('/echo-async')
+class EchoAsync {
+  @OnMessage()
+  async message(_ws: Connector, text: string) {
+    return await Promise.resolve(text);
+  }
+}
+
 const pushers = new Set<Connector>();
 
 @WebSocketRoute('/push', { maxBackpressure: 1024 * 1024, closeOnBackpressureLimit: process.env.CLOSE_ON_LIMIT === '1' })
@@ -72,7 +81,10 @@ export interface PushResult {
 export type Request = { seq: number } & ({ cmd: 'stats' } | { cmd: 'push'; bytes: number } | { cmd: 'close' } | { cmd: 'cpu' });
 
 const quiet = { error: (): void => undefined, warn: (): void => undefined };
-const app = new App({ routes: [Echo, Push, Room], logger: quiet });
+/** RATE_LIMIT=messages/per/burst: the App's rate limit (the fairness test runs with and without one). */
+const [messages, per, burst] = (process.env.RATE_LIMIT ?? '').split('/').map(Number);
+const rateLimit = messages === undefined || Number.isNaN(messages) ? undefined : { messages, per: per!, burst: burst! };
+const app = new App({ routes: [Echo, EchoAsync, Push, Room], logger: quiet, rateLimit });
 // ADMIN_TOKEN serves the inspection page (admin.soak.ts measures what it costs).
 if (process.env.ADMIN_TOKEN !== undefined) app.admin('/admin', { token: process.env.ADMIN_TOKEN });
 const gc = (globalThis as { gc?: () => void }).gc;
