@@ -26,8 +26,8 @@ import { Registry } from './runtime/registry';
 import { RouteTopics } from './runtime/route-topics';
 import { encode } from './runtime/reply';
 import { upgrade } from './runtime/upgrade';
-import type { HttpMethod, WsRouteHandlers } from './transport/types';
-import { assertNativeUws, UwsServer } from './transport/uws';
+import { chooseTransport, type TransportChoice, type TransportName } from './transport/choose';
+import type { HttpMethod, TransportServer, WsRouteHandlers } from './transport/types';
 import { invalidArgument, SwitchboardError } from './util/errors';
 import { listenShared } from './util/symbols';
 import { settledWithin } from './util/timeout';
@@ -69,14 +69,15 @@ export class App {
   /** The routes as served, made at listen(): their counters are what metrics() reads. */
   private readonly plans: RoutePlan[] = [];
   private delivery: LocalDelivery | null = null;
-  private server: UwsServer | null = null;
+  private readonly transportChoice: TransportChoice;
+  private server: TransportServer | null = null;
   private phase: Phase = 'new';
   /** The one shutdown, once close() has been called. */
   private shutdown: Promise<void> | null = null;
 
   constructor(options: AppOptions = {}) {
     this.options = resolveAppOptions(options);
-    assertNativeUws(this.options.allowJsFallback);
+    this.transportChoice = chooseTransport(this.options.transport, this.options.logger);
     this.bus = options.bus ?? new LocalBus();
     const registry = new Registry<Connection<object>>();
     const presence = new Presence(registry.nodeId, this.bus);
@@ -86,6 +87,15 @@ export class App {
       if (!Array.isArray(routes)) throw invalidArgument('new App(options)', 'routes', 'an array of route classes', routes);
       this.register(...(routes as RouteClass[]));
     }
+  }
+
+  /**
+   * The transport this App runs on: `'uws'` (uWebSockets.js) or `'node'` (the portable one on node:http and ws).
+   * @example
+   * logger.info(`serving on ${app.transport}`);
+   */
+  get transport(): TransportName {
+    return this.transportChoice.name;
   }
 
   /** Open WebSocket connections on this process. */
@@ -111,7 +121,7 @@ export class App {
   register(...routes: RouteClass[]): this {
     this.assertNew('app.register()');
     for (const cls of routes) {
-      const route = compileRoute(cls, this.options.transport, this.options.logger);
+      const route = compileRoute(cls, this.options.routeDefaults, this.options.logger);
       const clash = this.routes.find((r) => r.cls === cls || r.shape === route.shape);
       if (clash !== undefined)
         throw new SwitchboardError(
@@ -240,7 +250,7 @@ export class App {
       throw invalidArgument('app.listen(port, host)', 'host', 'a host name or address', host);
     this.assertNew('app.listen()');
     this.phase = 'starting';
-    const server = new UwsServer(this.options.limits);
+    const server = this.transportChoice.create(this.options.limits);
     let busOpen = false;
     try {
       const providers = new Map(this.providers);
@@ -325,7 +335,7 @@ export class App {
   }
 
   /**
-   * Connections in a room on this process (uWS's subscriber count).
+   * Connections in a room on this process (the transport's subscriber count).
    * @example
    * app.roomSize('lobby'); // 3
    */

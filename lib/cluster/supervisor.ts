@@ -2,7 +2,8 @@
  * serve()'s primary: forks one worker per slot, waits until each reports it listens, restarts a worker
  * that dies (at most MAX_RESTARTS times per slot), and stops them all gracefully on close().
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import cluster from 'node:cluster';
 import { SwitchboardError } from '../util/errors';
 import type { Logger } from '../util/validate';
 
@@ -58,7 +59,10 @@ export class Supervisor {
 
   /** Forks worker `i`; resolves once it reports listening. */
   private start(i: number): Promise<void> {
-    const child = fork(this.o.script, process.argv.slice(2), { env: { ...process.env, ...this.o.env(i) }, execArgv: [...this.o.execArgv] });
+    // Forked through node:cluster so that a worker on the portable transport can share the port through
+    // this process (node:net's handle sharing), on a Node.js without SO_REUSEPORT; uWS workers bind their own.
+    cluster.setupPrimary({ exec: this.o.script, args: process.argv.slice(2), execArgv: [...this.o.execArgv] });
+    const child = cluster.fork(this.o.env(i)).process;
     this.children[i] = child;
     child.once('exit', (code, signal) => this.exited(i, child, code, signal));
     return new Promise<void>((resolve, reject) => {
