@@ -3,7 +3,7 @@
  * checked when the App is built or the route registered, so a typo fails at boot, not under load.
  */
 import type { Bus } from '../bus/bus';
-import { TRANSPORT_ENV, TRANSPORT_NAMES, type TransportName } from '../transport/choose';
+import { TRANSPORT_ENV, TRANSPORT_NAMES, type TransportName } from '../transport/types';
 import { requestLimitDefaults, UWS_MAX_HEADERS, type RequestLimits } from '../transport/handshake';
 import { invalidOption } from '../util/errors';
 import { jsonDefaults, type JsonPolicy, type PoisoningAction } from '../util/json';

@@ -7,14 +7,9 @@ import { SwitchboardError } from '../util/errors';
 import type { Logger } from '../util/validate';
 import type { RequestLimits } from './handshake';
 import { NodeServer } from './node';
-import type { TransportServer } from './types';
+import { TRANSPORT_ENV, type TransportName, type TransportServer } from './types';
 import { loadUws } from './uws-loader';
 import { UwsServer } from './uws';
-
-export type TransportName = 'uws' | 'node';
-export const TRANSPORT_NAMES: readonly TransportName[] = ['uws', 'node'];
-/** The environment variable that sets the default transport of every App in the process (and its children). */
-export const TRANSPORT_ENV = 'SWITCHBOARD_TRANSPORT';
 
 /** The transport an App got: its name, and a factory for its server (one per listen()). */
 export interface TransportChoice {

@@ -5,6 +5,12 @@
  * on node:http and ws. Nothing above transport/ knows which one it has.
  */
 
+/** The two transports: uWebSockets.js, and the portable one on node:http and ws. */
+export type TransportName = 'uws' | 'node';
+export const TRANSPORT_NAMES: readonly TransportName[] = ['uws', 'node'];
+/** The environment variable that sets the default transport of every App in the process (and of its child processes). */
+export const TRANSPORT_ENV = 'SWITCHBOARD_TRANSPORT';
+
 /** An encoded frame: a string is a text frame, bytes are a binary frame. */
 export type Payload = string | ArrayBuffer | Uint8Array;
 
