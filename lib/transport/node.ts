@@ -44,7 +44,7 @@ const SWEEP_SECONDS = 1;
 
 /** Node.js 22.12 (and 23.1) added SO_REUSEPORT to net's listen(). */
 const [NODE_MAJOR = 0, NODE_MINOR = 0] = process.versions.node.split('.').map(Number);
-const NET_REUSE_PORT = NODE_MAJOR > 22 || (NODE_MAJOR === 22 && NODE_MINOR >= 12);
+export const NET_REUSE_PORT = NODE_MAJOR > 22 || (NODE_MAJOR === 22 && NODE_MINOR >= 12);
 
 interface WsRoute<U> {
   readonly settings: WsRouteSettings;
@@ -247,8 +247,9 @@ export class NodeServer implements TransportServer {
   private stopped = false;
 
   constructor(private readonly limits: RequestLimits) {
-    // node:http answers 431 itself past maxHeaderSize: sized so that the request limits decide first.
-    const maxHeaderSize = limits.maxHeaderBytes + limits.maxUrlLength + 4 * limits.maxHeaderCount + 1024;
+    // node:http answers a bare 431 itself past maxHeaderSize (request line and headers): set well above
+    // the request limits, so that they decide, with their message, for anything short of a flood.
+    const maxHeaderSize = Math.max(64 * 1024, 8 * (limits.maxHeaderBytes + limits.maxUrlLength));
     this.http = createServer({ maxHeaderSize }, (req, res) => this.request(req, res));
     // One past the limit, so that a request over it is seen (node:http drops headers past maxHeadersCount).
     this.http.maxHeadersCount = limits.maxHeaderCount + 1;
