@@ -227,7 +227,12 @@ export function resolveAppOptions(options: AppOptions): ResolvedApp {
   if (options === null || typeof options !== 'object') throw invalidOption(where, 'options', 'an object', options);
   // Removed with uWS's pure-JS fallback: the portable transport replaces it, and a silent no-op would hide that.
   if ('allowJsFallback' in options)
-    throw invalidOption(where, 'allowJsFallback', "absent: it was removed with uWS's JS fallback; use transport: 'node' (or leave it unset to fall back automatically)", options.allowJsFallback);
+    throw invalidOption(
+      where,
+      'allowJsFallback',
+      "absent: it was removed with uWS's JS fallback; use transport: 'node' (or leave it unset to fall back automatically)",
+      options.allowJsFallback,
+    );
   checkKeys(where, options, appKeys);
   const logger = loggerOption(where, options.logger);
   const bus: unknown = options.bus;

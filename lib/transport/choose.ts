@@ -43,5 +43,8 @@ export function chooseTransport(requested: TransportName | undefined, logger: Lo
   return portable;
 }
 
-/** What the echo benchmark measured (docs/benchmarks.md), for the fallback's log line. */
-const PORTABLE_COST = '3×';
+/**
+ * What the 32-byte echo measured on the portable transport against switchboard on uWS (docs/benchmarks.md):
+ * 3.3× the instructions per message (callgrind), 5.8× the CPU time per message (on a loaded machine).
+ */
+const PORTABLE_COST = '3–6×';

@@ -39,6 +39,9 @@ const SENT = 1;
 const BUFFERED = 0;
 const DROPPED = 2;
 
+/** Bytes a batch of replies gathers before it is written anyway: uWS's cork buffer holds as much. */
+const CORK_BYTES = 16 * 1024;
+
 /** How often idle sockets are counted, in seconds; uWS's own timeouts have a 4-second granularity. */
 const SWEEP_SECONDS = 1;
 
@@ -69,8 +72,12 @@ class NodeSocket<U> implements Socket {
   open = true;
   /** Seconds since anything arrived (counted by the server's sweep). */
   idle = 0;
-  /** send() returned BUFFERED: drain is due when the buffer empties. */
-  private awaitingDrain = false;
+  /** send() returned BUFFERED, or a batch left bytes waiting: drain is due when the buffer empties. */
+  awaitingDrain = false;
+  /** Replies are being gathered into one write until the read that caused them has been handled (cork()). */
+  corked = false;
+  /** What was waiting when the batch began: replies gathered into it count as sent only when nothing was. */
+  private backlog = 0;
   /** A protocol violation ws reported, as uWS words it: the close handler's reason. */
   violation = '';
   readonly topics = new Set<string>();
@@ -79,10 +86,23 @@ class NodeSocket<U> implements Socket {
 
   constructor(
     readonly ws: WebSocket,
+    readonly tcp: Duplex,
     readonly route: WsRoute<U>,
     readonly userData: U,
     private readonly server: NodeServer,
   ) {}
+
+  /**
+   * Holds this socket's writes until the current read has been handled, as uWS corks a socket around
+   * its callbacks: the replies to the several messages one read carries leave in one write (one
+   * syscall, one TCP segment) instead of one each. Uncorked on the next tick (uncork(), below).
+   */
+  cork(): void {
+    this.corked = true;
+    this.backlog = this.ws.bufferedAmount;
+    this.tcp.cork();
+    process.nextTick(uncork, this);
+  }
 
   send(payload: Payload, isBinary: boolean, compress: boolean): number {
     if (!this.open) return DROPPED;
@@ -94,6 +114,11 @@ class NodeSocket<U> implements Socket {
       return DROPPED;
     }
     ws.send(payload, sendOptions[(isBinary ? 1 : 0) + (compress ? 2 : 0)]!, this.written);
+    if (this.corked) {
+      if (this.backlog === 0 && ws.bufferedAmount <= CORK_BYTES) return SENT;
+      // A large batch goes out now, so that the kernel's buffer takes what it can and backpressure shows.
+      uncork(this);
+    }
     if (ws.bufferedAmount === 0) return SENT;
     this.awaitingDrain = true;
     return BUFFERED;
@@ -160,12 +185,22 @@ const sendOptions = [
   { binary: true, compress: true },
 ] as const;
 
+/** The batch's writes leave together; what the kernel did not take makes a drain due (uWS drains after any backpressure). */
+function uncork(socket: NodeSocket<unknown>): void {
+  if (!socket.corked) return;
+  socket.corked = false;
+  socket.tcp.uncork();
+  if (socket.open && socket.ws.bufferedAmount > 0) socket.awaitingDrain = true;
+}
+
 // ws's events, as module-level listeners that find their socket through the `owner` slot.
 function onMessage(this: WebSocket, data: ArrayBuffer, isBinary: boolean): void {
   const socket = socketOf(this);
   socket.idle = 0;
   // uWS delivers nothing once a socket is closed; ws would still deliver what arrives before the peer's close frame.
-  if (socket.open) socket.route.handlers.message(socket.userData, data, isBinary);
+  if (!socket.open) return;
+  if (!socket.corked) socket.cork();
+  socket.route.handlers.message(socket.userData, data, isBinary);
 }
 
 function onActivity(this: WebSocket): void {
@@ -297,7 +332,7 @@ export class NodeServer implements TransportServer {
       perMessageDeflate: settings.compression ? { serverNoContextTakeover: true, clientNoContextTakeover: true } : false,
       handleProtocols: chooseProtocol,
     });
-    this.wsRoutes.add(route.pattern, { settings, handlers, server } as WsRoute<unknown>);
+    this.wsRoutes.add(route.pattern, { settings, handlers, server });
   }
 
   addHttpRoute(method: HttpMethod, route: TransportRoute, maxBodyLength: number, handler: RawHttpHandler): void {
@@ -319,7 +354,9 @@ export class NodeServer implements TransportServer {
     return new Promise((resolve, reject) => {
       const failed = (error: NodeJS.ErrnoException): void => {
         const code = error.code ?? null;
-        reject(code === 'EADDRINUSE' ? portInUse('app.listen()', host, port, reusePort ? 'shared' : 'exclusive') : listenFailed('app.listen()', host, port, code));
+        reject(
+          code === 'EADDRINUSE' ? portInUse('app.listen()', host, port, reusePort ? 'shared' : 'exclusive') : listenFailed('app.listen()', host, port, code),
+        );
       };
       this.http.once('error', failed);
       this.http.listen(options, () => {
@@ -447,7 +484,7 @@ export class NodeServer implements TransportServer {
     route.server.handleUpgrade(req, socket, head, (ws) => {
       ws.binaryType = 'arraybuffer';
       const owned = ws as OwnedWs;
-      const wrapped = new NodeSocket(ws, route, userData, this);
+      const wrapped = new NodeSocket(ws, socket, route, userData, this);
       owned[owner] = wrapped;
       ws.on('message', onMessage);
       ws.on('ping', onActivity);
@@ -493,6 +530,6 @@ function reusePortUnsupported(): SwitchboardError {
   return new SwitchboardError(
     'SWB_ERR_REUSEPORT_UNSUPPORTED',
     `app.listen(): reusePort: true needs SO_REUSEPORT, which node:net offers from Node.js 22.12 (this is ${process.version}), ` +
-      "and the portable transport listens with node:net. Share the port with serve({ workers }) (its workers share it on any Node.js), or use Node.js 22.12 or later.",
+      'and the portable transport listens with node:net. Share the port with serve({ workers }) (its workers share it on any Node.js), or use Node.js 22.12 or later.',
   );
 }

@@ -70,14 +70,14 @@ function loadBuild(name: string): LoadedUws {
   const dirs = [info.dir, join(info.dir, 'binaries')];
   const binary = dirs.map((d) => join(d, binaryName)).find((path) => existsSync(path));
   if (binary === undefined) throw new Error(`${info.name}@${info.version} has no binary for this Node.js ABI (it has ${abisIn(dirs)})`);
-  let uws: NativeUws;
+  const addon = { exports: {} as NativeUws };
   try {
-    uws = require(binary) as NativeUws;
+    process.dlopen(addon, binary);
   } catch (error) {
     throw new Error(`${info.name}@${info.version}: ${firstLine(error)}`);
   }
   const label = info.name === name ? `${name}@${info.version}` : `${name}@${info.version} (${info.name})`;
-  return { uws, build: label };
+  return { uws: addon.exports, build: label };
 }
 
 /** glibc's version, or musl (Node.js reports no glibc version there). */

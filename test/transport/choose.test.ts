@@ -152,7 +152,9 @@ describeNeeding('node26', 'on Node.js 26, which no uWebSockets.js build supports
     expect(warnings).toHaveLength(1);
     const warning = warnings[0]!.slice('WARN switchboard: '.length);
     expect(warning).toMatch(report);
-    expect(warning).toMatch(/ Using the portable transport \(node:http and ws\): it serves the same API, at about \S+ the CPU per message of uWS; see docs\/configuration\.md\. /);
+    expect(warning).toMatch(
+      / Using the portable transport \(node:http and ws\): it serves the same API, at about \S+ the CPU per message of uWS; see docs\/configuration\.md\. /,
+    );
     const port = Number(/^TRANSPORT node LISTENING (\d+)$/m.exec(lines.join('\n'))?.[1]);
     const client = await connect(`ws://127.0.0.1:${port}/echo`);
     client.send('from 26');
