@@ -14,7 +14,7 @@ import cluster from 'node:cluster';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { ListenOptions } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { SUBPROTOCOL } from '../client/socket';
 import { listenFailed, portInUse, SwitchboardError } from '../util/errors';
 import { headerRecord } from '../util/headers';
@@ -60,6 +60,22 @@ type OwnedWs = WebSocket & { [owner]: NodeSocket<unknown> };
 
 function socketOf(ws: WebSocket): NodeSocket<unknown> {
   return (ws as OwnedWs)[owner];
+}
+
+/**
+ * ws's WebSocket, told when the peer's close frame arrives. ws answers that frame by calling close() on
+ * itself with the peer's code and reason (as bytes; with nothing for a frame without a code), but emits
+ * 'close' only once the TCP connection has ended, which a peer may delay for ws's 30-second close
+ * timeout. uWS runs the close handler as the frame arrives, and so does this transport. A protocol
+ * error makes ws call close() with a code alone: that close is reported by the 'close' event (1006).
+ */
+class PeerClosingWebSocket extends WebSocket {
+  override close(code?: number, data?: string | Buffer): void {
+    const socket = (this as unknown as Partial<OwnedWs>)[owner];
+    super.close(code, data);
+    if (socket !== undefined && (Buffer.isBuffer(data) || (code === undefined && data === undefined)))
+      socket.closed(code ?? 1005, data === undefined ? '' : data.toString('utf8'));
+  }
 }
 
 /** uWS's reasons for the violations it closes a connection for (the others it closes with no reason). */
@@ -325,6 +341,7 @@ export class NodeServer implements TransportServer {
 
   addWebSocketRoute<U>(route: TransportRoute, settings: WsRouteSettings, handlers: WsRouteHandlers<U>): void {
     const server = new WebSocketServer({
+      WebSocket: PeerClosingWebSocket,
       noServer: true,
       clientTracking: false,
       maxPayload: settings.maxPayloadLength,

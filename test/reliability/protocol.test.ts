@@ -39,7 +39,7 @@ function rfcClose(code: number): { opcode: number; payload: string }[] {
   return onUws ? [] : [{ opcode: CLOSE, payload: closePayload(code).toString('hex') }];
 }
 
-/** @OnClose runs when the close handshake ends: at once on uWS, when the TCP connection closes on ws. */
+/** @OnClose of a dropped connection: at once on uWS, once ws has closed the TCP connection on the portable transport. */
 async function closed(): Promise<{ code: number; reason: string }[]> {
   await eventually(() => closes.length > 0, '@OnClose');
   return closes;

@@ -48,7 +48,7 @@ test('a silent peer is pinged, then dropped with 1006 within the timeout and its
   expect(error).toBeNull();
   expect(after).toBeGreaterThanOrEqual(7);
   expect(after).toBeLessThan(16);
-  // @OnClose follows the end: at once on uWS, once ws has seen the socket close on the portable transport.
+  // A dropped connection's @OnClose: at once on uWS, once ws has seen the socket close on the portable transport.
   await eventually(() => closes.length > 0, '@OnClose of the silent peer');
   expect(closes).toEqual([1006]);
   // `ws` answers pings by itself: still open past the timeout, and served.
