@@ -46,7 +46,8 @@ test('a silent peer is pinged, then dropped with 1006 within the timeout and its
   const { error } = await silent.end(16_000);
   const after = (Date.now() - opened) / 1000;
   expect(error).toBeNull();
-  expect(after).toBeGreaterThanOrEqual(7);
+  // uWS's timers tick every 4 s, so its 8 s can be anything from 4 to 12 s; the portable transport counts seconds.
+  expect(after).toBeGreaterThanOrEqual(4);
   expect(after).toBeLessThan(16);
   // A dropped connection's @OnClose: at once on uWS, once ws has seen the socket close on the portable transport.
   await eventually(() => closes.length > 0, '@OnClose of the silent peer');
