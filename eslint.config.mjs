@@ -2,7 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const uws = { name: 'uWebSockets.js', message: 'Only lib/transport/uws.ts may import uWebSockets.js.' };
+const uws = { name: 'uWebSockets.js', message: 'Only lib/transport/uws.ts and its loader, lib/transport/uws-loader.ts, may name uWebSockets.js.' };
 
 /**
  * lib/'s layers, bottom first, and what each may import (besides its own folder). Type imports count:
@@ -22,8 +22,8 @@ const layers = {
   testing: ['util', 'client'],
 };
 const folders = Object.keys(layers);
-/** Modules inside a layer that the layers above it still may not import (the one uWS module). */
-const sealed = { transport: ['uws'] };
+/** Modules inside a layer that the layers above it still may not import (the transports themselves and the choice between them). */
+const sealed = { transport: ['uws', 'uws-loader', 'node', 'choose'] };
 /** The composition root and the entry points, which no layer imports. */
 const roots = ['../app', '../index', '../redis', '../testing'];
 
@@ -41,7 +41,7 @@ function layerRule(layer, allowed, files = [`lib/${layer}/**/*.ts`], paths = [uw
           patterns: [
             {
               group: groups,
-              message: `lib/${layer}/ may import only ${allowed.map((f) => `lib/${f}/`).join(', ') || 'its own folder'} (and not transport/uws): see docs/architecture.md.`,
+              message: `lib/${layer}/ may import only ${allowed.map((f) => `lib/${f}/`).join(', ') || 'its own folder'} (and not the transports themselves: transport/uws, uws-loader, node, choose): see docs/architecture.md.`,
             },
           ],
         },
@@ -55,7 +55,7 @@ const layerRules = [
   ...Object.entries(layers)
     .filter(([layer]) => layer !== 'client')
     .map(([layer, allowed]) => layerRule(layer, allowed)),
-  layerRule('transport', layers.transport, ['lib/transport/uws.ts'], []),
+  layerRule('transport', layers.transport, ['lib/transport/uws.ts', 'lib/transport/uws-loader.ts'], []),
 ];
 
 export default tseslint.config(

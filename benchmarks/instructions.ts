@@ -24,7 +24,7 @@ import { closeAll, connectMany, probe, type Conn, type Target } from './harness/
 import { buildClientFrame } from './harness/frames';
 import { sleep } from './harness/measure';
 import { jsonOfSize, textOfSize, type Route } from './harness/protocols';
-import { exitWith, startServer } from './harness/server-process';
+import { exitWith, startServer, type ServerCommand } from './harness/server-process';
 import { writeResults, type InstructionsFile } from './results';
 import { ROOT, servers } from './servers';
 import { RATE_LIMIT_ENV } from './servers/switchboard-options';
@@ -123,10 +123,11 @@ function instructionsOf(dir: string, label: string): number {
   throw new Error(`no callgrind dump "${label}" in ${dir}`);
 }
 
-async function measure(script: string, c: Case, messages: number, keep: boolean, env: Record<string, string>): Promise<number> {
+async function measure(command: ServerCommand, c: Case, messages: number, keep: boolean, env: Record<string, string>): Promise<number> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'swb-callgrind-'));
+  const script = command.argv[command.argv.length - 1]!;
   const server = await startServer(
-    { argv: ['valgrind', '--tool=callgrind', `--callgrind-out-file=${dir}/callgrind.%p`, process.execPath, script], cwd: ROOT, env },
+    { argv: ['valgrind', '--tool=callgrind', `--callgrind-out-file=${dir}/callgrind.%p`, process.execPath, script], cwd: ROOT, env: { ...command.env, ...env } },
     null,
     180000,
   );
@@ -192,9 +193,7 @@ async function main(): Promise<number> {
     for (const spec of specs) {
       const why = spec.unavailable();
       if (why !== null) throw new Error(`${spec.label}: ${why}`);
-      const argv = spec.command().argv;
-      const script = argv[argv.length - 1]!;
-      row[spec.name] = await measure(script, c, Math.min(messages, c.maxMessages ?? messages), keep, env);
+      row[spec.name] = await measure(spec.command(), c, Math.min(messages, c.maxMessages ?? messages), keep, env);
       console.log(`${c.id.padEnd(14)} ${spec.label.padEnd(20)} ${Math.round(row[spec.name]!)} instructions/message`);
     }
     const base = row.uws;

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import type { ServerCommand } from './harness/server-process';
 import type { Protocol } from './harness/protocols';
+import { uwsBuild } from '../lib/transport/uws-loader';
 
 export interface ServerSpec {
   /** Key in results files. */
@@ -87,11 +88,17 @@ export const servers: readonly ServerSpec[] = [
     required: true,
     unavailable: () => needCompiled(path.join(ROOT, 'dist/benchmarks/servers/uws.js')),
     command: () => node(path.join(ROOT, 'dist/benchmarks/servers/uws.js')),
-    versions: () => ({ 'uWebSockets.js': packageVersion(path.join(ROOT, 'node_modules'), 'uWebSockets.js') }),
+    versions: () => ({ 'uWebSockets.js': uwsBuild() ?? 'no native build loads' }),
   },
   {
     ...switchboardServer('switchboard', 'switchboard', path.join(ROOT, 'dist/benchmarks/servers/switchboard.js')),
     versions: () => ({ switchboard: packageVersion(ROOT, '.') }),
+  },
+  {
+    // The same app on the portable transport (node:http and ws), the one used where no native uWS loads.
+    ...switchboardServer('switchboard-node', 'switchboard (portable transport)', path.join(ROOT, 'dist/benchmarks/servers/switchboard.js')),
+    command: () => ({ ...node(path.join(ROOT, 'dist/benchmarks/servers/switchboard.js')), env: { SWITCHBOARD_TRANSPORT: 'node' } }),
+    versions: () => ({ switchboard: packageVersion(ROOT, '.'), ws: packageVersion(path.join(ROOT, 'node_modules'), 'ws') }),
   },
   {
     name: 'ws',

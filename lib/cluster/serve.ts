@@ -1,14 +1,15 @@
 /**
  * serve({ workers }): one app on every core. The same script runs as the primary (which only forks
  * and watches) and as each worker (which builds the app and listens); an environment variable tells
- * them apart, as node:cluster does. node:cluster itself is no use here: it shares Node's own listening
- * handle, and uWebSockets.js binds its own sockets.
- *
- * Every worker listens on the same port with SO_REUSEPORT, and the kernel spreads new connections over
- * them. The primary checks first that the port is free (so the workers never join a foreign server's
- * port) and, for port 0, picks the free port itself: Linux does not let a second socket join a port
- * the kernel assigned to a bind on port 0, so the workers must all bind a port given by number.
+ * them apart. The workers are forked with node:cluster: a worker on the portable transport listens
+ * through the primary, which holds the port and hands it each new connection in turn (this works on
+ * every Node.js, without SO_REUSEPORT); a uWS worker binds the port itself with SO_REUSEPORT, and the
+ * kernel spreads new connections over those. The primary checks first that the port is free (so the
+ * workers never join a foreign server's port) and, for port 0, picks the free port itself: Linux does
+ * not let a second socket join a port the kernel assigned to a bind on port 0, so the workers must all
+ * bind a port given by number.
  */
+import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { tryBind } from '../transport/bind-probe';
 import { invalidOption, listenFailed, portInUse } from '../util/errors';
@@ -154,6 +155,9 @@ async function worker<A extends Servable>(o: Resolved<A>, index: number): Promis
   process.on('message', (message: PrimaryMessage) => {
     if (message?.swb === 'retire') stop(1012);
   });
+  // node:cluster (the primary forks with it) would exit this worker at once when the primary goes away:
+  // marking the disconnect as expected leaves that to stop(), which closes the app gracefully first.
+  if (cluster.worker !== undefined) cluster.worker.exitedAfterDisconnect = true;
   try {
     const built = await o.app();
     const { port } = await built[listenShared](Number(process.env[PORT_ENV] ?? o.port), o.host);

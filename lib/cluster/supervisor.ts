@@ -3,7 +3,8 @@
  * that dies (at most MAX_RESTARTS times per slot), replaces them one at a time on restart() (a rolling
  * restart, docs/deploys.md), and stops them all gracefully on close().
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import cluster from 'node:cluster';
 import { SwitchboardError } from '../util/errors';
 import type { Logger } from '../util/validate';
 
@@ -112,7 +113,10 @@ export class Supervisor {
   }
 
   private fork(i: number): ChildProcess {
-    return fork(this.o.script, process.argv.slice(2), { env: { ...process.env, ...this.o.env(i) }, execArgv: [...this.o.execArgv] });
+    // Forked through node:cluster so that a worker on the portable transport can share the port through
+    // this process (node:net's handle sharing), on a Node.js without SO_REUSEPORT; uWS workers bind their own.
+    cluster.setupPrimary({ exec: this.o.script, args: process.argv.slice(2), execArgv: [...this.o.execArgv] });
+    return cluster.fork(this.o.env(i)).process;
   }
 
   /** `child` becomes the worker of slot `i`: the one restarted if it dies. */

@@ -3,6 +3,7 @@
  * checked when the App is built or the route registered, so a typo fails at boot, not under load.
  */
 import type { Bus } from '../bus/bus';
+import { TRANSPORT_ENV, TRANSPORT_NAMES, type TransportName } from '../transport/types';
 import { requestLimitDefaults, UWS_MAX_HEADERS, type RequestLimits } from '../transport/handshake';
 import { invalidOption } from '../util/errors';
 import { jsonDefaults, type JsonPolicy, type PoisoningAction } from '../util/json';
@@ -89,8 +90,12 @@ export interface AppOptions extends TransportOptions {
   closeTimeout?: number;
   /** Largest HTTP request body in bytes; bigger ones get 413. Default 1 MiB. */
   maxBodyLength?: number;
-  /** Start even if uWebSockets.js fell back to its slow pure-JS build (also: SWITCHBOARD_ALLOW_UWS_FALLBACK=1). Default false. */
-  allowJsFallback?: boolean;
+  /**
+   * `'uws'`: uWebSockets.js, refused (SWB_ERR_UWS_UNAVAILABLE) when no native build loads here. `'node'`:
+   * the portable transport on node:http and ws. Default: the environment variable SWITCHBOARD_TRANSPORT,
+   * else uWS when a native build loads, else the portable one (with one log line saying so).
+   */
+  transport?: TransportName;
   /** Headers a request may have; more get 431. 1 to 48 (uWS v20.30 parses no more). Default 48. */
   maxHeaderCount?: number;
   /** Bytes of one request header (name and value); longer gets 431. Default 8192. */
@@ -183,7 +188,7 @@ const appKeys = [
   'logger',
   'closeTimeout',
   'maxBodyLength',
-  'allowJsFallback',
+  'transport',
   'reusePort',
   'onProtoPoisoning',
   'onConstructorPoisoning',
@@ -270,11 +275,13 @@ export function isToken(token: unknown): token is ProviderToken {
 }
 
 export interface ResolvedApp {
-  readonly transport: ResolvedTransport;
+  /** The per-route transport settings every route starts from. */
+  readonly routeDefaults: ResolvedTransport;
+  /** The transport asked for (option, else SWITCHBOARD_TRANSPORT); undefined: whichever loads. */
+  readonly transport: TransportName | undefined;
   readonly logger: Logger;
   readonly closeTimeout: number;
   readonly maxBodyLength: number;
-  readonly allowJsFallback: boolean;
   readonly reusePort: boolean;
   /** How parsed JSON treats prototype keys; passed to parseJson as it is. */
   readonly json: JsonPolicy;
@@ -327,9 +334,31 @@ function resolveLimits(where: string, options: AppOptions): RequestLimits {
   return Object.freeze(limits as unknown as RequestLimits);
 }
 
+const transportNames: readonly unknown[] = TRANSPORT_NAMES;
+
+/** The `transport` option, else SWITCHBOARD_TRANSPORT (an empty variable counts as unset), each checked. */
+function transportChoice(where: string, options: AppOptions): TransportName | undefined {
+  if (options.transport !== undefined) {
+    if (!transportNames.includes(options.transport)) throw invalidOption(where, 'transport', "'uws' or 'node'", options.transport);
+    return options.transport;
+  }
+  const env = process.env[TRANSPORT_ENV];
+  if (env === undefined || env === '') return undefined;
+  if (!transportNames.includes(env)) throw invalidOption(where, `transport (from the environment variable ${TRANSPORT_ENV})`, "'uws' or 'node'", env);
+  return env as TransportName;
+}
+
 export function resolveAppOptions(options: AppOptions): ResolvedApp {
   const where = 'new App(options)';
   if (options === null || typeof options !== 'object') throw invalidOption(where, 'options', 'an object', options);
+  // Removed with uWS's pure-JS fallback: the portable transport replaces it, and a silent no-op would hide that.
+  if ('allowJsFallback' in options)
+    throw invalidOption(
+      where,
+      'allowJsFallback',
+      "absent: it was removed with uWS's JS fallback; use transport: 'node' (or leave it unset to fall back automatically)",
+      options.allowJsFallback,
+    );
   checkKeys(where, options, appKeys);
   const logger = loggerOption(where, options.logger);
   const bus: unknown = options.bus;
@@ -340,12 +369,11 @@ export function resolveAppOptions(options: AppOptions): ResolvedApp {
   )
     throw invalidOption(where, 'bus', 'a Bus instance such as new LocalBus() or new RedisBus({ url })', bus);
   return {
-    transport: resolveTransport(where, options, transportDefaults),
+    routeDefaults: resolveTransport(where, options, transportDefaults),
+    transport: transportChoice(where, options),
     logger,
     closeTimeout: options.closeTimeout === undefined ? 10_000 : integerIn(where, 'closeTimeout', options.closeTimeout, 0, 2 ** 31 - 1),
     maxBodyLength: options.maxBodyLength === undefined ? 1024 * 1024 : integerIn(where, 'maxBodyLength', options.maxBodyLength, 0, 2 ** 31 - 1),
-    allowJsFallback:
-      options.allowJsFallback === undefined ? process.env.SWITCHBOARD_ALLOW_UWS_FALLBACK === '1' : boolean(where, 'allowJsFallback', options.allowJsFallback),
     reusePort: options.reusePort === undefined ? false : boolean(where, 'reusePort', options.reusePort),
     json: Object.freeze({
       protoAction: poisoning(where, 'onProtoPoisoning', options.onProtoPoisoning, jsonDefaults.protoAction),

@@ -1,8 +1,15 @@
 /**
- * What the transport offers the layers above it: the narrow socket and server interfaces, and the
- * requests it copies out of uWS. Nothing outside transport/uws.ts depends on uWebSockets.js; a uWS
- * WebSocket satisfies `Socket` as it is.
+ * What a transport offers the layers above it: the narrow socket and server interfaces, and the
+ * requests it copies out of the server. Two transports implement them with the same semantics:
+ * transport/uws.ts on uWebSockets.js (a uWS WebSocket satisfies `Socket` as it is) and transport/node.ts
+ * on node:http and ws. Nothing above transport/ knows which one it has.
  */
+
+/** The two transports: uWebSockets.js, and the portable one on node:http and ws. */
+export type TransportName = 'uws' | 'node';
+export const TRANSPORT_NAMES: readonly TransportName[] = ['uws', 'node'];
+/** The environment variable that sets the default transport of every App in the process (and of its child processes). */
+export const TRANSPORT_ENV = 'SWITCHBOARD_TRANSPORT';
 
 /** An encoded frame: a string is a text frame, bytes are a binary frame. */
 export type Payload = string | ArrayBuffer | Uint8Array;
@@ -83,4 +90,28 @@ export type RawHttpHandler = (req: RawHttpRequest) => HttpResult | Promise<HttpR
 /** The JSON error response every HTTP failure gets, from the transport (404, 413…) or a handler (HttpError). */
 export function jsonError(status: number, message: string): HttpResult {
   return { status, headers: [['content-type', 'application/json']], body: JSON.stringify({ error: { status, message } }) };
+}
+
+/** A route as the transport needs it: its uWS-style pattern, the pattern's shape (parameter names erased) and parameter count. */
+export interface TransportRoute {
+  readonly pattern: string;
+  readonly shape: string;
+  readonly paramCount: number;
+}
+
+/** One server of either transport: routes are added before listen(), then it serves until closeAll(). */
+export interface TransportServer extends Publisher {
+  addWebSocketRoute<U>(route: TransportRoute, settings: WsRouteSettings, handlers: WsRouteHandlers<U>): void;
+  addHttpRoute(method: HttpMethod, route: TransportRoute, maxBodyLength: number, handler: RawHttpHandler): void;
+  /** The 404 for every path no route claimed; added after every route. */
+  addNotFound(): void;
+  /**
+   * Binds the port, exclusively unless `reusePort` (then every listener on the port must share it).
+   * Resolves with the port bound; rejects with SWB_ERR_PORT_IN_USE or SWB_ERR_LISTEN_FAILED.
+   */
+  listen(host: string | undefined, port: number, reusePort: boolean): Promise<number>;
+  /** Stops accepting connections; open ones stay. */
+  stopListening(): void;
+  /** Force-closes everything left (sockets and keep-alive HTTP connections). */
+  closeAll(): void;
 }

@@ -1,28 +1,30 @@
 /**
- * The only module that imports uWebSockets.js. It copies what uWS hands out (requests are
+ * The uWebSockets.js transport, on the native build transport/uws-loader.ts found (the only other module
+ * that names uWebSockets.js, for its types). It copies what uWS hands out (requests are
  * stack-allocated, message ArrayBuffers die with the callback) and calls back into transport-agnostic
  * code through the interfaces of ./types; app.ts wires those callbacks to the runtime and http.
  */
-import { STATUS_CODES } from 'node:http';
-import * as uWS from 'uWebSockets.js';
-import { listenFailed, portInUse, SwitchboardError } from '../util/errors';
+import type * as uWS from 'uWebSockets.js';
+import { listenFailed, portInUse } from '../util/errors';
 import { headerRecord } from '../util/headers';
 import { isThenable } from '../util/thenable';
 import { addressText } from './address';
 import { tryBind } from './bind-probe';
 import { SUBPROTOCOL } from '../client/socket';
 import { checkHandshake, checkRequestLimits, offersSwitchboard, refusalClose, refusalOf, type RequestLimits } from './handshake';
+import { refusalResult, statusLine, statusResult } from './responses';
 import {
-  jsonError,
   type RawHttpHandler,
   type HttpMethod,
   type HttpResult,
   type Payload,
-  type Publisher,
   type RawUpgrade,
+  type TransportRoute,
+  type TransportServer,
   type WsRouteHandlers,
   type WsRouteSettings,
 } from './types';
+import type { NativeUws } from './uws-loader';
 
 interface Slot<U> {
   /** The runtime's user data; undefined on a socket accepted only to be closed with `refusal`. */
@@ -39,34 +41,14 @@ function slotOf<U>(ws: uWS.WebSocket<Slot<U>>): Slot<U> {
   return ws as unknown as Slot<U>;
 }
 
-/** A route as the transport needs it: its uWS pattern, the pattern's shape (parameter names erased) and parameter count. */
-export interface TransportRoute {
-  readonly pattern: string;
-  readonly shape: string;
-  readonly paramCount: number;
-}
-
-/** True when uWS loaded its native addon; the registry package silently falls back to a slow JS port. */
-export function isNativeUws(): boolean {
-  return /\[native code\]/.test(Function.prototype.toString.call(uWS.App));
-}
-
-export function assertNativeUws(allowFallback: boolean): void {
-  if (isNativeUws() || allowFallback) return;
-  throw new SwitchboardError(
-    'SWB_ERR_UWS_FALLBACK',
-    'uWebSockets.js could not load its native build for this platform and Node.js version, and fell back to a slow pure-JS implementation. ' +
-      'Install a native build (npm i uNetworking/uWebSockets.js#v20.x, or the version matching your Node.js), ' +
-      'or accept the slow path with new App({ allowJsFallback: true }) or SWITCHBOARD_ALLOW_UWS_FALLBACK=1.',
-  );
-}
-
 /**
- * uWS's flag for a listen without SO_REUSEPORT, which uWS v20.30 otherwise sets on every listen (a
- * second server on the port would then succeed, and the kernel would split connections between the
- * two). Missing from uWS's typings, and from its JS fallback, whose node:net listen never shares.
+ * uWS's flag for a listen without SO_REUSEPORT, which uWS otherwise sets on every listen (a second
+ * server on the port would then succeed, and the kernel would split connections between the two).
+ * Missing from uWS's typings.
  */
-const EXCLUSIVE_PORT = (uWS as unknown as { LIBUS_LISTEN_EXCLUSIVE_PORT?: number }).LIBUS_LISTEN_EXCLUSIVE_PORT;
+function exclusivePortFlag(native: NativeUws): number | undefined {
+  return (native as unknown as { LIBUS_LISTEN_EXCLUSIVE_PORT?: number }).LIBUS_LISTEN_EXCLUSIVE_PORT;
+}
 /** LIBUS_LISTEN_DEFAULT (SO_REUSEPORT on), which uWS does not export. */
 const SHARED_PORT = 0;
 
@@ -79,25 +61,23 @@ function headerList(req: uWS.HttpRequest): string[] {
   return list;
 }
 
-function statusLine(status: number): string {
-  return `${status} ${STATUS_CODES[status] ?? 'Unknown'}`;
-}
-
 function rejectUpgrade(res: uWS.HttpResponse, error: unknown): void {
-  const { status, headers, message } = refusalOf(error);
-  res.writeStatus(statusLine(status));
-  for (const [name, value] of headers) res.writeHeader(name, value);
-  res.writeHeader('content-type', 'text/plain; charset=utf-8').end(message, true);
+  writeResult(res, refusalResult(error), true);
 }
 
-export class UwsServer implements Publisher {
-  private readonly app = uWS.App();
+export class UwsServer implements TransportServer {
+  private readonly app: uWS.TemplatedApp;
   private listenSocket: uWS.us_listen_socket | null = null;
 
   /** WebSocket route patterns by shape, until an HTTP GET route claims the same path. */
   private readonly wsPatterns = new Map<string, string>();
 
-  constructor(private readonly limits: RequestLimits) {}
+  constructor(
+    private readonly uws: NativeUws,
+    private readonly limits: RequestLimits,
+  ) {
+    this.app = uws.App();
+  }
 
   publish(topic: string, payload: Payload, isBinary: boolean, compress: boolean): boolean {
     return this.app.publish(topic, payload, isBinary, compress);
@@ -114,8 +94,8 @@ export class UwsServer implements Publisher {
       maxPayloadLength: settings.maxPayloadLength,
       idleTimeout: settings.idleTimeout,
       maxBackpressure: settings.maxBackpressure,
-      closeOnBackpressureLimit: Number(settings.closeOnBackpressureLimit),
-      compression: settings.compression ? uWS.SHARED_COMPRESSOR | uWS.SHARED_DECOMPRESSOR : uWS.DISABLED,
+      closeOnBackpressureLimit: settings.closeOnBackpressureLimit,
+      compression: settings.compression ? this.uws.SHARED_COMPRESSOR | this.uws.SHARED_DECOMPRESSOR : this.uws.DISABLED,
       sendPingsAutomatically: true,
       upgrade: upgradeHandler(this.limits, route.paramCount, handlers),
       open: (ws) => {
@@ -169,18 +149,16 @@ export class UwsServer implements Publisher {
     this.app.any('/*', (res) => writeResult(res, statusResult(404), false));
   }
 
-  /**
-   * Binds the port, exclusively unless `reusePort` (then every listener on the port must share it, and
-   * the kernel balances connections over them). Rejects with SWB_ERR_PORT_IN_USE or SWB_ERR_LISTEN_FAILED.
-   */
+  /** With `reusePort`, SO_REUSEPORT: the kernel balances connections over every listener on the port. */
   listen(host: string | undefined, port: number, reusePort: boolean): Promise<number> {
     const args: (string | number)[] = host === undefined ? [port] : [host, port];
-    if (EXCLUSIVE_PORT !== undefined) args.push(reusePort ? SHARED_PORT : EXCLUSIVE_PORT);
+    const exclusive = exclusivePortFlag(this.uws);
+    if (exclusive !== undefined) args.push(reusePort ? SHARED_PORT : exclusive);
     return new Promise((resolve, reject) => {
       const done = (socket: uWS.us_listen_socket | false): void => {
         if (socket !== false) {
           this.listenSocket = socket;
-          resolve(uWS.us_socket_local_port(socket));
+          resolve(this.uws.us_socket_local_port(socket));
           return;
         }
         // uWS says only `false`: the same bind through node:net names the cause.
@@ -196,21 +174,14 @@ export class UwsServer implements Publisher {
     });
   }
 
-  /** Stops accepting connections; open ones stay. */
   stopListening(): void {
-    if (this.listenSocket !== null) uWS.us_listen_socket_close(this.listenSocket);
+    if (this.listenSocket !== null) this.uws.us_listen_socket_close(this.listenSocket);
     this.listenSocket = null;
   }
 
-  /** Force-closes everything left (sockets and keep-alive HTTP connections). */
   closeAll(): void {
     (this.app as unknown as { close(): void }).close();
   }
-}
-
-/** The JSON error response for a status the transport decides (404, 413, 431…). */
-function statusResult(status: number): HttpResult {
-  return jsonError(status, STATUS_CODES[status] ?? '');
 }
 
 function writeResult(res: uWS.HttpResponse, result: HttpResult, closeConnection: boolean): void {
@@ -280,7 +251,7 @@ function upgradeHandler<U>(limits: RequestLimits, paramCount: number, handlers: 
 /** Path parameters in pattern order, still percent-encoded. */
 function parameters(req: uWS.HttpRequest, count: number): string[] {
   const params: string[] = [];
-  for (let i = 0; i < count; i++) params.push(req.getParameter(i));
+  for (let i = 0; i < count; i++) params.push(req.getParameter(i) ?? '');
   return params;
 }
 

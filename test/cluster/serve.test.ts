@@ -3,6 +3,7 @@
  */
 import { join } from 'node:path';
 import { App, serve, SwitchboardError, type ServePrimary } from '../../lib';
+import { NET_REUSE_PORT } from '../../lib/transport/node';
 import { connect, recordingLogger, within } from '../helpers';
 import { freePort } from '../redis-server';
 
@@ -93,8 +94,10 @@ test('a worker that dies is restarted on the same port, which stays served throu
 });
 
 test('a port another server holds fails serve() in the primary, before anything is forked, whether that server shares it or not', async () => {
+  // The portable transport shares a port alone only from Node.js 22.12 (node:net's SO_REUSEPORT): before, the sharing holder runs on uWS.
+  const sharing = new App({ logger: recordingLogger() }).transport === 'node' && !NET_REUSE_PORT ? { transport: 'uws' as const } : {};
   for (const reusePort of [false, true]) {
-    const holder = new App({ logger: recordingLogger(), reusePort });
+    const holder = new App({ logger: recordingLogger(), reusePort, ...(reusePort ? sharing : {}) });
     const port = await freePort();
     await holder.listen(port, '127.0.0.1');
     try {

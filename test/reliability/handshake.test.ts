@@ -122,12 +122,19 @@ describe('request-size caps (431 / 414) before any app code', () => {
     expect((await ask(port, upgradeRequest(port, '/ws', headers(3)))).status).toBe(101);
   });
 
-  test('upstream: 10,000 headers in one read are dropped by uWS itself (TCP closed, no response)', async () => {
-    const { port } = await start({ routes: [Guarded] });
+  test('10,000 headers in one read are refused, and nothing upgrades', async () => {
+    const { app, port } = await start({ routes: [Guarded] });
     const many = Array.from({ length: 10_000 }, (_, i) => `X-H${i}: v\r\n`).join('');
     const raw = await rawRequest(port, upgradeRequest(port, '/ws', {}, many));
     const { frames } = await raw.end();
-    expect([raw.head, frames]).toEqual([null, []]);
+    // An upstream limit of uWS: it drops the TCP connection without a response. node:http parses the
+    // request and the header cap answers it, as it does any request over maxHeaderCount.
+    if (app.transport === 'uws') expect([raw.head, frames]).toEqual([null, []]);
+    else
+      expect([raw.head, frames]).toEqual([
+        { status: 431, headers: { connection: 'close', 'content-length': '20', 'content-type': 'text/plain; charset=utf-8' } },
+        [],
+      ]);
     expect(upgrades).toBe(0);
     await served(port);
   });

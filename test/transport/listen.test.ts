@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Connector, OnMessage, SwitchboardError, WebSocketRoute } from '../../lib';
+import { NET_REUSE_PORT } from '../../lib/transport/node';
 import { connect, recordingLogger, within } from '../helpers';
 import { freePort } from '../redis-server';
 
@@ -120,7 +121,24 @@ test('this App is refused a port that an App in another process holds', async ()
   expect(new Set(await replies(port, 10))).toEqual(new Set(['hi from the child']));
 });
 
-test('reusePort: true: two Apps share one port and the kernel gives connections to both', async () => {
+/**
+ * The portable transport shares a port through node:net's SO_REUSEPORT, which Node.js has from 22.12:
+ * before that an App alone cannot share (serve() still can, through node:cluster; test/cluster/serve.test.ts).
+ */
+const cannotShare = new App({ logger: recordingLogger() }).transport === 'node' && !NET_REUSE_PORT;
+
+(cannotShare ? test : test.skip)('reusePort: true on the portable transport before Node.js 22.12: refused, saying what works instead', async () => {
+  const port = await freePort();
+  await expect(app('A', { reusePort: true }).listen(port, '127.0.0.1')).rejects.toThrow(
+    new SwitchboardError(
+      'SWB_ERR_REUSEPORT_UNSUPPORTED',
+      `app.listen(): reusePort: true needs SO_REUSEPORT, which node:net offers from Node.js 22.12 (this is ${process.version}), ` +
+        'and the portable transport listens with node:net. Share the port with serve({ workers }) (its workers share it on any Node.js), or use Node.js 22.12 or later.',
+    ),
+  );
+});
+
+(cannotShare ? test.skip : test)('reusePort: true: two Apps share one port and the kernel gives connections to both', async () => {
   const port = await freePort();
   await app('A', { reusePort: true }).listen(port, '127.0.0.1');
   await app('B', { reusePort: true }).listen(port, '127.0.0.1');
@@ -132,7 +150,7 @@ test('reusePort: true: two Apps share one port and the kernel gives connections 
   await expect(app('C').listen(port, '127.0.0.1')).rejects.toThrow(inUse('127.0.0.1', port));
 });
 
-test('reusePort: true cannot join a port whose holder does not share it', async () => {
+(cannotShare ? test.skip : test)('reusePort: true cannot join a port whose holder does not share it', async () => {
   const port = await freePort();
   await app('the first').listen(port, '127.0.0.1');
   await expect(app('the second', { reusePort: true }).listen(port, '127.0.0.1')).rejects.toThrow(
