@@ -127,7 +127,11 @@ async function measure(command: ServerCommand, c: Case, messages: number, keep: 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'swb-callgrind-'));
   const script = command.argv[command.argv.length - 1]!;
   const server = await startServer(
-    { argv: ['valgrind', '--tool=callgrind', `--callgrind-out-file=${dir}/callgrind.%p`, process.execPath, script], cwd: ROOT, env: { ...command.env, ...env } },
+    {
+      argv: ['valgrind', '--tool=callgrind', `--callgrind-out-file=${dir}/callgrind.%p`, process.execPath, script],
+      cwd: ROOT,
+      env: { ...command.env, ...env },
+    },
     null,
     180000,
   );

@@ -7,8 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 
 export type Program = 'redis-server' | 'chromium' | 'node24' | 'node26';
 
