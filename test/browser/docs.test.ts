@@ -75,13 +75,13 @@ describeNeeding('chromium', 'app.docs() in a real browser', () => {
     const [data, reply] = [joinOp.locator('table.schema').first(), joinOp.locator('table.schema').nth(1)];
     expect(await data.locator('td.field code').allTextContents()).toEqual(['room', 'name']);
     expect(await data.locator('code.type').allTextContents()).toEqual(['string', 'string']);
-    expect(await reply.locator('td.field code').allTextContents()).toEqual(['room']);
+    expect(await reply.locator('td.field code').allTextContents()).toEqual(['room', 'recent', 'name[]', 'text[]']);
     await page.selectOption('#console-message', { label: 'join' });
     expect(JSON.parse(await page.inputValue('#console-frame'))).toEqual({ event: 'join', data: { room: 'lobby', name: 'ann' }, id: 1 });
     await page.click('#console-connect');
     await page.locator('#console-status[data-state="open"]').waitFor(WAIT);
     await page.click('#console-send');
-    await page.locator('#console-log li.in', { hasText: '{"event":"join","id":1,"data":{"room":"lobby"}}' }).waitFor(WAIT);
+    await page.locator('#console-log li.in', { hasText: '{"event":"join","id":1,"data":{"room":"lobby","recent":[]}}' }).waitFor(WAIT);
     // The room's presence follows the reply, as a push.
     await page.locator('#console-log li.in', { hasText: '{"event":"presence_state","room":"lobby","data":{"ann":{"metas":[{"id":' }).waitFor(WAIT);
     expect(await page.locator('#console-log li.in .note').allTextContents()).toEqual(['reply to request #1', 'push']);
