@@ -116,7 +116,9 @@ export class Supervisor {
     // Forked through node:cluster so that a worker on the portable transport can share the port through
     // this process (node:net's handle sharing), on a Node.js without SO_REUSEPORT; uWS workers bind their own.
     cluster.setupPrimary({ exec: this.o.script, args: process.argv.slice(2), execArgv: [...this.o.execArgv] });
-    return cluster.fork(this.o.env(i)).process;
+    // The whole environment, as the caller sees it: node:cluster adds `env` to its own view of process.env,
+    // which is not the one a caller may have replaced (Jest gives each test file a copy, for one).
+    return cluster.fork({ ...process.env, ...this.o.env(i) }).process;
   }
 
   /** `child` becomes the worker of slot `i`: the one restarted if it dies. */
