@@ -26,8 +26,13 @@ export interface Bucket {
 export function takeToken(bucket: Bucket, limit: ResolvedRateLimit, now: number): boolean {
   const fullAt = (bucket.fullAt > now ? bucket.fullAt : now) + limit.interval;
   bucket.fullAt = fullAt;
-  return fullAt - now <= limit.window;
+  // Clock times are fractional milliseconds: (now + window) - now can come out a hair above window, which
+  // refused the one message a full bucket of burst 1 holds, depending on the clock's value.
+  return fullAt - now <= limit.window + ROUNDING_MS;
 }
+
+/** Far below any clock's resolution, far above a double's rounding of a few days' worth of milliseconds. */
+const ROUNDING_MS = 1e-6;
 
 /**
  * The message takeToken refused at the coarse clock's time, taken again at the exact time (the clock may

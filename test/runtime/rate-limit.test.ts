@@ -4,6 +4,7 @@
  */
 import { App, Connector, OnMessage, WebSocketRoute } from '../../lib';
 import { closeAll, connect, delay, start } from '../helpers';
+import { takeToken } from '../../lib/runtime/rate-limit';
 
 afterEach(closeAll);
 
@@ -110,4 +111,10 @@ describe('rateLimit', () => {
   ])('rateLimit %j is refused', (rateLimit, message) => {
     expect(() => new App({ rateLimit } as never)).toThrow(message);
   });
+});
+
+test('a full bucket takes its message at any clock value (fractional milliseconds do not round it into a refusal)', () => {
+  const limit = { messages: 1, per: 60_000, burst: 1, interval: 60_000, window: 60_000 };
+  // Clock values at which (now + 60000) - now is a hair above 60000 in floating point.
+  for (const now of [491883.4334919757, 88160.46820431178, 496711.02088104415]) expect(takeToken({ fullAt: now }, limit, now)).toBe(true);
 });
