@@ -2,7 +2,7 @@
  * Test helpers: a real app on port 0 and a real `ws` client whose every wait has a timeout.
  */
 import WebSocket from 'ws';
-import { App, SwitchboardError, type AppOptions, type Logger } from '../lib';
+import { App, SwitchboardError, uwsBuild, type AppOptions, type Logger } from '../lib';
 
 export const WAIT_MS = 3000;
 
@@ -27,6 +27,15 @@ export async function start(options: AppOptions | App = {}): Promise<Started> {
   running.add(app);
   const { port } = await app.listen(0, '127.0.0.1');
   return { app, port, url: (path) => `ws://127.0.0.1:${port}${path}` };
+}
+
+/**
+ * The uWS.js release an App runs on, as its minor version (30 for v20.30, 57 for v20.57); 0 on the portable
+ * transport. For tests of what upstream changed between releases (docs/limits.md).
+ */
+export function uwsRelease(app: App): number {
+  if (app.transport !== 'uws') return 0;
+  return Number(/@20\.(\d+)\./.exec(uwsBuild() ?? '')?.[1] ?? 0);
 }
 
 export async function closeAll(): Promise<void> {

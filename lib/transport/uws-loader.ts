@@ -70,14 +70,18 @@ function loadBuild(name: string): LoadedUws {
   const dirs = [info.dir, join(info.dir, 'binaries')];
   const binary = dirs.map((d) => join(d, binaryName)).find((path) => existsSync(path));
   if (binary === undefined) throw new Error(`${info.name}@${info.version} has no binary for this Node.js ABI (it has ${abisIn(dirs)})`);
-  const addon = { exports: {} as NativeUws };
+  let uws: NativeUws;
   try {
-    process.dlopen(addon, binary);
+    // require(), not process.dlopen(): Node loads an addon once per process and hands the same exports to
+    // every later require. A second dlopen initialises uWS again in the same process (Jest runs test files
+    // in one process, each with its own module registry), and the process crashed at exit (SIGSEGV).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a native addon by path, chosen at run time
+    uws = require(binary) as NativeUws;
   } catch (error) {
     throw new Error(`${info.name}@${info.version}: ${firstLine(error)}`);
   }
   const label = info.name === name ? `${name}@${info.version}` : `${name}@${info.version} (${info.name})`;
-  return { uws: addon.exports, build: label };
+  return { uws, build: label };
 }
 
 /** glibc's version, or musl (Node.js reports no glibc version there). */
