@@ -9,6 +9,17 @@ const said = z.object({ from: z.string(), text: z.string() });
 const define = defineChannel as (pattern: unknown, definition: unknown) => unknown;
 const open = connect as (...args: unknown[]) => unknown;
 
+/** Runs `call` with no global WebSocket, whatever this Node.js has. */
+function withoutGlobalWebSocket<T>(call: () => T): T {
+  const g = globalThis as { WebSocket?: unknown };
+  const saved = g.WebSocket;
+  delete g.WebSocket;
+  try {
+    return call();
+  } finally {
+    if (saved !== undefined) g.WebSocket = saved;
+  }
+}
 describe('defineChannel', () => {
   test('carries the pattern, each request as { event, data, reply } and the events; frozen', () => {
     const chat = defineChannel('/chat/{room}', { requests: { say, join }, events: { said } });
@@ -107,7 +118,8 @@ describe('connect() arguments and options', () => {
       "connect(channel, url): url must be a string like 'ws://host:port', got 8000 [SWB_ERR_INVALID_ARGUMENT]",
     ],
     [
-      () => open(chat, 'ws://h', { params: { room: 'a' } }),
+      // Node.js 22 and later have a global WebSocket: taken away for this call, as Node.js 20 has none.
+      () => withoutGlobalWebSocket(() => open(chat, 'ws://h', { params: { room: 'a' } })),
       'connect(): there is no global WebSocket here (Node.js 20 has none): pass one, as in { WebSocket } from the ws package [SWB_ERR_INVALID_OPTION]',
     ],
   ])('a mistake is a TypeError with a stable code (%#)', (call, message) => {

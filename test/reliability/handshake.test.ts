@@ -133,8 +133,10 @@ describe('request-size caps (431 / 414) before any app code', () => {
     const raw = await rawRequest(port, upgradeRequest(port, '/ws', {}, many));
     const { frames } = await raw.end();
     // An upstream limit of uWS: v20.30 drops the TCP connection without a response, v20.57 answers a bare
-    // 431. node:http parses the request and the header cap answers it, as it does any request over maxHeaderCount.
-    if (uwsRelease(app) >= 57) expect([raw.head, frames]).toEqual([{ status: 431, headers: { connection: 'close' } }, []]);
+    // 431. Node.js 20's node:http parses the request and the header cap answers it, as it does any request
+    // over maxHeaderCount; Node.js 26's parser refuses it itself first, with a bare 431 as well.
+    const bare = uwsRelease(app) >= 57 || (app.transport === 'node' && Number(process.versions.node.split('.')[0]) >= 26);
+    if (bare) expect([raw.head, frames]).toEqual([{ status: 431, headers: { connection: 'close' } }, []]);
     else if (app.transport === 'uws') expect([raw.head, frames]).toEqual([null, []]);
     else
       expect([raw.head, frames]).toEqual([
