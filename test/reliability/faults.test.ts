@@ -213,7 +213,7 @@ describe('hostile JSON', () => {
     expect(polluted()).toBeUndefined();
   });
 
-  test('deeply nested JSON (a 1 MiB message) does not crash: parsed, and an echo that cannot be re-encoded gets internal_error', async () => {
+  test('deeply nested JSON (a 1 MiB message) does not crash: parsed, and an echo that cannot be re-encoded gets internal_error (one that can comes back as sent)', async () => {
     @WebSocketRoute('/deep', { maxPayloadLength: 2 * 1024 * 1024 })
     class Deep {
       @OnMessage()
@@ -230,13 +230,24 @@ describe('hostile JSON', () => {
     const { url } = await start({ routes: [Deep], logger });
     const c = await connect(url('/deep'));
     const depth = 512 * 1024;
-    c.send('['.repeat(depth) + ']'.repeat(depth));
-    expect(await c.nextJson(10_000)).toEqual(internal);
-    c.send(`{"event":"deep","data":${'['.repeat(depth)}${']'.repeat(depth)}}`);
+    const deep = '['.repeat(depth) + ']'.repeat(depth);
+    // Node.js 20's JSON.stringify overflows the stack on this; Node.js 26's V8 encodes it without recursion.
+    const encodable = ((): boolean => {
+      try {
+        return JSON.stringify(JSON.parse(deep)) === deep;
+      } catch {
+        return false;
+      }
+    })();
+    c.send(deep);
+    // Compared as text: Jest's own copy of a value this deep would overflow the stack.
+    if (encodable) expect((await c.next(10_000)) === deep).toBe(true);
+    else expect(await c.nextJson(10_000)).toEqual(internal);
+    c.send(`{"event":"deep","data":${deep}}`);
     expect(await c.nextJson(10_000)).toEqual({ event: 'deep', data: 'parsed' });
     c.send('[1]');
     expect(await c.nextJson()).toEqual([1]);
-    expect(logger.errors.map((e) => (e.error as SwitchboardError).code)).toEqual(['SWB_ERR_UNSENDABLE']);
+    expect(logger.errors.map((e) => (e.error as SwitchboardError).code)).toEqual(encodable ? [] : ['SWB_ERR_UNSENDABLE']);
   });
 });
 
