@@ -81,9 +81,10 @@ export interface PushResult {
 export type Request = { seq: number } & ({ cmd: 'stats' } | { cmd: 'push'; bytes: number } | { cmd: 'close' } | { cmd: 'cpu' });
 
 const quiet = { error: (): void => undefined, warn: (): void => undefined };
-/** RATE_LIMIT=messages/per/burst: the App's rate limit (the fairness test runs with and without one). */
-const [messages, per, burst] = (process.env.RATE_LIMIT ?? '').split('/').map(Number);
-const rateLimit = messages === undefined || Number.isNaN(messages) ? undefined : { messages, per: per!, burst: burst! };
+/** RATE_LIMIT=messages/per/burst: the App's rate limit (the fairness test runs with and without one); unset or `none`: no limit. */
+const spec = process.env.RATE_LIMIT ?? 'none';
+const [messages, per, burst] = spec.split('/').map(Number);
+const rateLimit = spec === 'none' ? undefined : { messages: messages!, per: per!, burst: burst! };
 const app = new App({ routes: [Echo, EchoAsync, Push, Room], logger: quiet, rateLimit });
 // ADMIN_TOKEN serves the inspection page (admin.soak.ts measures what it costs).
 if (process.env.ADMIN_TOKEN !== undefined) app.admin('/admin', { token: process.env.ADMIN_TOKEN });
