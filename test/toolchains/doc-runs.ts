@@ -63,6 +63,14 @@ export const DOC_RUNS: Readonly<Record<string, DocRun>> = {
   // It answers nothing to the sender (a broadcast to the others): listening proves it reached Redis.
   'redis-bus': { http: { path: '/', status: 404 }, redis: true },
   serve: { notRun: 'starts a cluster of workers on port 8000, with a Redis bus' },
+  deploy: { notRun: 'starts a cluster of workers on port 8000, with a Redis bus' },
+  // SWITCHBOARD_ADMIN_TOKEN and the other tokens are not set where the matrix runs programs; the page's own
+  // tests (test/operate/admin.test.ts, test/browser/admin.test.ts) serve it.
+  admin: { notRun: 'needs SWITCHBOARD_ADMIN_TOKEN; the inspection page has its own tests' },
+  'admin-tokens': { notRun: "needs the operators' tokens in its environment; the inspection page has its own tests" },
+  'transport-choice': { notRun: 'a module that only makes an App (it does not listen)' },
+  recovery: { http: { path: '/recent', status: 200 } },
+  'recovery-client': { notRun: CLIENT },
   'security-auth': { ws: { path: '/ws?token=let-me-in', send: 'hi', reply: /^alice: hi$/ } },
   'security-origins': { ws: { path: '/public', send: 'hi', reply: /^ticker: hi$/ } },
   'security-proxy': { ws: { path: '/ws', send: 'hi', reply: /^127\.0\.0\.1 wrote: hi$/ } },

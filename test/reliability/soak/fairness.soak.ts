@@ -119,46 +119,54 @@ async function flood(path: string): Promise<{ stop: () => void; sent: () => numb
   };
 }
 
-test(`with a rate limit, ${CLIENTS} clients' p99 echo beside a flooding client stays within 2× of their p99 without it (sync and async handlers)`, async () => {
-  const url = `ws://${HOST}:${server.port}/echo`;
-  const clients = await Promise.all(
-    Array.from({ length: CLIENTS }, () =>
-      within(
-        new Promise<WebSocket>((resolve, reject) => {
-          const ws = new WebSocket(url);
-          ws.once('open', () => resolve(ws));
-          ws.once('error', reject);
-        }),
-        'a client to connect',
-        10_000,
+// KNOWN FAILING (docs/limits.md#fairness). On a quiet machine (2026-12-07: quiet p99 about 4 ms) the flooded
+// p99 is 510–840 ms, 120–200×, with the rate limit on; the 1.5–2× measured first was taken while other work
+// loaded the machine and slowed the flooder. test.failing keeps the measurement in the suite and turns red the
+// day the bound holds, so that this marker is removed then.
+test.failing(
+  `with a rate limit, ${CLIENTS} clients' p99 echo beside a flooding client stays within 2× of their p99 without it (sync and async handlers)`,
+  async () => {
+    const url = `ws://${HOST}:${server.port}/echo`;
+    const clients = await Promise.all(
+      Array.from({ length: CLIENTS }, () =>
+        within(
+          new Promise<WebSocket>((resolve, reject) => {
+            const ws = new WebSocket(url);
+            ws.once('open', () => resolve(ws));
+            ws.once('error', reject);
+          }),
+          'a client to connect',
+          10_000,
+        ),
       ),
-    ),
-  );
-  try {
-    await echoRoundTrips(clients, 500); // warm-up: the server's JIT, the clients' buffers
-    // Quiet and flooded slices alternate, so that load from elsewhere on the machine (it is shared) weighs
-    // on both alike; each p99 is over all slices of its kind.
-    const quietSamples: number[] = [];
-    const loud: Record<string, number[]> = { '/echo': [], '/echo-async': [] };
-    let flooded = 0;
-    for (let slice = 0; slice < SLICES; slice++)
-      for (const path of ['/echo', '/echo-async']) {
-        quietSamples.push(...(await echoRoundTrips(clients, PHASE_MS / SLICES / 2)));
-        const flooder = await flood(path);
-        loud[path]!.push(...(await echoRoundTrips(clients, PHASE_MS / SLICES)));
-        flooder.stop();
-        flooded += flooder.sent();
-      }
-    const quiet = p99(quietSamples);
-    const ratios = { sync: p99(loud['/echo']!) / quiet, async: p99(loud['/echo-async']!) / quiet };
-    report(
-      `fairness (rate limit ${RATE_LIMIT}): quiet p99 ${quiet.toFixed(2)} ms (${quietSamples.length} round trips); ` +
-        `beside a flood to /echo p99 ${p99(loud['/echo']!).toFixed(2)} ms (${ratios.sync.toFixed(2)}×, ${loud['/echo']!.length}); ` +
-        `to /echo-async ${p99(loud['/echo-async']!).toFixed(2)} ms (${ratios.async.toFixed(2)}×, ${loud['/echo-async']!.length}); ${flooded} frames written by the flooders`,
     );
-    expect(ratios.sync).toBeLessThanOrEqual(2);
-    expect(ratios.async).toBeLessThanOrEqual(2);
-  } finally {
-    for (const ws of clients) ws.terminate();
-  }
-}, 120_000);
+    try {
+      await echoRoundTrips(clients, 500); // warm-up: the server's JIT, the clients' buffers
+      // Quiet and flooded slices alternate, so that load from elsewhere on the machine (it is shared) weighs
+      // on both alike; each p99 is over all slices of its kind.
+      const quietSamples: number[] = [];
+      const loud: Record<string, number[]> = { '/echo': [], '/echo-async': [] };
+      let flooded = 0;
+      for (let slice = 0; slice < SLICES; slice++)
+        for (const path of ['/echo', '/echo-async']) {
+          quietSamples.push(...(await echoRoundTrips(clients, PHASE_MS / SLICES / 2)));
+          const flooder = await flood(path);
+          loud[path]!.push(...(await echoRoundTrips(clients, PHASE_MS / SLICES)));
+          flooder.stop();
+          flooded += flooder.sent();
+        }
+      const quiet = p99(quietSamples);
+      const ratios = { sync: p99(loud['/echo']!) / quiet, async: p99(loud['/echo-async']!) / quiet };
+      report(
+        `fairness (rate limit ${RATE_LIMIT}): quiet p99 ${quiet.toFixed(2)} ms (${quietSamples.length} round trips); ` +
+          `beside a flood to /echo p99 ${p99(loud['/echo']!).toFixed(2)} ms (${ratios.sync.toFixed(2)}×, ${loud['/echo']!.length}); ` +
+          `to /echo-async ${p99(loud['/echo-async']!).toFixed(2)} ms (${ratios.async.toFixed(2)}×, ${loud['/echo-async']!.length}); ${flooded} frames written by the flooders`,
+      );
+      expect(ratios.sync).toBeLessThanOrEqual(2);
+      expect(ratios.async).toBeLessThanOrEqual(2);
+    } finally {
+      for (const ws of clients) ws.terminate();
+    }
+  },
+  120_000,
+);
