@@ -11,10 +11,10 @@ const uws = { name: 'uWebSockets.js', message: 'Only lib/transport/uws.ts and it
 const layers = {
   client: [],
   util: ['client'],
+  declare: ['util', 'client'],
   transport: ['util', 'client'],
   bus: ['transport', 'util', 'client'],
-  declare: ['bus', 'transport', 'util', 'client'],
-  compile: ['declare', 'bus', 'transport', 'util', 'client'],
+  compile: ['declare', 'util', 'client'],
   runtime: ['compile', 'declare', 'bus', 'transport', 'util', 'client'],
   http: ['compile', 'declare', 'transport', 'util', 'client'],
   cluster: ['transport', 'util', 'client'],
@@ -25,7 +25,7 @@ const folders = Object.keys(layers);
 /** Modules inside a layer that the layers above it still may not import (the transports themselves and the choice between them). */
 const sealed = { transport: ['uws', 'uws-loader', 'node', 'choose'] };
 /** The composition root and the entry points, which no layer imports. */
-const roots = ['../app', '../index', '../redis', '../testing'];
+const roots = ['../app', '../app-options', '../index', '../redis', '../testing'];
 
 /** The import rule of one layer; `files` narrows it (transport/uws.ts is the one file allowed uWS). */
 function layerRule(layer, allowed, files = [`lib/${layer}/**/*.ts`], paths = [uws]) {

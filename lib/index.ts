@@ -41,7 +41,9 @@ export { serve, type Servable, type ServeOptions, type ServePrimary, type ServeW
 export type { Bus, BusNode, BusStats } from './bus/bus';
 export type { HttpRequest, HttpHandler } from './http/handler';
 export type { MessageKind } from './declare/metadata';
-export type { AppOptions, RecoveryOptions, RouteOptions, TransportOptions, RateLimitOptions, RouteClass, ProviderToken } from './declare/options';
+export type { AppOptions } from './app-options';
+export type { RouteOptions, TransportOptions, RateLimitOptions, RouteClass, ProviderToken } from './declare/route-options';
+export type { RecoveryOptions } from './runtime/recovery-options';
 export type { HistoryItem } from './runtime/recovery';
 export type { Logger } from './util/validate';
 export type { AdminOptions } from './operate/admin-options';

@@ -5,8 +5,8 @@
  * when the method has no design types at all.
  */
 import { Connector } from '../declare/connector';
-import { decoratorOf, getDesignParamTypes, getExplicitParams, type HandlerKind, type HandlerMeta, type MessageKind } from '../declare/metadata';
-import type { ProviderToken, RouteClass } from '../declare/options';
+import { decoratorOf, type HandlerDeclaration, type HandlerKind, type HandlerMeta, type MessageKind, type ParamDeclarations } from '../declare/metadata';
+import type { ProviderToken } from '../declare/route-options';
 import { SwitchboardError } from '../util/errors';
 import type { Spec } from './plan';
 
@@ -42,12 +42,11 @@ function explicitKind(meta: HandlerMeta): MessageKind | undefined {
   return meta.as ?? (meta.schema === undefined ? undefined : 'json');
 }
 
-export function compileParams(label: string, meta: HandlerMeta, proto: object, arity: number, routeParams: readonly string[]): CompiledParams {
-  const { kind, method } = meta;
-  const isEvent = meta.event !== undefined;
-  const explicitAs = explicitKind(meta);
-  const explicit = getExplicitParams(proto, method);
-  const design = getDesignParamTypes(proto, method);
+export function compileParams(label: string, handler: HandlerDeclaration, routeParams: readonly string[]): CompiledParams {
+  const { kind, method } = handler;
+  const { explicit, design, arity } = handler.params;
+  const isEvent = handler.event !== undefined;
+  const explicitAs = explicitKind(handler);
   const count = Math.max(design?.length ?? arity, explicit.length);
   const specs: Spec[] = [];
   let byPosition = false;
@@ -131,18 +130,17 @@ function fromDesignType(kind: HandlerKind, type: unknown, unresolved: (why: stri
 }
 
 /** The tokens of a route class's constructor: the route option `inject`, else @Inject and design types. */
-export function compileConstructor(cls: RouteClass, inject: readonly ProviderToken[] | undefined): ProviderToken[] {
-  const explicit = getExplicitParams(cls, undefined);
-  const fail = (message: string): SwitchboardError => new SwitchboardError('SWB_ERR_UNRESOLVED_PARAMETER', `${cls.name}: ${message}`);
+export function compileConstructor(className: string, params: ParamDeclarations, inject: readonly ProviderToken[] | undefined): ProviderToken[] {
+  const { explicit, design, arity } = params;
+  const fail = (message: string): SwitchboardError => new SwitchboardError('SWB_ERR_UNRESOLVED_PARAMETER', `${className}: ${message}`);
   if (inject !== undefined) {
     if (explicit.some((ex) => ex !== undefined))
       throw fail('the constructor has @Inject parameters and the route option inject. Name the tokens in one place: inject lists them all, in order.');
-    if (inject.length < cls.length)
-      throw fail(`the constructor takes ${cls.length} parameters, and the route option inject names ${inject.length}. List a token for each, in order.`);
+    if (inject.length < arity)
+      throw fail(`the constructor takes ${arity} parameters, and the route option inject names ${inject.length}. List a token for each, in order.`);
     return [...inject];
   }
-  const design = getDesignParamTypes(cls, undefined);
-  const count = Math.max(design?.length ?? cls.length, explicit.length);
+  const count = Math.max(design?.length ?? arity, explicit.length);
   const tokens: ProviderToken[] = [];
   for (let i = 0; i < count; i++) {
     const ex = explicit[i];

@@ -5,7 +5,8 @@
  */
 import type { Connector, Reply } from '../declare/connector';
 import type { ExplicitParam, HandlerKind } from '../declare/metadata';
-import type { ProviderToken, ResolvedTransport, RouteClass } from '../declare/options';
+import type { ProviderToken, RouteClass } from '../declare/route-options';
+import type { ResolvedTransport } from './route-settings';
 import type { UpgradeRequest } from '../declare/upgrade-request';
 import type { AnyChannel } from '../client/channel';
 import type { StandardSchemaV1 } from '../client/standard-schema';

@@ -4,7 +4,7 @@
  * ArrayBuffer is only valid during the uWS callback, so resolvers that keep bytes copy them.
  */
 import { isUtf8 } from 'node:buffer';
-import type { ProviderToken } from '../declare/options';
+import type { ProviderToken } from '../declare/route-options';
 import { describe, SwitchboardError, ValidationError, WsError } from '../util/errors';
 import { parseJson, type JsonPolicy } from '../util/json';
 import type { StandardResult, StandardSchemaV1 } from '../client/standard-schema';

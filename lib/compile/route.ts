@@ -2,13 +2,14 @@
  * register(): a route class's metadata → a CompiledRoute. Every declaration mistake throws here, as a
  * SwitchboardError naming the class, the method and the fix, never at the first message.
  */
-import { decoratorOf, getHandlers, getRoute, type HandlerKind } from '../declare/metadata';
-import { checkRouteOptions, resolveTransport, type ResolvedTransport, type RouteClass } from '../declare/options';
+import { decoratorOf, readRouteClass, type HandlerKind } from '../declare/metadata';
+import type { RouteClass } from '../declare/route-options';
 import { SwitchboardError } from '../util/errors';
 import type { Logger } from '../util/validate';
 import { compileConstructor, compileParams, typeName } from './params';
 import { parsePattern } from './pattern';
 import type { CompiledEvent, CompiledHandler, CompiledRoute, ErrorHandler } from './plan';
+import { checkRouteOptions, resolveTransport, type ResolvedTransport } from './route-settings';
 
 /**
  * Compiles one route class. `logger` hears, once per class, that handlers take their message by position
@@ -17,7 +18,8 @@ import type { CompiledEvent, CompiledHandler, CompiledRoute, ErrorHandler } from
 export function compileRoute(cls: RouteClass, appTransport: ResolvedTransport, logger: Logger): CompiledRoute {
   if (typeof cls !== 'function')
     throw new SwitchboardError('SWB_ERR_NOT_A_ROUTE', `register() takes route classes, got ${typeName(cls)}. Pass the class itself, not an instance.`);
-  const route = getRoute(cls);
+  // Everything the class declared, read once; from here on, compiling is plain data in, plain data out.
+  const route = readRouteClass(cls);
   if (route === undefined)
     throw new SwitchboardError(
       'SWB_ERR_NOT_A_ROUTE',
@@ -26,25 +28,23 @@ export function compileRoute(cls: RouteClass, appTransport: ResolvedTransport, l
   const where = `@WebSocketRoute on ${cls.name}`;
   const parsed = parsePattern(route.pattern, where);
   checkRouteOptions(where, route.options);
-  const prototype = cls.prototype as Record<string | symbol, unknown>;
 
   const handlers: Record<HandlerKind, CompiledHandler | null> = { upgrade: null, connect: null, message: null, close: null, drain: null };
   const events = new Map<string, CompiledEvent>();
   const byPosition: { label: string; event: boolean }[] = [];
-  for (const meta of getHandlers(prototype)) {
-    const { kind, method, event, schema } = meta;
+  for (const handler of route.handlers) {
+    const { kind, method, event, schema } = handler;
     const label = `${cls.name}.${String(method)}`;
-    const arity = (prototype[method] as (...args: unknown[]) => unknown).length;
     const existing = event === undefined ? handlers[kind] : events.get(event);
     if (existing !== null && existing !== undefined)
       throw new SwitchboardError(
         'SWB_ERR_DUPLICATE_HANDLER',
         `${cls.name} declares two ${event === undefined ? decoratorOf(kind) : `@OnMessage('${event}')`} handlers (${String(existing.method)} and ${String(method)}). Keep one and call the other from it.`,
       );
-    const { specs, positional } = compileParams(label, meta, prototype, arity, parsed.names);
+    const { specs, positional } = compileParams(label, handler, parsed.names);
     if (positional) byPosition.push({ label, event: event !== undefined });
     if (event === undefined) handlers[kind] = { method, specs };
-    else events.set(event, { method, schema: schema ?? null, reply: meta.request?.reply ?? null, specs });
+    else events.set(event, { method, schema: schema ?? null, reply: handler.request?.reply ?? null, specs });
   }
   if (byPosition.length > 0) logger.warn(positionalNotice(cls.name, byPosition));
 
@@ -58,7 +58,7 @@ export function compileRoute(cls: RouteClass, appTransport: ResolvedTransport, l
     // Typed for the default state by the app; the runtime passes any connection, whose state only app code reads.
     onError: (route.options.onError as ErrorHandler | undefined) ?? null,
     channel: route.channel,
-    constructorSpecs: compileConstructor(cls, route.options.inject),
+    constructorSpecs: compileConstructor(cls.name, route.constructorParams, route.options.inject),
     handlers: Object.freeze(handlers),
     events,
     recovery: route.options.recovery !== false,

@@ -13,7 +13,7 @@ import { invalidArgument, SwitchboardError } from '../util/errors';
 import { checkKeys } from '../util/validate';
 import type { Connector } from './connector';
 import { addHandler, addStandardHandler, decoratorOf, setExplicitParam, setRoute, type HandlerMeta, type MessageKind } from './metadata';
-import { isToken, type ProviderToken, type RouteClass, type RouteOptions } from './options';
+import { isToken, type ProviderToken, type RouteClass, type RouteOptions } from './route-options';
 
 /** Any method. */
 export type AnyMethod = (...args: never[]) => unknown;

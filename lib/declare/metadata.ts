@@ -6,11 +6,13 @@
  * so handlers are kept with reflect-metadata on it. Standard (TC39) decorators get no prototype, only
  * `context.metadata`: one object per class, which the class then holds as `Class[Symbol.metadata]`, so
  * handlers are kept there; the readers below look in both.
+ *
+ * compile/ reads a class once, through readRouteClass: one plain record of everything it declared.
  */
 import 'reflect-metadata';
 import type { AnyChannel, RequestSpec } from '../client/channel';
 import type { StandardSchemaV1 } from '../client/standard-schema';
-import type { ProviderToken, RouteOptions } from './options';
+import type { ProviderToken, RouteClass, RouteOptions } from './route-options';
 
 // Compilers create `context.metadata` only when Symbol.metadata exists as a class is defined (TypeScript
 // checks at that moment; esbuild falls back to Symbol.for('Symbol.metadata')), and Node.js 20 has none.
@@ -99,7 +101,7 @@ function ownHandlers(prototype: object): readonly HandlerMeta[] {
 }
 
 /** Handlers declared on the class and its bases, most-derived first. */
-export function getHandlers(prototype: object): HandlerMeta[] {
+function getHandlers(prototype: object): HandlerMeta[] {
   const all: HandlerMeta[] = [];
   for (let p: object | null = prototype; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
     for (const h of ownHandlers(p)) if (!all.some((a) => a.method === h.method)) all.push(h);
@@ -116,13 +118,51 @@ export function setExplicitParam(target: object, method: string | symbol | undef
   Reflect.defineMetadata(PARAMS, next, target, key);
 }
 
-export function getExplicitParams(target: object, method: string | symbol | undefined): readonly (ExplicitParam | undefined)[] {
+function getExplicitParams(target: object, method: string | symbol | undefined): readonly (ExplicitParam | undefined)[] {
   return (Reflect.getMetadata(PARAMS, target, method ?? 'constructor') as (ExplicitParam | undefined)[] | undefined) ?? [];
 }
 
 /** TypeScript's design types; undefined when the code was compiled without emitDecoratorMetadata (or with standard decorators). */
-export function getDesignParamTypes(target: object, method: string | symbol | undefined): readonly unknown[] | undefined {
+function getDesignParamTypes(target: object, method: string | symbol | undefined): readonly unknown[] | undefined {
   return method === undefined
     ? (Reflect.getOwnMetadata('design:paramtypes', target) as unknown[] | undefined)
     : (Reflect.getMetadata('design:paramtypes', target, method) as unknown[] | undefined);
+}
+
+/** A method's (or the constructor's) parameters as declared: by decorators, by design types, by count. */
+export interface ParamDeclarations {
+  /** What parameter decorators asked for, by index (holes where none). */
+  readonly explicit: readonly (ExplicitParam | undefined)[];
+  /** TypeScript's design types; undefined without emitDecoratorMetadata (or with standard decorators). */
+  readonly design: readonly unknown[] | undefined;
+  /** The function's `length`: its parameters before the first with a default. */
+  readonly arity: number;
+}
+
+export interface HandlerDeclaration extends HandlerMeta {
+  readonly params: ParamDeclarations;
+}
+
+/** Everything a route class declared, read in one pass: what compile/ turns into a CompiledRoute. */
+export interface RouteDeclarations extends RouteMeta {
+  /** On the class and its bases, most-derived first (a base's handler overridden by name is not listed). */
+  readonly handlers: readonly HandlerDeclaration[];
+  readonly constructorParams: ParamDeclarations;
+}
+
+/** A route class's declarations; undefined when the class has no `@WebSocketRoute` of its own. */
+export function readRouteClass(cls: RouteClass): RouteDeclarations | undefined {
+  const route = getRoute(cls);
+  if (route === undefined) return undefined;
+  const prototype = cls.prototype as Record<string | symbol, unknown>;
+  const handlers = getHandlers(prototype).map((meta) => ({
+    ...meta,
+    params: {
+      explicit: getExplicitParams(prototype, meta.method),
+      design: getDesignParamTypes(prototype, meta.method),
+      arity: (prototype[meta.method] as (...args: unknown[]) => unknown).length,
+    },
+  }));
+  const constructorParams = { explicit: getExplicitParams(cls, undefined), design: getDesignParamTypes(cls, undefined), arity: cls.length };
+  return { ...route, handlers, constructorParams };
 }

@@ -5,7 +5,7 @@
  */
 import type { AnyChannel } from '../client/channel';
 import { getRoute } from '../declare/metadata';
-import type { RouteClass } from '../declare/options';
+import type { RouteClass } from '../declare/route-options';
 
 /** The route's channel, or null when it was declared with a plain pattern. */
 export function channelOf(cls: RouteClass): AnyChannel | null {

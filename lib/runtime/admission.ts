@@ -5,10 +5,32 @@
  * the upgrades that complete in one event-loop turn.
  */
 import type { AdmissionStats } from '../compile/stats';
-import type { AdmissionLimits } from '../declare/options';
 import type { RawUpgrade } from '../transport/types';
 import { addressText } from '../transport/address';
 import { HttpError } from '../util/errors';
+import { integerIn } from '../util/validate';
+
+/** Connections the App accepts (docs/limits.md#admission-control); Infinity: no limit. */
+export interface AdmissionLimits {
+  readonly maxConnections: number;
+  readonly maxConnectionsPerIp: number;
+  /** Proxies whose X-Forwarded-For entries are trusted; 0: the header is ignored. */
+  readonly proxyHops: number;
+}
+
+/** The App options `maxConnections`, `maxConnectionsPerIp` and `trustProxy`, checked. */
+export function resolveAdmission(
+  where: string,
+  options: { readonly maxConnections?: number; readonly maxConnectionsPerIp?: number; readonly trustProxy?: boolean | number },
+): AdmissionLimits {
+  const { maxConnections, maxConnectionsPerIp, trustProxy } = options;
+  if (trustProxy !== undefined && typeof trustProxy !== 'boolean') integerIn(where, 'trustProxy', trustProxy, 0, 64);
+  return Object.freeze({
+    maxConnections: maxConnections === undefined ? Infinity : integerIn(where, 'maxConnections', maxConnections, 1, 2 ** 31 - 1),
+    maxConnectionsPerIp: maxConnectionsPerIp === undefined ? Infinity : integerIn(where, 'maxConnectionsPerIp', maxConnectionsPerIp, 1, 2 ** 31 - 1),
+    proxyHops: trustProxy === true ? 1 : typeof trustProxy === 'number' ? trustProxy : 0,
+  });
+}
 
 /** Seconds a refused client is told to wait (`Retry-After`; its reconnect window for subprotocol clients). */
 export const RETRY_AFTER_SECONDS = 5;

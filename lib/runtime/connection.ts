@@ -14,7 +14,7 @@ import { clock, exactNow } from './clock';
 import { isFarPast, RATE_CLOSE_REASON, rateLimitedFrame, retakeToken, takeToken } from './rate-limit';
 import type { PresenceState } from '../client/presence-frames';
 import type { Invoker, RoutePlan } from '../compile/plan';
-import type { ResolvedRateLimit } from '../declare/options';
+import type { ResolvedRateLimit } from '../compile/route-settings';
 import { Connector, type BroadcastOptions, type JoinOptions, type PresenceMetaInput, type Reply } from '../declare/connector';
 import type { Payload, Socket } from '../transport/types';
 import { invalidArgument, SwitchboardError, WsError } from '../util/errors';

@@ -8,7 +8,7 @@
  * more than the limit allowed) it is closed with 1008. A client that waits the `retryAfter` it is told
  * is never closed.
  */
-import type { ResolvedRateLimit } from '../declare/options';
+import type { ResolvedRateLimit } from '../compile/route-settings';
 import type { JsonPolicy } from '../util/json';
 import { parseEventFrame, type EventFrame } from './events';
 

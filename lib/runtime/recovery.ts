@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { MemoryHistory, type HistoryEntry, type Ring } from '../bus/history';
-import type { ResolvedRecovery } from '../declare/options';
+import type { ResolvedRecovery } from './recovery-options';
 import type { Payload, Publisher, Socket } from '../transport/types';
 import type { Presence } from './presence';
 import { roomTopic } from '../util/topics';

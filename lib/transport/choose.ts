@@ -3,11 +3,11 @@
  * native build loads here and the portable transport when none does. Decided once per App, at
  * `new App()`, so a refused `'uws'` fails at boot rather than at listen().
  */
-import { SwitchboardError } from '../util/errors';
+import { invalidOption, SwitchboardError } from '../util/errors';
 import type { Logger } from '../util/validate';
 import type { RequestLimits } from './handshake';
 import { NodeServer } from './node';
-import { TRANSPORT_ENV, type TransportName, type TransportServer } from './types';
+import { TRANSPORT_ENV, TRANSPORT_NAMES, type TransportName, type TransportServer } from './types';
 import { loadUws } from './uws-loader';
 import { UwsServer } from './uws';
 
@@ -15,6 +15,20 @@ import { UwsServer } from './uws';
 export interface TransportChoice {
   readonly name: TransportName;
   readonly create: (limits: RequestLimits) => TransportServer;
+}
+
+const transportNames: readonly unknown[] = TRANSPORT_NAMES;
+
+/** The `transport` option, else SWITCHBOARD_TRANSPORT (an empty variable counts as unset), each checked; undefined: whichever loads. */
+export function requestedTransport(where: string, option: unknown): TransportName | undefined {
+  if (option !== undefined) {
+    if (!transportNames.includes(option)) throw invalidOption(where, 'transport', "'uws' or 'node'", option);
+    return option as TransportName;
+  }
+  const env = process.env[TRANSPORT_ENV];
+  if (env === undefined || env === '') return undefined;
+  if (!transportNames.includes(env)) throw invalidOption(where, `transport (from the environment variable ${TRANSPORT_ENV})`, "'uws' or 'node'", env);
+  return env as TransportName;
 }
 
 const portable: TransportChoice = { name: 'node', create: (limits) => new NodeServer(limits) };

@@ -7,6 +7,7 @@ import { STATUS_CODES } from 'node:http';
 import { withWindow } from '../client/reconnect';
 import { SUBPROTOCOL } from '../client/socket';
 import { HttpError } from '../util/errors';
+import { integerIn } from '../util/validate';
 
 /** Request-size caps, app-wide (App options of the same names). */
 export interface RequestLimits {
@@ -32,6 +33,16 @@ export const requestLimitDefaults: RequestLimits = Object.freeze({
 
 /** uWS v20.30 parses at most this many headers; it never hands on a request with more (docs/limits.md). */
 export const UWS_MAX_HEADERS = 48;
+
+/** The App options of the same names, checked; absent ones take their defaults. */
+export function resolveRequestLimits(where: string, options: { readonly [K in keyof RequestLimits]?: number }): RequestLimits {
+  const limits: Record<string, number> = {};
+  for (const key of Object.keys(requestLimitDefaults) as (keyof RequestLimits)[]) {
+    const value = options[key];
+    limits[key] = value === undefined ? requestLimitDefaults[key] : integerIn(where, key, value, 1, key === 'maxHeaderCount' ? UWS_MAX_HEADERS : 2 ** 31 - 1);
+  }
+  return Object.freeze(limits as unknown as RequestLimits);
+}
 
 const AMPERSAND = 0x26;
 

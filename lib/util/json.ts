@@ -4,7 +4,7 @@
  * says so (onProtoPoisoning, onConstructorPoisoning; docs/security.md).
  */
 import { scan } from 'secure-json-parse';
-import { WsError } from './errors';
+import { invalidOption, WsError } from './errors';
 
 /**
  * What to do with a `__proto__` key (or a `constructor` object holding a `prototype`) in parsed JSON:
@@ -21,6 +21,22 @@ export interface JsonPolicy {
 }
 
 export const jsonDefaults: JsonPolicy = Object.freeze({ protoAction: 'error', constructorAction: 'error' });
+
+const poisoningActions: readonly unknown[] = ['error', 'remove', 'ignore'] satisfies PoisoningAction[];
+
+function poisoning(where: string, name: string, value: unknown, fallback: PoisoningAction): PoisoningAction {
+  if (value === undefined) return fallback;
+  if (!poisoningActions.includes(value)) throw invalidOption(where, name, "'error', 'remove' or 'ignore'", value);
+  return value as PoisoningAction;
+}
+
+/** The App options `onProtoPoisoning` and `onConstructorPoisoning`, checked: the policy parseJson is given. */
+export function resolveJsonPolicy(where: string, options: { readonly onProtoPoisoning?: unknown; readonly onConstructorPoisoning?: unknown }): JsonPolicy {
+  return Object.freeze({
+    protoAction: poisoning(where, 'onProtoPoisoning', options.onProtoPoisoning, jsonDefaults.protoAction),
+    constructorAction: poisoning(where, 'onConstructorPoisoning', options.onConstructorPoisoning, jsonDefaults.constructorAction),
+  });
+}
 
 const protoOnly: JsonPolicy = Object.freeze({ protoAction: 'error', constructorAction: 'ignore' });
 

@@ -19,7 +19,7 @@ import {
   type UpgradeRequest,
 } from '../../lib';
 import { compileRoute } from '../../lib/compile/route';
-import { transportDefaults } from '../../lib/declare/options';
+import { transportDefaults } from '../../lib/compile/route-settings';
 import { closeAll, connect, recordingLogger, registerError, start, upgradeStatus, within } from '../helpers';
 
 afterEach(closeAll);

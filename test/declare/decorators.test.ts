@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { App, Connector, Inject, OnConnect, OnMessage, Param, SwitchboardError, WebSocketRoute } from '../../lib';
 import { defineChannel } from '../../lib/client';
 import { compileRoute } from '../../lib/compile/route';
-import { transportDefaults } from '../../lib/declare/options';
+import { transportDefaults } from '../../lib/compile/route-settings';
 import { closeAll, connect, recordingLogger, registerError, start } from '../helpers';
 
 afterEach(closeAll);

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { bindRoute } from '../../lib/compile/bind';
 import { compileRoute } from '../../lib/compile/route';
 import { Connector, HttpError, OnMessage, SwitchboardError, WebSocketRoute, WsError } from '../../lib';
-import { transportDefaults } from '../../lib/declare/options';
+import { transportDefaults } from '../../lib/compile/route-settings';
 import { jsonDefaults } from '../../lib/util/json';
 import { encode } from '../../lib/runtime/reply';
 import { decodeParams, parsePattern } from '../../lib/compile/pattern';
