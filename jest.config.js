@@ -17,6 +17,7 @@ module.exports = {
   moduleNameMapper: {
     '^switchboard$': '<rootDir>/lib/index.ts',
     '^switchboard/redis$': '<rootDir>/lib/redis.ts',
+    '^switchboard/bus$': '<rootDir>/lib/bus.ts',
     '^switchboard/client$': '<rootDir>/lib/client/index.ts',
     '^switchboard/testing$': '<rootDir>/lib/testing.ts',
   },

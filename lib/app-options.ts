@@ -105,6 +105,23 @@ const appKeys = [
   'trustProxy',
 ];
 
+const busMethods = ['open', 'publish', 'sendTo', 'close'];
+const storeMethods = ['trackPresence', 'untrackPresence', 'loadPresence'];
+
+/**
+ * Caught here rather than as "x.open is not a function" at listen(): `bus: RedisBus` (the class) is an easy
+ * slip. A bus stores presence when it implements PresenceStore, all of it: half of it is a mistake.
+ */
+function checkBus(where: string, bus: unknown): void {
+  if (bus === undefined) return;
+  const has = (m: string): boolean => typeof (bus as Record<string, unknown>)[m] === 'function';
+  if (bus === null || typeof bus !== 'object' || !busMethods.every(has))
+    throw invalidOption(where, 'bus', 'a Bus instance such as new LocalBus() or new RedisBus({ url })', bus);
+  const store = storeMethods.filter(has).length;
+  if (store !== 0 && store !== storeMethods.length)
+    throw invalidOption(where, 'bus', `a Bus that implements all of PresenceStore (${storeMethods.join(', ')}) or none of it`, bus);
+}
+
 /** `new App(options)`'s options, every one checked, with defaults for those absent. */
 export function resolveAppOptions(options: AppOptions): ResolvedApp {
   const where = 'new App(options)';
@@ -119,13 +136,7 @@ export function resolveAppOptions(options: AppOptions): ResolvedApp {
     );
   checkKeys(where, options, appKeys);
   const logger = loggerOption(where, options.logger);
-  const bus: unknown = options.bus;
-  // Caught here rather than as "x.open is not a function" at listen(): `bus: RedisBus` (the class) is an easy slip.
-  if (
-    bus !== undefined &&
-    (bus === null || typeof bus !== 'object' || !['open', 'publish', 'sendTo', 'close'].every((m) => typeof (bus as Record<string, unknown>)[m] === 'function'))
-  )
-    throw invalidOption(where, 'bus', 'a Bus instance such as new LocalBus() or new RedisBus({ url })', bus);
+  checkBus(where, options.bus);
   return {
     routeDefaults: resolveTransport(where, options, transportDefaults),
     transport: requestedTransport(where, options.transport),

@@ -38,7 +38,6 @@ export type {
 export { WsError, HttpError, ValidationError, SwitchboardError, ErrorCodes, type ErrorCode } from './util/errors';
 export { LocalBus } from './bus/local';
 export { serve, type Servable, type ServeOptions, type ServePrimary, type ServeWorker } from './cluster/serve';
-export type { Bus, BusNode, BusStats } from './bus/bus';
 export type { HttpRequest, HttpHandler } from './http/handler';
 export type { MessageKind } from './declare/metadata';
 export type { AppOptions } from './app-options';
@@ -48,9 +47,8 @@ export type { HistoryItem } from './runtime/recovery';
 export type { Logger } from './util/validate';
 export type { AdminOptions } from './operate/admin-options';
 export type { PoisoningAction } from './util/json';
-export type { Payload, Socket, TransportName } from './transport/types';
+export type { TransportName } from './transport/types';
 export { uwsBuild } from './transport/uws-loader';
 export type { UpgradeRequest } from './declare/upgrade-request';
 export type { StandardSchemaV1, StandardIssue, StandardResult } from './client/standard-schema';
 export type { PresenceDiff, PresenceMeta, PresenceState } from './client/presence-frames';
-export type { PresenceChange, PresenceEntry, PresenceSnapshot } from './bus/bus';

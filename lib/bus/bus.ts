@@ -1,10 +1,12 @@
 /**
- * The seam between fan-out and its delivery. Every broadcast and every sendTo goes through a Bus, so
- * a bus that spans processes (Redis) can replace the in-process one without touching handlers.
- * Presence goes through it too: the bus stores and spreads each node's presence entries, and tells the
- * node what the other nodes changed (docs/presence.md).
+ * The seam between fan-out and its delivery (`switchboard/bus`). Every broadcast and every sendTo goes
+ * through a Bus, so a bus that spans processes (Redis) can replace the in-process one without touching
+ * handlers. The seam speaks topics, connection ids and payloads; the sender a publish skips is an opaque
+ * handle that the bus only hands back. Presence storage is a second, optional interface (PresenceStore):
+ * a bus that implements it stores and spreads each node's presence entries; one that does not keeps
+ * presence within its process (docs/presence.md).
  */
-import type { Payload, Socket } from '../transport/types';
+import type { Payload, Sender } from '../transport/types';
 import type { Logger } from '../util/validate';
 
 /**
@@ -42,22 +44,28 @@ export interface BusNode {
   readonly nodeId: string;
   /** The app's logger, for a bus that has something to report (a lost connection to its broker). */
   readonly logger: Logger;
-  /** Delivers to local subscribers of `topic`, skipping `except`; returns how many got it. */
-  publishLocal(topic: string, payload: Payload, except: Socket | null): number;
+  /** Delivers to local subscribers of `topic`, skipping `except` (the handle `Bus.publish` got); returns how many got it. */
+  publishLocal(topic: string, payload: Payload, except: Sender | null): number;
   /** Delivers to the local connection `id`; false when it is not here or closed. */
   sendLocal(id: string, payload: Payload): boolean;
-  /** Another node changed its presence entries in `room`. */
-  presenceChanged(room: string, change: PresenceChange): void;
-  /** The other nodes whose entries this node holds (for the bus to check they are alive). */
-  presenceOwners(): ReadonlySet<string>;
-  /** Node `owner` is dead: drop every entry of it. */
-  presenceGone(owner: string): void;
-  /** This node's own entries, by room: what the bus re-asserts after a gap. */
-  presenceEntries(): ReadonlyMap<string, readonly PresenceEntry[]>;
-  /** The bus is back after a gap: the node reloads what it holds of the other nodes. */
-  presenceResync(): void;
   /** Another node's report for the inspection page (JSON text; lib/operate/admin-cluster.ts reads it). */
   reportReceived(report: string): void;
+  /** This node's presence, for a bus that stores it (a PresenceStore); any other bus leaves it alone. */
+  readonly presence: PresenceNode;
+}
+
+/** What a presence store is told by, and tells, this node's presence. */
+export interface PresenceNode {
+  /** Another node changed its entries in `room`. */
+  remoteChange(room: string, change: PresenceChange): void;
+  /** The other nodes whose entries this node holds (for the store to check they are alive). */
+  owners(): ReadonlySet<string>;
+  /** Node `owner` is dead: drop every entry of it. */
+  gone(owner: string): void;
+  /** This node's own entries, by room: what the store re-asserts after a gap. */
+  own(): ReadonlyMap<string, readonly PresenceEntry[]>;
+  /** The store is back after a gap: the node reloads what it holds of the other nodes. */
+  reload(): void;
 }
 
 /**
@@ -87,20 +95,20 @@ export interface BusStats {
  * listen()), `close` once by `app.close()` after every @OnClose has run, so their broadcasts still
  * go out. Counts returned by `publish` are the recipients on this process; `sendTo` of an id on
  * another process returns whether the message was handed on (see docs/scale-out.md).
- *
- * Presence: `trackPresence` and `untrackPresence` store this node's entries and tell the other nodes
- * (`presenceChanged` there); `loadPresence` reads a room as the store has it (null while unreachable).
- * A bus within one process has no other node: it stores nothing and loads an empty room.
+ * @example
+ * class LoggingBus implements Bus {
+ *   constructor(private readonly inner: Bus) {}
+ *   open(node: BusNode) { return this.inner.open(node); }
+ *   publish(topic: string, payload: Payload, except: Sender | null) { console.log('publish', topic); return this.inner.publish(topic, payload, except); }
+ *   sendTo(id: string, payload: Payload) { return this.inner.sendTo(id, payload); }
+ *   close() { return this.inner.close(); }
+ * }
  */
 export interface Bus {
   open(node: BusNode): Promise<void>;
-  publish(topic: string, payload: Payload, except: Socket | null): number;
+  /** To every subscriber of `topic`; `except` is the sender that skips itself, to be handed to `node.publishLocal` unopened. */
+  publish(topic: string, payload: Payload, except: Sender | null): number;
   sendTo(id: string, payload: Payload): boolean;
-  /** Adds or replaces an entry of this node in `room`. */
-  trackPresence(room: string, entry: PresenceEntry): void;
-  /** Removes an entry of this node; `last` when it was this node's last entry in `room`. */
-  untrackPresence(room: string, id: string, last: boolean): void;
-  loadPresence(room: string): Promise<PresenceSnapshot | null>;
   close(): Promise<void>;
   /**
    * Hands this node's report for the inspection page (`app.admin()`, JSON text) to every other node, each
@@ -109,4 +117,24 @@ export interface Bus {
   shareReport?(report: string): void;
   /** Counters for the metrics; a bus without them shows none. */
   readonly stats?: BusStats;
+}
+
+/**
+ * Presence across processes, implemented by a bus that spans them (RedisBus does): `trackPresence` and
+ * `untrackPresence` store this node's entries and tell the other nodes (`node.presence.remoteChange`
+ * there); `loadPresence` reads a room as the store has it (null while unreachable). A bus without it
+ * keeps presence within its process: every entry is this node's own.
+ */
+export interface PresenceStore {
+  /** Adds or replaces an entry of this node in `room`. */
+  trackPresence(room: string, entry: PresenceEntry): void;
+  /** Removes an entry of this node; `last` when it was this node's last entry in `room`. */
+  untrackPresence(room: string, id: string, last: boolean): void;
+  loadPresence(room: string): Promise<PresenceSnapshot | null>;
+}
+
+/** The bus as a presence store when it implements PresenceStore (`new App()` has checked it implements all of it or none). */
+export function presenceStoreOf(bus: Bus): PresenceStore | null {
+  const b = bus as Bus & Partial<PresenceStore>;
+  return typeof b.trackPresence === 'function' ? (b as Bus & PresenceStore) : null;
 }

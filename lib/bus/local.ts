@@ -1,12 +1,10 @@
 /**
- * The default bus: one process, delivery straight to uWS pub/sub and the id registry. Presence needs
- * no store here: every entry belongs to this process, whose runtime holds it.
+ * The default bus: one process, delivery straight to uWS pub/sub and the id registry. It is no
+ * PresenceStore: every presence entry belongs to this process, whose runtime holds it.
  */
-import type { Payload, Socket } from '../transport/types';
+import type { Payload, Sender } from '../transport/types';
 import { SwitchboardError } from '../util/errors';
-import type { Bus, BusNode, BusStats, PresenceSnapshot } from './bus';
-
-const emptyRoom: PresenceSnapshot = Object.freeze({ entries: [], owners: new Set<string>() });
+import type { Bus, BusNode, BusStats } from './bus';
 
 export class LocalBus implements Bus {
   private node: BusNode | null = null;
@@ -19,21 +17,13 @@ export class LocalBus implements Bus {
     return Promise.resolve();
   }
 
-  publish(topic: string, payload: Payload, except: Socket | null): number {
+  publish(topic: string, payload: Payload, except: Sender | null): number {
     this.stats.published++;
     return this.node === null ? 0 : this.node.publishLocal(topic, payload, except);
   }
 
   sendTo(id: string, payload: Payload): boolean {
     return this.node === null ? false : this.node.sendLocal(id, payload);
-  }
-
-  trackPresence(): void {}
-
-  untrackPresence(): void {}
-
-  loadPresence(): Promise<PresenceSnapshot> {
-    return Promise.resolve(emptyRoom);
   }
 
   close(): Promise<void> {

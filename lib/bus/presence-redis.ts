@@ -53,7 +53,7 @@ export class RedisPresence {
   /** At close, while Redis may still be reachable: this node's entries leave, everywhere, now. */
   async stop(): Promise<void> {
     this.stopBeating();
-    for (const room of this.node.presenceEntries().keys()) this.link.announce(room, encodeChange(this.self, [], []));
+    for (const room of this.node.presence.own().keys()) this.link.announce(room, encodeChange(this.self, [], []));
     await this.link.command(['EVAL', LEAVE, '0', this.prefix, this.self])?.catch(() => undefined);
   }
 
@@ -95,7 +95,7 @@ export class RedisPresence {
   received(room: string, text: string): void {
     const change = decodeChange(text);
     if (change === null) this.node.logger.warn(`switchboard: RedisBus ignored a malformed presence change for room ${JSON.stringify(room)}.`);
-    else this.node.presenceChanged(room, change);
+    else this.node.presence.remoteChange(room, change);
   }
 
   /** The bus has Redis again after a gap. */
@@ -109,7 +109,7 @@ export class RedisPresence {
    * before and has none now are announced empty. Then the rooms this node holds are reloaded.
    */
   private resync(): Promise<void> {
-    const own = this.node.presenceEntries();
+    const own = this.node.presence.own();
     const args = ['EVAL', RESYNC, '0', this.prefix, this.self, String(this.ttl)];
     for (const [room, entries] of own) {
       args.push(room, String(entries.length));
@@ -124,8 +124,8 @@ export class RedisPresence {
     return reply.then(
       (before) => {
         for (const room of before as string[])
-          if (!own.has(room) && !unsynced.has(room)) this.link.announce(room, encodeChange(this.self, this.node.presenceEntries().get(room) ?? [], []));
-        this.node.presenceResync();
+          if (!own.has(room) && !unsynced.has(room)) this.link.announce(room, encodeChange(this.self, this.node.presence.own().get(room) ?? [], []));
+        this.node.presence.reload();
       },
       () => {
         // Redis went away again: the next reconnection resyncs these too.
@@ -154,14 +154,14 @@ export class RedisPresence {
   /** Drops the entries of owners found expired, or absent from Redis for a whole ttl (lost while Redis was away). */
   private judge(alive: ReadonlySet<string>, expired: ReadonlySet<string>): void {
     const now = Date.now();
-    const held = this.node.presenceOwners();
+    const held = this.node.presence.owners();
     for (const owner of this.absent.keys()) if (!held.has(owner) || alive.has(owner)) this.absent.delete(owner);
     for (const owner of held) {
       if (alive.has(owner)) continue;
       const since = this.absent.get(owner);
       if (expired.has(owner) || (since !== undefined && now - since >= this.ttl)) {
         this.absent.delete(owner);
-        this.node.presenceGone(owner);
+        this.node.presence.gone(owner);
       } else if (since === undefined) this.absent.set(owner, now);
     }
   }

@@ -7,12 +7,12 @@
  * Redis pub/sub is at-most-once: while a node is cut off from Redis, what it publishes (and what the
  * others publish) does not reach the other side, and is not replayed. Local delivery never waits on Redis.
  */
-import type { Payload, Socket } from '../transport/types';
+import type { Payload, Sender } from '../transport/types';
 import { invalidOption, SwitchboardError } from '../util/errors';
 import { rejectAfter, settledWithin } from '../util/timeout';
 import { loadPeer } from '../util/peer';
 import { checkKeys, integerIn } from '../util/validate';
-import type { Bus, BusNode, BusStats, PresenceEntry, PresenceSnapshot } from './bus';
+import type { Bus, BusNode, BusStats, PresenceEntry, PresenceSnapshot, PresenceStore } from './bus';
 import { decodeEnvelope, encodeEnvelope, isFrom, KIND_PRESENCE, KIND_PROBE, KIND_PUBLISH, KIND_REPORT, KIND_SEND, originHeader } from './envelope';
 import { RedisPresence } from './presence-redis';
 
@@ -80,7 +80,7 @@ const where = 'new RedisBus(options)';
  * const app = new App({ routes: [Chat], bus: new RedisBus({ url: process.env.REDIS_URL }) });
  * await app.listen(8000); // rejects with SWB_ERR_REDIS_UNAVAILABLE if Redis cannot be reached
  */
-export class RedisBus implements Bus {
+export class RedisBus implements Bus, PresenceStore {
   /** Counters since the bus was opened (read them for metrics). */
   readonly stats: RedisBusStats = { published: 0, received: 0, dropped: 0, unroutable: 0, reconnects: 0 };
   private readonly url: string;
@@ -194,7 +194,7 @@ export class RedisBus implements Bus {
     }
   }
 
-  publish(topic: string, payload: Payload, except: Socket | null): number {
+  publish(topic: string, payload: Payload, except: Sender | null): number {
     const node = this.node;
     if (node === null) return 0;
     const count = node.publishLocal(topic, payload, except);

@@ -1,10 +1,10 @@
 /**
  * What this process offers its bus (the BusNode): delivery to local subscribers of a topic through uWS
  * pub/sub (fan-out in C++, no JS loop over sockets), to one local connection by id, and the node's
- * presence (runtime/presence.ts).
+ * presence (runtime/presence.ts, handed over as it is).
  */
-import type { BusNode, PresenceChange, PresenceEntry } from '../bus/bus';
-import type { Payload, Publisher, Socket } from '../transport/types';
+import type { BusNode } from '../bus/bus';
+import type { Payload, Publisher, Sender, Socket } from '../transport/types';
 import type { Logger } from '../util/validate';
 import type { Presence } from './presence';
 import type { Registry } from './registry';
@@ -30,15 +30,17 @@ export class LocalDelivery implements BusNode {
     readonly logger: Logger,
     /** permessage-deflate is on for some route: publishes then ask uWS to compress for the sockets that negotiated it. */
     private readonly compress: boolean,
-    private readonly presence: Presence,
+    readonly presence: Presence,
   ) {}
 
   get nodeId(): string {
     return this.registry.nodeId;
   }
 
-  publishLocal(topic: string, payload: Payload, except: Socket | null): number {
+  publishLocal(topic: string, payload: Payload, sender: Sender | null): number {
     this.routeTopics.ensure(topic);
+    // The handle is the sender's own socket (Connection.publish passes it), given back by the bus unopened.
+    const except = sender as Socket | null;
     const isBinary = typeof payload !== 'string';
     const count = this.publisher.numSubscribers(topic);
     // uWS's ws.publish skips the sender in C++. A sender outside the topic has nobody to skip, and must
@@ -56,26 +58,6 @@ export class LocalDelivery implements BusNode {
   sendLocal(id: string, payload: Payload): boolean {
     const c = this.registry.find(id);
     return c !== undefined && c.sendPayload(payload);
-  }
-
-  presenceChanged(room: string, change: PresenceChange): void {
-    this.presence.remoteChange(room, change);
-  }
-
-  presenceOwners(): ReadonlySet<string> {
-    return this.presence.owners();
-  }
-
-  presenceGone(owner: string): void {
-    this.presence.gone(owner);
-  }
-
-  presenceEntries(): ReadonlyMap<string, readonly PresenceEntry[]> {
-    return this.presence.own();
-  }
-
-  presenceResync(): void {
-    this.presence.reload();
   }
 
   reportReceived(report: string): void {

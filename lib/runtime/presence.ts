@@ -3,13 +3,13 @@
  * key and meta, and the frames that tell the room's members.
  *
  * The node holds every entry of each room that has a tracked connection here: its own, and the other
- * nodes' (loaded from the bus when the room gets its first member here, then kept up to date by what
- * the bus reports). Changes are batched per room: at most one `presence_diff` per window (50 ms),
+ * nodes' (loaded from the bus's presence store when the room gets its first member here, then kept up
+ * to date by what the store reports). Changes are batched per room: at most one `presence_diff` per window (50 ms),
  * published once to the room's presence topic (uWS fans it out in C++), holding the net change of the
  * window. A connection that joins with presence gets the room's `presence_state` at the next flush,
  * itself included, and is subscribed to the diffs from there: it never sees its own join in a diff.
  */
-import type { Bus, PresenceChange, PresenceEntry, PresenceSizes, PresenceSnapshot } from '../bus/bus';
+import { presenceStoreOf, type Bus, type PresenceChange, type PresenceEntry, type PresenceNode, type PresenceSizes, type PresenceSnapshot, type PresenceStore } from '../bus/bus';
 import type { PresenceState } from '../client/presence-frames';
 import type { Payload } from '../transport/types';
 import { invalidArgument, invalidOption } from '../util/errors';
@@ -28,7 +28,16 @@ export interface PresenceSpec {
   readonly meta: string;
 }
 
-export class Presence {
+const emptyRoom: PresenceSnapshot = Object.freeze({ entries: [], owners: new Set<string>() });
+
+/** The store of a bus within one process: no other node, so nothing to store, and every room empty of others. */
+const inProcess: PresenceStore = {
+  trackPresence() {},
+  untrackPresence() {},
+  loadPresence: () => Promise.resolve(emptyRoom),
+};
+
+export class Presence implements PresenceNode {
   private readonly rooms = new Map<string, PresenceRoom>();
   /** The local connections tracked somewhere, with their entry in each room (kept off the Connection: the per-message path never needs it). */
   private readonly tracked = new Map<PresenceMember, Map<string, PresenceEntry>>();
@@ -42,13 +51,17 @@ export class Presence {
   /** Rooms with something to flush: changes, or newcomers waiting for the state. */
   private readonly dirty = new Set<PresenceRoom>();
   private timer: NodeJS.Timeout | null = null;
+  /** Where this node's entries are stored and the other nodes' read: the bus's PresenceStore, if it is one. */
+  private readonly store: PresenceStore;
   /** Delivers a frame to the local subscribers of a topic; set by open(). */
   private deliver: ((topic: string, payload: Payload) => void) | null = null;
 
   constructor(
     private readonly self: string,
-    private readonly bus: Bus,
-  ) {}
+    bus: Bus,
+  ) {
+    this.store = presenceStoreOf(bus) ?? inProcess;
+  }
 
   /** At listen(): frames can go out from here. */
   open(deliver: (topic: string, payload: Payload) => void): void {
@@ -86,7 +99,7 @@ export class Presence {
     room.newcomers.add(member);
     room.set(entry);
     this.changed(room);
-    this.bus.trackPresence(name, entry);
+    this.store.trackPresence(name, entry);
   }
 
   /** `member` gets the frames of `room` (its state at the next flush, then its diffs) without being tracked there. */
@@ -122,7 +135,7 @@ export class Presence {
     rooms.set(name, entry);
     room.set(entry);
     this.changed(room);
-    this.bus.trackPresence(name, entry);
+    this.store.trackPresence(name, entry);
     return true;
   }
 
@@ -161,7 +174,7 @@ export class Presence {
     room.delete(id);
     const last = --room.members === 0;
     if (!this.release(room)) this.changed(room);
-    this.bus.untrackPresence(name, id, last);
+    this.store.untrackPresence(name, id, last);
   }
 
   /** Stops holding a room nobody here is tracked in or observes (a pending load then finds it gone); true when it did. */
@@ -227,7 +240,7 @@ export class Presence {
   async list(name: string): Promise<PresenceState> {
     const held = this.rooms.get(name);
     if (held !== undefined && held.ready) return held.state();
-    const snapshot = await this.bus.loadPresence(name);
+    const snapshot = await this.store.loadPresence(name);
     const room = this.rooms.get(name);
     if (room !== undefined && room.ready) return room.state();
     const view = new PresenceRoom(name, this.self);
@@ -236,7 +249,7 @@ export class Presence {
     return view.state();
   }
 
-  // ── What the bus reports ───────────────────────────────────────────────────────────────────────
+  // ── What the store reports ─────────────────────────────────────────────────────────────────────
 
   /** Another node changed its entries in a room. */
   remoteChange(name: string, change: PresenceChange): void {
@@ -298,7 +311,7 @@ export class Presence {
       room.ready = true;
       this.changed(room);
     };
-    this.bus.loadPresence(room.name).then(loaded, () => loaded(null));
+    this.store.loadPresence(room.name).then(loaded, () => loaded(null));
   }
 
   private changed(room: PresenceRoom): void {

@@ -14,8 +14,19 @@ export const TRANSPORT_ENV = 'SWITCHBOARD_TRANSPORT';
 /** An encoded frame: a string is a text frame, bytes are a binary frame. */
 export type Payload = string | ArrayBuffer | Uint8Array;
 
+declare const sender: unique symbol;
+
+/**
+ * A socket as the layers that must not use it see it: the sender a publish skips (`ws.publish(…,
+ * { exceptSelf: true })`), which a bus carries back to this process's delivery unopened. Nothing to call;
+ * meaningful only in the process that made it, so a bus never sends it to another.
+ */
+export interface Sender {
+  readonly [sender]?: never;
+}
+
 /** One connection's socket, valid from open to close only (never touch it after close). */
-export interface Socket {
+export interface Socket extends Sender {
   /** 1: sent, 0: buffered (backpressure), 2: dropped (over maxBackpressure). */
   send(payload: Payload, isBinary: boolean, compress: boolean): number;
   /** Graceful close with a close frame. Fires the close handler synchronously. */
