@@ -2,16 +2,15 @@
  * The composition root: routes, providers and HTTP handlers are collected and validated, then frozen
  * at listen(), where the transport, the runtime and the bus are wired together.
  */
-import { realpathSync, statSync } from 'node:fs';
 import type { Bus } from './bus/bus';
 import { LocalBus } from './bus/local';
 import { bindRoute } from './compile/bind';
-import { parsePattern, type ParsedPattern } from './compile/pattern';
+import { parseFixedPath, parsePattern, type ParsedPattern } from './compile/pattern';
 import type { CompiledRoute, RoutePlan } from './compile/plan';
 import { compileRoute } from './compile/route';
 import type { Reply } from './declare/connector';
 import { resolveAppOptions, type AppOptions, type ResolvedApp } from './app-options';
-import type { ProviderToken, RouteClass } from './declare/route-options';
+import { isToken, type ProviderToken, type RouteClass } from './declare/route-options';
 import { clientModuleHandler } from './http/client-module';
 import { httpHandler, type HttpHandler } from './http/handler';
 import { Admin } from './operate/admin';
@@ -20,10 +19,10 @@ import { asyncApiDocument, type AsyncApiDocument, type AsyncApiInfo } from './op
 import { defaultInfo, docsRoutes } from './operate/docs';
 import { metricsText } from './operate/metrics';
 import { PROMETHEUS_CONTENT_TYPE } from './operate/prometheus';
-import { staticHandler } from './http/static';
+import { staticRoute } from './http/static';
 import { Admission } from './runtime/admission';
 import { holdClock, releaseClock } from './runtime/clock';
-import { GOING_AWAY, RESTARTING, sendToId, type AppContext, type Connection } from './runtime/connection';
+import { GOING_AWAY, sendToId, type AppContext, type Connection } from './runtime/connection';
 import type { PresenceState } from './client/presence-frames';
 import { LocalDelivery } from './runtime/delivery';
 import { Presence } from './runtime/presence';
@@ -32,13 +31,12 @@ import { Registry } from './runtime/registry';
 import { RoomCounts } from './runtime/room-counts';
 import { RouteTopics } from './runtime/route-topics';
 import { encode } from './runtime/reply';
+import { endConnections, resolveClose, type CloseOptions } from './runtime/shutdown';
 import { upgrade } from './runtime/upgrade';
 import { chooseTransport, type TransportChoice } from './transport/choose';
-import { closeReason } from './transport/handshake';
 import type { HttpMethod, TransportName, TransportServer, WsRouteHandlers } from './transport/types';
 import { invalidArgument, invalidOption, SwitchboardError } from './util/errors';
 import { listenShared } from './util/symbols';
-import { settledWithin } from './util/timeout';
 import { checkRoom, roomTopic, routeTopic } from './util/topics';
 
 interface HttpRoute {
@@ -48,29 +46,7 @@ interface HttpRoute {
   readonly handler: HttpHandler;
 }
 
-/** Options of {@link App.close}. */
-export interface CloseOptions {
-  /** Milliseconds to wait for in-flight handlers and @OnClose; defaults to the App's `closeTimeout`. */
-  timeout?: number;
-  /**
-   * The close code every connection gets: 1001 (Going Away, the default: the server is leaving) or 1012
-   * (Service Restart: it is coming back, as in a rolling restart; docs/deploys.md).
-   */
-  code?: 1001 | 1012;
-  /**
-   * Milliseconds over which clients should spread their reconnects, hinted in the close reason
-   * (`…; window=<ms>`, docs/deploys.md#the-reconnect-window). Default 5000 with code 1012, none with 1001.
-   */
-  reconnectWindow?: number;
-}
-
-/** The reconnect window app.close({ code: 1012 }) hints when not told one. */
-const RESTART_WINDOW_MS = 5000;
-
 type Phase = 'new' | 'starting' | 'listening' | 'closing' | 'closed';
-
-/** How long app.close() lets clients answer its 1001 before it force-closes what is left. */
-const CLOSE_LINGER_MS = 100;
 
 /**
  * A switchboard server: WebSocket routes, HTTP handlers and providers on one port.
@@ -190,8 +166,7 @@ export class App {
   provide<T>(token: abstract new (...args: never[]) => T, value: NoInfer<T>): this;
   provide(token: string | symbol, value: unknown): this;
   provide(token: ProviderToken, value: unknown): this {
-    const ok = typeof token === 'function' || typeof token === 'symbol' || (typeof token === 'string' && token !== '');
-    if (!ok) throw invalidArgument('app.provide(token, value)', 'token', 'a class, a non-empty string or a symbol', token);
+    if (!isToken(token)) throw invalidArgument('app.provide(token, value)', 'token', 'a class, a non-empty string or a symbol', token);
     this.assertNew('app.provide()');
     this.providers.set(token, value);
     return this;
@@ -244,19 +219,8 @@ export class App {
    * app.static('/assets', join(import.meta.dirname, 'public')); // __dirname in CommonJS
    */
   static(prefix: string, directory: string): this {
-    const where = 'app.static(prefix, directory)';
-    const pattern = parsePattern(prefix, where);
-    if (pattern.names.length > 0) throw invalidArgument(where, 'prefix', 'a path without parameters', prefix);
-    if (typeof directory !== 'string' || directory === '') throw invalidArgument(where, 'directory', 'a directory path', directory);
-    let root: string;
-    try {
-      root = realpathSync(directory);
-      if (!statSync(root).isDirectory()) throw new Error('not a directory');
-    } catch {
-      throw invalidArgument(where, 'directory', 'an existing directory', directory);
-    }
-    const base = pattern.uws.replace(/\/$/, '');
-    return this.http('get', 'static', `${base}/*`, staticHandler(base === '' ? '/' : base, root));
+    const { path, handler } = staticRoute(prefix, directory);
+    return this.http('get', 'static', path, handler);
   }
 
   /**
@@ -268,8 +232,7 @@ export class App {
    */
   serveClient(path = '/switchboard/client.js'): this {
     const where = 'app.serveClient(path)';
-    const pattern = parsePattern(path, where);
-    if (pattern.names.length > 0) throw invalidArgument(where, 'path', 'a path without parameters', path);
+    parseFixedPath(path, where, 'path');
     return this.http('get', 'serveClient', path, clientModuleHandler(where));
   }
 
@@ -465,8 +428,7 @@ export class App {
    */
   admin(path: string, options: AdminOptions): this {
     const where = 'app.admin(path, options)';
-    const pattern = parsePattern(path, where);
-    if (pattern.names.length > 0) throw invalidArgument(where, 'path', 'a path without parameters', path);
+    parseFixedPath(path, where, 'path');
     this.assertNew('app.admin()');
     if (this.adminPage !== null) throw new SwitchboardError('SWB_ERR_DUPLICATE_ROUTE', `${where} is called twice: an app has one inspection page.`);
     const admin = new Admin(path, options);
@@ -530,15 +492,8 @@ export class App {
    * await app.close({ code: 1012, reconnectWindow: 10_000 }); // a new version is taking over
    */
   close(options: CloseOptions = {}): Promise<void> {
-    const where = 'app.close(options)';
-    const timeout = options.timeout ?? this.options.closeTimeout;
-    if (!Number.isInteger(timeout) || timeout < 0) throw invalidArgument(where, 'timeout', 'a non-negative integer of milliseconds', timeout);
-    const code = options.code ?? 1001;
-    if (code !== 1001 && code !== 1012) throw invalidArgument(where, 'code', '1001 (Going Away) or 1012 (Service Restart)', code);
-    const window = options.reconnectWindow ?? (code === 1012 ? RESTART_WINDOW_MS : -1);
-    if (!Number.isInteger(window) || (window < 0 && options.reconnectWindow !== undefined))
-      throw invalidArgument(where, 'reconnectWindow', 'a non-negative integer of milliseconds', options.reconnectWindow);
-    if (this.shutdown === null) this.context.goodbye = { code, reason: closeReason(code === 1012 ? RESTARTING : GOING_AWAY, window) };
+    const { timeout, goodbye } = resolveClose(options, this.options.closeTimeout);
+    if (this.shutdown === null) this.context.goodbye = goodbye;
     this.shutdown ??= this.stop(timeout);
     return this.shutdown;
   }
@@ -546,30 +501,15 @@ export class App {
   private async stop(timeout: number): Promise<void> {
     const server = this.server;
     this.phase = 'closing';
-    // From here, upgrades get 503, and a connection still flushing is ended (1001) once it has drained.
+    // From here, upgrades get 503, and a connection still flushing is ended once it has drained.
     this.context.closing = true;
     if (server === null) {
       this.phase = 'closed';
       return;
     }
-    const deadline = Date.now() + timeout;
-    const left = (): number => deadline - Date.now();
     server.stopListening();
-    const open = [...this.context.registry.open.values()];
-    // A close frame queues behind what is already buffered for a slow reader, and the final force-close
-    // would discard it: those connections get their 1001 when they drain (Connection.drained).
-    const { code, reason } = this.context.goodbye;
-    if (code === 1012) this.restartCloses += open.length;
-    for (const c of open) if (c.socket !== null && c.socket.getBufferedAmount() === 0) c.socket.end(code, reason);
-    if (!(await settledWithin(this.context.registry.whenIdle(), left()))) {
-      const unread = [...this.context.registry.open.values()].filter((c) => c.socket !== null);
-      const why = unread.length === 0 ? 'handlers still running' : `${unread.length} client(s) not reading what was sent to them`;
-      this.options.logger.warn(`switchboard: app.close() gave up after ${timeout} ms on ${why}.`);
-      for (const c of unread) c.socket?.end(code, reason);
-    }
-    // The force-close below resets connections whose peer has not yet read the 1001 (the client would
-    // see 1006): give the close handshakes a moment to complete first.
-    if (open.length > 0) await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(CLOSE_LINGER_MS, left()))));
+    if (this.context.goodbye.code === 1012) this.restartCloses += this.context.registry.open.size;
+    await endConnections(this.context, timeout);
     this.adminPage?.stop();
     this.context.presence.close();
     this.context.recovery?.stop();

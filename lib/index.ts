@@ -6,7 +6,8 @@
 /// <reference types="node" preserve="true" />
 import 'reflect-metadata';
 
-export { App, type CloseOptions } from './app';
+export { App } from './app';
+export type { CloseOptions } from './runtime/shutdown';
 export {
   Connector,
   type BroadcastOptions,

@@ -2,7 +2,7 @@
  * Route patterns: `/ws/:clientId` and FastAPI's `/ws/{client_id}` both become uWS's `/ws/:clientId`
  * form, with the parameter names in order (uWS hands parameters out by index).
  */
-import { describe, HttpError, SwitchboardError } from '../util/errors';
+import { describe, HttpError, invalidArgument, SwitchboardError } from '../util/errors';
 
 export interface ParsedPattern {
   /** The pattern as uWS understands it. */
@@ -40,6 +40,13 @@ export function parsePattern(pattern: unknown, where: string): ParsedPattern {
   });
   const uws = `/${segments.join('/')}`;
   return { uws, names, shape: uws.replace(/:[^/]+/g, ':') };
+}
+
+/** A path that takes no parameters (`app.static`'s prefix, `app.serveClient`'s and `app.admin`'s paths), parsed. */
+export function parseFixedPath(path: unknown, where: string, name: string): ParsedPattern {
+  const pattern = parsePattern(path, where);
+  if (pattern.names.length > 0) throw invalidArgument(where, name, 'a path without parameters', path);
+  return pattern;
 }
 
 /** Shared by every request of a route without path parameters. */

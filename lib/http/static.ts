@@ -2,9 +2,11 @@
  * `app.static(prefix, dir)`: files under a directory, with their content types, `index.html` for
  * directories, and no way out of the directory (`..`, `%2e%2e`, symlinks pointing outside all give 404).
  */
+import { realpathSync, statSync } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
-import { HttpError } from '../util/errors';
+import { parseFixedPath } from '../compile/pattern';
+import { HttpError, invalidArgument } from '../util/errors';
 import type { HttpHandler } from './handler';
 
 const contentTypes: Readonly<Record<string, string>> = {
@@ -32,8 +34,27 @@ function inside(root: string, path: string): boolean {
   return path === root || path.startsWith(root + sep);
 }
 
+/**
+ * `app.static(prefix, directory)`'s arguments checked, the directory included (it must exist now): the
+ * route's path, `<prefix>/*`, and its handler.
+ */
+export function staticRoute(prefix: string, directory: string): { readonly path: string; readonly handler: HttpHandler } {
+  const where = 'app.static(prefix, directory)';
+  const pattern = parseFixedPath(prefix, where, 'prefix');
+  if (typeof directory !== 'string' || directory === '') throw invalidArgument(where, 'directory', 'a directory path', directory);
+  let root: string;
+  try {
+    root = realpathSync(directory);
+    if (!statSync(root).isDirectory()) throw new Error('not a directory');
+  } catch {
+    throw invalidArgument(where, 'directory', 'an existing directory', directory);
+  }
+  const base = pattern.uws.replace(/\/$/, '');
+  return { path: `${base}/*`, handler: staticHandler(base === '' ? '/' : base, root) };
+}
+
 /** `root` must be the real path (symlinks resolved) of the served directory. */
-export function staticHandler(prefix: string, root: string): HttpHandler {
+function staticHandler(prefix: string, root: string): HttpHandler {
   const strip = prefix === '/' ? 0 : prefix.length;
   return async (req) => {
     let relative: string;
