@@ -9,7 +9,16 @@
  * window. A connection that joins with presence gets the room's `presence_state` at the next flush,
  * itself included, and is subscribed to the diffs from there: it never sees its own join in a diff.
  */
-import { presenceStoreOf, type Bus, type PresenceChange, type PresenceEntry, type PresenceNode, type PresenceSizes, type PresenceSnapshot, type PresenceStore } from '../bus/bus';
+import {
+  presenceStoreOf,
+  type Bus,
+  type PresenceChange,
+  type PresenceEntry,
+  type PresenceNode,
+  type PresenceSizes,
+  type PresenceSnapshot,
+  type PresenceStore,
+} from '../bus/bus';
 import type { PresenceState } from '../client/presence-frames';
 import type { Payload } from '../transport/types';
 import { invalidArgument, invalidOption } from '../util/errors';

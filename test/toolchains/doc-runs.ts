@@ -55,6 +55,7 @@ export const DOC_RUNS: Readonly<Record<string, DocRun>> = {
   'poisoning-options': { http: { path: '/', status: 404 } },
   presence: { ws: { path: '/boards/b1?user=u1&name=Ann', send: '{"event":"enter"}', reply: /^\{"event":"presence_state",.*"u1".*\}$/ }, redis: true },
   'presence-client': { notRun: CLIENT },
+  'custom-bus': { ws: { path: '/rooms/lobby', send: 'hi', reply: /^0 others got it$/ } },
   'user-rooms': { http: { path: '/online', status: 200 }, redis: true },
   routes: { ws: { path: '/rooms/lobby', send: 'hi', reply: /^lobby: hi$/ } },
   'data-as-sent': { ws: { path: '/echo', send: 'hi', reply: /^hi$/ } },
