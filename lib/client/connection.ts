@@ -3,11 +3,12 @@
  * listeners, and reconnects with backoff. Requests go out at most once: one that was sent when the
  * connection dropped rejects with 'disconnected' and is never sent again.
  */
+import { describe, RequestError, type RequestIssue, usageError } from '../contract/errors';
+import { reconnectWindow, SUBPROTOCOL } from '../contract/wire';
 import type { Client, ClientStatus, CloseInfo, ReconnectInfo, RequestOptions } from './client';
-import { describe, RequestError, type RequestIssue, usageError } from './errors';
 import { isTimeout, type ResolvedOptions } from './options';
-import { isFinal, isRefusal, reconnectWindow, refusalCode, retryDelay, STABLE_MS } from './reconnect';
-import { SUBPROTOCOL, timers, type WebSocketLike } from './socket';
+import { isFinal, isRefusal, refusalCode, retryDelay, STABLE_MS } from './reconnect';
+import { timers, type WebSocketLike } from './socket';
 
 interface Pending {
   readonly name: string;

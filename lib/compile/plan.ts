@@ -7,8 +7,8 @@ import type { Connector, Reply } from '../declare/connector';
 import type { ExplicitParam, HandlerKind } from '../declare/metadata';
 import type { ProviderToken, ResolvedTransport, RouteClass } from '../declare/options';
 import type { UpgradeRequest } from '../declare/upgrade-request';
-import type { AnyChannel } from '../client/channel';
-import type { StandardSchemaV1 } from '../client/standard-schema';
+import type { AnyChannel } from '../contract/channel';
+import type { StandardSchemaV1 } from '../contract/standard-schema';
 import type { JsonPolicy } from '../util/json';
 import type { RouteStats } from './stats';
 

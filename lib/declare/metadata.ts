@@ -8,8 +8,8 @@
  * handlers are kept there; the readers below look in both.
  */
 import 'reflect-metadata';
-import type { AnyChannel, RequestSpec } from '../client/channel';
-import type { StandardSchemaV1 } from '../client/standard-schema';
+import type { AnyChannel, RequestSpec } from '../contract/channel';
+import type { StandardSchemaV1 } from '../contract/standard-schema';
 import type { ProviderToken, RouteOptions } from './options';
 
 // Compilers create `context.metadata` only when Symbol.metadata exists as a class is defined (TypeScript

@@ -10,7 +10,7 @@
  * itself included, and is subscribed to the diffs from there: it never sees its own join in a diff.
  */
 import type { Bus, PresenceChange, PresenceEntry, PresenceSizes, PresenceSnapshot } from '../bus/bus';
-import type { PresenceState } from '../client/presence-frames';
+import type { PresenceState } from '../contract/presence-frames';
 import type { Payload } from '../transport/types';
 import { invalidArgument, invalidOption } from '../util/errors';
 import { checkKeys } from '../util/validate';

@@ -3,9 +3,8 @@
  * them; every wait has a timeout and fails with what arrived instead, so a test never hangs on a frame
  * that does not come, and a closed connection fails a wait at once.
  */
-import type { AnyChannel } from '../client/channel';
-import type { EventData, ReplyData, RequestData, UntypedChannel } from '../client/client';
-import { RequestError, type RequestIssue } from '../client/errors';
+import type { AnyChannel, EventData, ReplyData, RequestData, UntypedChannel } from '../contract/channel';
+import { RequestError, type RequestIssue } from '../contract/errors';
 import { jsonOf, showFrame, showFrames, type Frame } from './frames';
 import type { KitSocket } from './socket';
 
