@@ -2,17 +2,24 @@
  * app.serveClient(path): switchboard/client as one ES module. From the sources (as here) it is bundled
  * from lib/client; an installed package serves the file its build made.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, SwitchboardError } from '../../lib';
 import { bundleClient, clientModuleHandler } from '../../lib/http/client-module';
-import { closeAll, recordingLogger, start } from '../helpers';
+import { closeAll, eventually, recordingLogger, start } from '../helpers';
 
 afterEach(closeAll);
 
 const CLIENT_SOURCES = join(__dirname, '..', '..', 'lib', 'client', 'index.ts');
+const DOCS_SCRIPT_SOURCES = join(__dirname, '..', '..', 'lib', 'operate', 'docs-ui', 'page.ts');
+
+/** This process's esbuild children, zombies included (a stopped service is one until Node.js reaps it). */
+function esbuildChildren(): string[] {
+  const children = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8', timeout: 5000 });
+  return children.split('\n').filter((line) => line.includes('esbuild'));
+}
 
 /** The names a module exports, as Node.js imports it (a child process: Jest's modules are CommonJS). */
 function exportsOf(file: string): string[] {
@@ -37,6 +44,13 @@ describe('app.serveClient(path)', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test('bundling leaves no esbuild service process behind, also after two bundles at once', async () => {
+    const [client, docs] = await Promise.all([bundleClient(CLIENT_SOURCES), bundleClient(DOCS_SCRIPT_SOURCES)]);
+    expect(client).toContain('defineChannel');
+    expect(docs).toContain('console-connect');
+    await eventually(() => esbuildChildren().length === 0, 'the esbuild service ends');
   });
 
   test('the path defaults to /switchboard/client.js; another path serves it there only', async () => {
