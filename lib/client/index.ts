@@ -9,7 +9,6 @@ export {
   type Channel,
   type EventData,
   type EventDefs,
-  type EventFrame,
   type ReplyData,
   type RequestData,
   type RequestDef,
@@ -19,6 +18,7 @@ export {
   type UntypedChannel,
 } from '../contract/channel';
 export { RequestError, type ClientErrorCode, type RequestIssue } from '../contract/errors';
+export type { EventFrame } from '../contract/frames';
 export type { PathParams } from '../contract/path';
 export type { PresenceDiff, PresenceEvents, PresenceMeta, PresenceState } from '../contract/presence-frames';
 export type { InferInput, InferOutput, StandardSchemaV1 } from '../contract/standard-schema';

@@ -4,6 +4,7 @@
  * reply schema) and the events the server pushes; the types of both ends come from it.
  */
 import { describe, usageError } from './errors';
+import type { EventFrame } from './frames';
 import { checkPattern } from './path';
 import { isStandardSchema, type InferInput, type InferOutput, type StandardSchemaV1 } from './standard-schema';
 
@@ -41,16 +42,6 @@ export interface RequestSpec<
 type ReplySchema<D extends RequestDef> = D extends { readonly reply: infer S extends StandardSchemaV1 } ? S : undefined;
 
 export type RequestSpecs<R extends RequestDefs> = { readonly [K in keyof R & string]: RequestSpec<K, R[K]['data'], ReplySchema<R[K]>> };
-
-/**
- * A server push as it goes on the wire: `{"event":…,"data":…}`.
- * @example
- * const frame: EventFrame<'said', { text: string }> = { event: 'said', data: { text: 'hi' } };
- */
-export interface EventFrame<Name extends string = string, Data = unknown> {
-  readonly event: Name;
-  readonly data: Data;
-}
 
 /** What the client reads from a channel; every channel is one. */
 export interface AnyChannel {
