@@ -9,17 +9,18 @@ const uws = { name: 'uWebSockets.js', message: 'Only lib/transport/uws.ts and it
  * a layer must not even name the types of a layer above it. docs/architecture.md draws the same picture.
  */
 const layers = {
-  client: [],
-  util: ['client'],
-  declare: ['util', 'client'],
-  transport: ['util', 'client'],
-  bus: ['transport', 'util', 'client'],
-  compile: ['declare', 'util', 'client'],
-  runtime: ['compile', 'declare', 'bus', 'transport', 'util', 'client'],
-  http: ['compile', 'declare', 'transport', 'util', 'client'],
-  cluster: ['transport', 'util', 'client'],
-  operate: ['compile', 'declare', 'bus', 'transport', 'util', 'client'],
-  testing: ['util', 'client'],
+  contract: [],
+  client: ['contract'],
+  util: ['contract'],
+  declare: ['util', 'contract'],
+  transport: ['util', 'contract'],
+  bus: ['transport', 'util', 'contract'],
+  compile: ['declare', 'util', 'contract'],
+  runtime: ['compile', 'declare', 'bus', 'transport', 'util', 'contract'],
+  http: ['compile', 'declare', 'transport', 'util', 'contract'],
+  cluster: ['transport', 'util', 'contract'],
+  operate: ['compile', 'declare', 'bus', 'transport', 'util', 'contract'],
+  testing: ['util', 'contract'],
 };
 const folders = Object.keys(layers);
 /** Modules inside a layer that the layers above it still may not import (the transports themselves and the choice between them). */
@@ -50,10 +51,11 @@ function layerRule(layer, allowed, files = [`lib/${layer}/**/*.ts`], paths = [uw
   };
 }
 
-// lib/client/ has a stricter rule of its own, below: nothing but its own modules.
+/** The layers that run in browsers have a stricter rule of their own, below: the folders they name and nothing else. */
+const browser = ['contract', 'client'];
 const layerRules = [
   ...Object.entries(layers)
-    .filter(([layer]) => layer !== 'client')
+    .filter(([layer]) => !browser.includes(layer))
     .map(([layer, allowed]) => layerRule(layer, allowed)),
   layerRule('transport', layers.transport, ['lib/transport/uws.ts', 'lib/transport/uws-loader.ts'], []),
 ];
@@ -75,16 +77,24 @@ export default tseslint.config(
   },
   ...layerRules,
   { files: ['benchmarks/**'], rules: { 'no-restricted-imports': 'off' } },
-  {
-    // The client runs in browsers: only its own modules, never the server's, Node.js's or a package.
-    files: ['lib/client/**'],
+  // The contract and the client run in browsers: their own modules (and the client the contract), never the
+  // server's, Node.js's or a package.
+  ...browser.map((layer) => ({
+    files: [`lib/${layer}/**`],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^(?!\\./)', message: 'lib/client imports only lib/client modules (it must load in a browser as one ES module).' }] },
+        {
+          patterns: [
+            {
+              regex: `^(?!${['./', ...layers[layer].map((f) => `../${f}/`)].map((p) => p.replaceAll('.', '\\.')).join('|')})`,
+              message: `lib/${layer} imports only ${[layer, ...layers[layer]].map((f) => `lib/${f}`).join(' and ')} modules (it must load in a browser as one ES module).`,
+            },
+          ],
+        },
       ],
     },
-  },
+  })),
   // Type tests hold deliberate type errors, which tstyche asserts: rules that need types would trip on them.
   { files: ['test/types/**'], ...tseslint.configs.disableTypeChecked },
   {

@@ -1,7 +1,7 @@
 /**
- * The browser build of switchboard/client: lib/client bundled by esbuild into one minified ES module,
- * dist/lib/client/index.mjs, which a page without a bundler can import (app.serveClient() serves it;
- * lib/http/client-module.ts holds the esbuild options). `npm run build` runs this and
+ * The browser build of switchboard/client: lib/client and the contract it imports (lib/contract) bundled
+ * by esbuild into one minified ES module, dist/lib/client/index.mjs, which a page without a bundler can
+ * import (app.serveClient() serves it; lib/util/browser-module.ts holds the esbuild options). `npm run build` runs this and
  * fails when the module is over its budget, 4 KB minified and gzipped (level 9). `--record` also writes
  * benchmarks/results/client-size-<date>.json, which docs/benchmarks.md includes.
  *
@@ -34,7 +34,7 @@ async function main(): Promise<number> {
   console.log(`switchboard/client: ${path.relative(root, out)} ${minified} B minified, ${gzip} B min+gzip, ${verdict} the budget of ${CLIENT_BUDGET_BYTES} B`);
   if (process.argv.includes('--record')) {
     const rev = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).stdout.trim();
-    const dirty = spawnSync('git', ['status', '--porcelain', '--', 'lib/client'], { cwd: root, encoding: 'utf8' }).stdout !== '';
+    const dirty = spawnSync('git', ['status', '--porcelain', '--', 'lib/client', 'lib/contract'], { cwd: root, encoding: 'utf8' }).stdout !== '';
     const file: ClientSizeFile = {
       date: new Date().toISOString(),
       gitRevision: `${rev}${dirty ? '+dirty' : ''}`,

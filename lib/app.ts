@@ -23,7 +23,7 @@ import { staticRoute } from './http/static';
 import { Admission } from './runtime/admission';
 import { holdClock, releaseClock } from './runtime/clock';
 import { GOING_AWAY, sendToId, type AppContext, type Connection } from './runtime/connection';
-import type { PresenceState } from './client/presence-frames';
+import type { PresenceState } from './contract/presence-frames';
 import { LocalDelivery } from './runtime/delivery';
 import { Presence } from './runtime/presence';
 import { Recovery, type HistoryItem } from './runtime/recovery';

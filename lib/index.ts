@@ -51,5 +51,5 @@ export type { PoisoningAction } from './util/json';
 export type { TransportName } from './transport/types';
 export { uwsBuild } from './transport/uws-loader';
 export type { UpgradeRequest } from './declare/upgrade-request';
-export type { StandardSchemaV1, StandardIssue, StandardResult } from './client/standard-schema';
-export type { PresenceDiff, PresenceMeta, PresenceState } from './client/presence-frames';
+export type { StandardSchemaV1, StandardIssue, StandardResult } from './contract/standard-schema';
+export type { PresenceDiff, PresenceMeta, PresenceState } from './contract/presence-frames';

@@ -8,4 +8,4 @@ export { testApp, TestApp, UpgradeRefused, type ChannelConnectOptions, type Conn
 export type { WebSocketChoice } from './testing/socket';
 export { TestClient, type CloseInfo, type WaitOptions } from './testing/test-client';
 export type { Frame } from './testing/frames';
-export { RequestError, type RequestIssue } from './client/errors';
+export { RequestError, type RequestIssue } from './contract/errors';

@@ -2,9 +2,8 @@
  * The client's public contract: what connect() returns, typed by a channel. Each member says when it
  * can be called and what it returns; connection.ts implements it.
  */
-import type { AnyChannel, RequestSpec } from './channel';
-import type { PresenceEvents } from './presence-frames';
-import type { InferInput, InferOutput, StandardSchemaV1 } from './standard-schema';
+import type { AnyChannel, EventData, ReplyData, RequestData, UntypedChannel } from '../contract/channel';
+import type { PresenceEvents } from '../contract/presence-frames';
 
 /**
  * `'connecting'` until the first open (retries included); `'open'`; `'reconnecting'` from a drop until
@@ -43,22 +42,6 @@ export interface RequestOptions {
   /** Milliseconds to wait for the answer, waiting for a reconnect included (default: the client's `timeout`). */
   readonly timeout?: number;
 }
-
-/** The channel of `connect(url)`: any request or event name, data and replies `unknown`. */
-export interface UntypedChannel extends AnyChannel {
-  readonly requests: { readonly [name: string]: RequestSpec<string, StandardSchemaV1, StandardSchemaV1> };
-}
-
-type ReplyOf<S> = S extends StandardSchemaV1 ? InferOutput<S> : null;
-
-/** What `request(name, data)` sends: the input type of the request's data schema. */
-export type RequestData<C extends AnyChannel, K extends keyof C['requests']> = InferInput<C['requests'][K]['data']>;
-
-/** What `request(name, …)` resolves to: the output type of its reply schema, or null without one. */
-export type ReplyData<C extends AnyChannel, K extends keyof C['requests']> = ReplyOf<C['requests'][K]['reply']>;
-
-/** What an `on(name, …)` listener receives: the output type of the event's schema. */
-export type EventData<C extends AnyChannel, K extends keyof C['events']> = InferOutput<C['events'][K]>;
 
 /**
  * A connection that reconnects by itself, made by {@link connect}. No method throws because the

@@ -2,12 +2,12 @@
  * connect(): the URL of a channel's route (base URL, pattern with its parameters, query) and a
  * client on it; or, without a channel, an untyped client on a full URL.
  */
-import type { AnyChannel } from './channel';
-import type { Client, UntypedChannel } from './client';
+import type { AnyChannel, UntypedChannel } from '../contract/channel';
+import { describe, usageError } from '../contract/errors';
+import { fillPath, type PathParams } from '../contract/path';
+import type { Client } from './client';
 import { Connection } from './connection';
-import { describe, usageError } from './errors';
 import { resolveOptions, type ChannelOptions, type ClientOptions } from './options';
-import { fillPath, type PathParams } from './path';
 
 type OptionsArgs<P extends string> = keyof PathParams<P> extends never ? [options?: ChannelOptions<P>] : [options: ChannelOptions<P>];
 

@@ -3,11 +3,13 @@
  * listeners, and reconnects with backoff. Requests go out at most once: one that was sent when the
  * connection dropped rejects with 'disconnected' and is never sent again.
  */
+import { describe, RequestError, usageError } from '../contract/errors';
+import type { ServerFrame } from '../contract/frames';
+import { reconnectWindow, SUBPROTOCOL } from '../contract/wire';
 import type { Client, ClientStatus, CloseInfo, ReconnectInfo, RequestOptions } from './client';
-import { describe, RequestError, type RequestIssue, usageError } from './errors';
 import { isTimeout, type ResolvedOptions } from './options';
-import { isFinal, isRefusal, reconnectWindow, refusalCode, retryDelay, STABLE_MS } from './reconnect';
-import { SUBPROTOCOL, timers, type WebSocketLike } from './socket';
+import { isFinal, isRefusal, refusalCode, retryDelay, STABLE_MS } from './reconnect';
+import { timers, type WebSocketLike } from './socket';
 
 interface Pending {
   readonly name: string;
@@ -17,21 +19,6 @@ interface Pending {
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: RequestError) => void;
   timer: unknown;
-}
-
-/** A frame from the server: a reply (it has the request's id), an error, or a push (`room` for presence frames). */
-interface Frame {
-  readonly id?: unknown;
-  readonly event?: unknown;
-  readonly data?: unknown;
-  readonly room?: unknown;
-  /** The session frame a server with recovery sends first (docs/recovery.md). */
-  readonly session?: unknown;
-  readonly recovered?: unknown;
-  readonly reason?: unknown;
-  /** A recoverable push's position in its topic. */
-  readonly pos?: { readonly topic: string; readonly epoch: string; readonly offset: number };
-  readonly error?: { readonly code?: unknown; readonly message?: unknown; readonly issues?: readonly RequestIssue[] };
 }
 
 /** setTimeout takes a signed 32-bit delay; longer ones would fire at once. */
@@ -201,9 +188,9 @@ export class Connection implements Client {
 
   #received(text: unknown): void {
     if (typeof text !== 'string') return;
-    let frame: Frame | null;
+    let frame: ServerFrame | null;
     try {
-      frame = JSON.parse(text) as Frame | null;
+      frame = JSON.parse(text) as ServerFrame | null;
     } catch {
       return;
     }
@@ -221,7 +208,7 @@ export class Connection implements Client {
     // A frame with an id answers a request (or a late answer to one that timed out): never a push.
     if (id !== undefined) {
       if (error === undefined) return this.#settle(id, null, data ?? null);
-      const { code, message, issues } = Object(error) as NonNullable<Frame['error']>;
+      const { code, message, issues } = Object(error) as NonNullable<ServerFrame['error']>;
       return this.#settle(id, new RequestError(String(code), String(message), issues));
     }
     const listeners = typeof event === 'string' && error === undefined ? this.#listeners.get(event) : undefined;

@@ -2,8 +2,8 @@
  * The options of connect(), their defaults and their checks: a typo or a value out of range is an
  * error at connect(), not a surprise at the first reconnect.
  */
-import { describe, usageError } from './errors';
-import type { PathParams } from './path';
+import { describe, usageError } from '../contract/errors';
+import type { PathParams } from '../contract/path';
 import { globalWebSocket, type WebSocketConstructor } from './socket';
 
 export type QueryParams = Readonly<Record<string, string | number | boolean>>;

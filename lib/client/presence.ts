@@ -7,9 +7,9 @@
  * `leaves` name, then adds (or replaces) those of its `joins`. A meta update comes as a leave of the
  * old meta and a join of the new one, with the same id.
  */
-import type { AnyChannel } from './channel';
+import type { AnyChannel } from '../contract/channel';
+import type { PresenceDiff, PresenceMeta, PresenceState } from '../contract/presence-frames';
 import type { Client } from './client';
-import type { PresenceDiff, PresenceMeta, PresenceState } from './presence-frames';
 
 /**
  * The state after `diff`: the metas named in `leaves` removed (a key without metas goes), then those

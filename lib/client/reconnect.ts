@@ -44,21 +44,3 @@ export function refusalCode(error: unknown): number {
   const match = REFUSED.exec(String((error as { message?: unknown } | null | undefined)?.message));
   return match === null ? 0 : 4000 + Number(match[1]);
 }
-
-const WINDOW = /; window=(\d+)$/;
-
-/**
- * The reconnect window a server hints in a close reason: the reason ends with `; window=<ms>` (a restart's
- * 1012, a going-away 1001, a 4503 or 4429 refusal). The client waits a uniformly random time below it
- * before its first reconnect, so the clients of a restarted server come back spread over the window.
- * -1 when the reason has no hint.
- */
-export function reconnectWindow(reason: string): number {
-  const match = WINDOW.exec(reason);
-  return match === null ? -1 : Number(match[1]);
-}
-
-/** `reason` with the hint of a `ms` reconnect window appended (the server side of reconnectWindow). */
-export function withWindow(reason: string, ms: number): string {
-  return `${reason}; window=${ms}`;
-}

@@ -39,9 +39,3 @@ export const timers = globalThis as unknown as Timers;
 export function globalWebSocket(): WebSocketConstructor | undefined {
   return (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
 }
-
-/**
- * The subprotocol the client offers. A server that sees it may accept an upgrade it refuses and close
- * at once with 4000 + the HTTP status, which a browser can read (it cannot read an HTTP status).
- */
-export const SUBPROTOCOL = 'switchboard';

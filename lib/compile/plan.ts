@@ -8,8 +8,8 @@ import type { ExplicitParam, HandlerKind } from '../declare/metadata';
 import type { ProviderToken, RouteClass } from '../declare/route-options';
 import type { ResolvedTransport } from './route-settings';
 import type { UpgradeRequest } from '../declare/upgrade-request';
-import type { AnyChannel } from '../client/channel';
-import type { StandardSchemaV1 } from '../client/standard-schema';
+import type { AnyChannel } from '../contract/channel';
+import type { StandardSchemaV1 } from '../contract/standard-schema';
 import type { JsonPolicy } from '../util/json';
 import type { RouteStats } from './stats';
 

@@ -7,7 +7,7 @@ import { isUtf8 } from 'node:buffer';
 import type { ProviderToken } from '../declare/route-options';
 import { describe, SwitchboardError, ValidationError, WsError } from '../util/errors';
 import { parseJson, type JsonPolicy } from '../util/json';
-import type { StandardResult, StandardSchemaV1 } from '../client/standard-schema';
+import type { StandardResult, StandardSchemaV1 } from '../contract/standard-schema';
 import type { AnyConnector, Invoker, Spec } from './plan';
 
 export type Resolver<A, B, C> = (a: A, b: B, c: C) => unknown;

@@ -3,10 +3,9 @@
  * valid. The runtime implements it (runtime/connection.ts); its bookkeeping (ordering, the queue, a
  * deferred close) is not part of this type, so the published declarations show only what is here.
  */
-import type { AnyChannel } from '../client/channel';
-import type { EventData } from '../client/client';
-import type { PathParams } from '../client/path';
-import type { PresenceState } from '../client/presence-frames';
+import type { AnyChannel, EventData } from '../contract/channel';
+import type { PathParams } from '../contract/path';
+import type { PresenceState } from '../contract/presence-frames';
 
 /**
  * What types a route's Connector and UpgradeRequest besides the state: a channel (its path parameters

@@ -7,8 +7,8 @@
  * decorators pass (value, context), where context has a `kind`. Parameter decorators exist only in the
  * first mode.
  */
-import type { AnyChannel, RequestSpec } from '../client/channel';
-import { isStandardSchema, type InferOutput, type StandardSchemaV1 } from '../client/standard-schema';
+import type { AnyChannel, RequestSpec } from '../contract/channel';
+import { isStandardSchema, type InferOutput, type StandardSchemaV1 } from '../contract/standard-schema';
 import { invalidArgument, SwitchboardError } from '../util/errors';
 import { checkKeys } from '../util/validate';
 import type { Connector } from './connector';

@@ -10,8 +10,8 @@
  * compile/ reads a class once, through readRouteClass: one plain record of everything it declared.
  */
 import 'reflect-metadata';
-import type { AnyChannel, RequestSpec } from '../client/channel';
-import type { StandardSchemaV1 } from '../client/standard-schema';
+import type { AnyChannel, RequestSpec } from '../contract/channel';
+import type { StandardSchemaV1 } from '../contract/standard-schema';
 import type { ProviderToken, RouteClass, RouteOptions } from './route-options';
 
 // Compilers create `context.metadata` only when Symbol.metadata exists as a class is defined (TypeScript

@@ -4,7 +4,7 @@
  * thing the route receives or sends, one message per event with the JSON Schema of its data, reply
  * messages correlated by `id`, and the error frame.
  */
-import type { StandardSchemaV1 } from '../client/standard-schema';
+import type { StandardSchemaV1 } from '../contract/standard-schema';
 import type { CompiledRoute, Spec } from '../compile/plan';
 import { invalidArgument } from '../util/errors';
 import { channelOf } from './channel-of';

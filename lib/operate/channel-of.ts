@@ -3,7 +3,7 @@
  * metadata: the contract takes reply schemas and push events from it. The one place that knows where
  * the metadata keeps it.
  */
-import type { AnyChannel } from '../client/channel';
+import type { AnyChannel } from '../contract/channel';
 import { getRoute } from '../declare/metadata';
 import type { RouteClass } from '../declare/route-options';
 

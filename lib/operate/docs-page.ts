@@ -1,10 +1,10 @@
 /**
  * The HTML of `app.docs(path)`: the AsyncAPI document rendered for people (routes, events and their
  * schemas with examples, replies, errors) beside a live console. One self-contained page: the document
- * is embedded and the styles and script are inline, so it needs no CDN and works offline.
+ * is embedded and the styles and script (docs-ui/page.ts, bundled) are inline, so it needs no CDN and
+ * works offline.
  */
 import type { AsyncApiDocument } from './asyncapi';
-import { docsScript } from './docs-script';
 
 const escapeHtml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
@@ -52,8 +52,12 @@ button{padding:7px 14px;border:0;border-radius:6px;background:#1a4d8f;color:#fff
 @media (max-width:1100px){.layout{grid-template-columns:1fr}nav{display:none}aside{position:static;height:auto;border-left:0;border-top:1px solid #e2e5ea}}
 `;
 
-/** The page for `document`; `jsonPath` is where the app serves the document as JSON. */
-export function docsPage(document: AsyncApiDocument, jsonPath: string): string {
+/**
+ * The page for `document`; `jsonPath` is where the app serves the document as JSON, `script` the page's
+ * bundled script: an ES module, so its top-level names stay its own. In that code `</script` can only be
+ * inside a string or a regular expression, where `<\/script` means the same.
+ */
+export function docsPage(document: AsyncApiDocument, jsonPath: string, script: string): string {
   const info = document.info as { title: string; version: string; description?: string };
   return `<!DOCTYPE html>
 <html lang="en">
@@ -88,7 +92,7 @@ ${info.description === undefined ? '' : `<p>${escapeHtml(info.description)}</p>`
 </aside>
 </div>
 <script type="application/json" id="asyncapi">${scriptJson(document)}</script>
-<script>${docsScript}</script>
+<script type="module">${script.replace(/<\/script/gi, '<\\/script')}</script>
 </body>
 </html>
 `;

@@ -4,7 +4,7 @@
  * a schema without it is documented as "any JSON". Definitions a schema carries for itself are moved into
  * the document's `components.schemas`, so its `$ref`s still resolve once it sits inside the document.
  */
-import type { StandardSchemaV1 } from '../client/standard-schema';
+import type { StandardSchemaV1 } from '../contract/standard-schema';
 
 export type JsonSchema = Record<string, unknown>;
 

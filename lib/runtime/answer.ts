@@ -7,7 +7,7 @@ import type { Connector } from '../declare/connector';
 import type { RoutePlan } from '../compile/plan';
 import type { Payload } from '../transport/types';
 import { SwitchboardError, ValidationError, WsError } from '../util/errors';
-import type { StandardIssue } from '../client/standard-schema';
+import type { StandardIssue } from '../contract/standard-schema';
 import { isThenable } from '../util/thenable';
 import type { Logger } from '../util/validate';
 import { eventError, eventReply } from './events';

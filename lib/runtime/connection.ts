@@ -12,7 +12,7 @@ import type { Bus } from '../bus/bus';
 import type { Admission } from './admission';
 import { clock, exactNow } from './clock';
 import { isFarPast, RATE_CLOSE_REASON, rateLimitedFrame, retakeToken, takeToken } from './rate-limit';
-import type { PresenceState } from '../client/presence-frames';
+import type { PresenceState } from '../contract/presence-frames';
 import type { Invoker, RoutePlan } from '../compile/plan';
 import type { ResolvedRateLimit } from '../compile/route-settings';
 import { Connector, type BroadcastOptions, type JoinOptions, type PresenceMetaInput, type Reply } from '../declare/connector';

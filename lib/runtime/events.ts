@@ -2,7 +2,7 @@
  * The JSON event wire format (docs/events.md): `{"event":"chat","data":…,"id"?:…}` in,
  * `{"event":"chat","id"?:…,"data":…}` or `{"event":"chat","id"?:…,"error":{…}}` out.
  */
-import type { StandardIssue } from '../client/standard-schema';
+import type { StandardIssue } from '../contract/standard-schema';
 import { WsError } from '../util/errors';
 import { parseJson, type JsonPolicy } from '../util/json';
 

@@ -7,7 +7,7 @@
  */
 import type { PresenceChange, PresenceEntry, PresenceSnapshot } from '../bus/bus';
 import { ownerOf } from '../bus/presence-wire';
-import type { PresenceState } from '../client/presence-frames';
+import type { PresenceState } from '../contract/presence-frames';
 import type { Payload, Socket } from '../transport/types';
 import { presenceTopic } from '../util/topics';
 

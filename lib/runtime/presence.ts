@@ -19,7 +19,7 @@ import {
   type PresenceSnapshot,
   type PresenceStore,
 } from '../bus/bus';
-import type { PresenceState } from '../client/presence-frames';
+import type { PresenceState } from '../contract/presence-frames';
 import type { Payload } from '../transport/types';
 import { invalidArgument, invalidOption } from '../util/errors';
 import { checkKeys } from '../util/validate';

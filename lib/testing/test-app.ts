@@ -3,9 +3,8 @@
  * clients connected to it, and one close() that ends both. Independent of the test runner: it only
  * uses Promises, so jest, vitest and node:test run it alike (docs/testing.md).
  */
-import type { AnyChannel } from '../client/channel';
-import type { UntypedChannel } from '../client/client';
-import { fillPath, type PathParams } from '../client/path';
+import type { AnyChannel, UntypedChannel } from '../contract/channel';
+import { fillPath, type PathParams } from '../contract/path';
 import { invalidArgument } from '../util/errors';
 import { loadOpener, type Opener, type WebSocketChoice } from './socket';
 import { TestClient, within, type WaitOptions } from './test-client';

@@ -3,9 +3,9 @@
  * them; every wait has a timeout and fails with what arrived instead, so a test never hangs on a frame
  * that does not come, and a closed connection fails a wait at once.
  */
-import type { AnyChannel } from '../client/channel';
-import type { EventData, ReplyData, RequestData, UntypedChannel } from '../client/client';
-import { RequestError, type RequestIssue } from '../client/errors';
+import type { AnyChannel, EventData, ReplyData, RequestData, UntypedChannel } from '../contract/channel';
+import { RequestError } from '../contract/errors';
+import type { FrameError } from '../contract/frames';
 import { jsonOf, showFrame, showFrames, type Frame } from './frames';
 import type { KitSocket } from './socket';
 
@@ -115,7 +115,7 @@ export class TestClient<C extends AnyChannel = UntypedChannel> {
     };
     const waiting = this.wait(isReply, `the reply to "${event}" (id ${id})`, options);
     this.socket.send(JSON.stringify(data === undefined ? { event, id } : { event, data, id }));
-    const reply = jsonOf(await waiting) as { data?: unknown; error?: { code: string; message: string; issues?: RequestIssue[] } };
+    const reply = jsonOf(await waiting) as { data?: unknown; error?: FrameError };
     if (reply.error !== undefined) throw new RequestError(reply.error.code, reply.error.message, reply.error.issues);
     return reply.data as ReplyData<C, K>;
   }

@@ -4,8 +4,7 @@
  * headers it does not validate. Pure functions over the copied request, so transport/uws.ts stays thin.
  */
 import { STATUS_CODES } from 'node:http';
-import { withWindow } from '../client/reconnect';
-import { SUBPROTOCOL } from '../client/socket';
+import { SUBPROTOCOL, withWindow } from '../contract/wire';
 import { HttpError } from '../util/errors';
 import { integerIn } from '../util/validate';
 

@@ -15,7 +15,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { ListenOptions } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import { SUBPROTOCOL } from '../client/socket';
+import { SUBPROTOCOL } from '../contract/wire';
 import { listenFailed, portInUse, SwitchboardError } from '../util/errors';
 import { headerRecord } from '../util/headers';
 import { isThenable } from '../util/thenable';

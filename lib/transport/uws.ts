@@ -10,7 +10,7 @@ import { headerRecord } from '../util/headers';
 import { isThenable } from '../util/thenable';
 import { addressText } from './address';
 import { tryBind } from './bind-probe';
-import { SUBPROTOCOL } from '../client/socket';
+import { SUBPROTOCOL } from '../contract/wire';
 import { checkHandshake, checkRequestLimits, offersSwitchboard, refusalClose, refusalOf, type RequestLimits } from './handshake';
 import { refusalResult, statusLine, statusResult } from './responses';
 import {

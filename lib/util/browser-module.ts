@@ -13,15 +13,27 @@ import { readFile } from 'node:fs/promises';
 /** esbuild's options for a browser module: minified, no dependencies, for browsers with ES2022. */
 const BUNDLE = { bundle: true, format: 'esm', minify: true, target: 'es2022', platform: 'neutral', write: false, logLevel: 'warning' } as const;
 
+/** Bundles under way in this process (and this copy of esbuild: Jest loads one per test file). */
+let bundling = 0;
+
 /**
  * Bundles a browser module from its entry with esbuild (a development dependency: needed only to
  * build, never by an installed package). `npm run build` uses this too.
+ *
+ * esbuild's build() starts a service process and keeps it for later builds. A process bundles each module
+ * once, so the service is stopped when no bundle is under way: otherwise every copy of esbuild a test run
+ * loads leaves one behind until the run ends.
  * @internal
  */
 export async function bundleBrowserModule(entry: string): Promise<string> {
-  const { build } = await import('esbuild');
-  const result = await build({ ...BUNDLE, entryPoints: [entry] });
-  return result.outputFiles[0]!.text;
+  const esbuild = await import('esbuild');
+  bundling++;
+  try {
+    const result = await esbuild.build({ ...BUNDLE, entryPoints: [entry] });
+    return result.outputFiles[0]!.text;
+  } finally {
+    if (--bundling === 0) await esbuild.stop();
+  }
 }
 
 /** The module's text by built path, loaded once per process (a failed load is tried again on the next request). */

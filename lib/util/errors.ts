@@ -1,4 +1,4 @@
-import type { StandardIssue } from '../client/standard-schema';
+import type { StandardIssue } from '../contract/standard-schema';
 
 /**
  * Every error switchboard raises, built in one place with a stable `code`.

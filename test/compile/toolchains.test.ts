@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { transformSync } from 'esbuild';
+import { transformSync, stop as stopEsbuild } from 'esbuild';
 import * as ts from 'typescript';
 import * as withMetadata from './toolchains.fixture';
 import { closeAll, connect, recordingLogger, start, type Frame } from '../helpers';
@@ -14,6 +14,8 @@ import { closeAll, connect, recordingLogger, start, type Frame } from '../helper
 type Fixture = typeof withMetadata;
 
 afterEach(closeAll);
+// esbuild's sync calls keep a worker and its service process until stopped: end them with the file, not the run.
+afterAll(stopEsbuild);
 
 const source = readFileSync(join(__dirname, 'toolchains.fixture.ts'), 'utf8');
 

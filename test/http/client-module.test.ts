@@ -2,17 +2,30 @@
  * app.serveClient(path): switchboard/client as one ES module. From the sources (as here) it is bundled
  * from lib/client; an installed package serves the file its build made.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, SwitchboardError } from '../../lib';
 import { bundleClient, clientModuleHandler } from '../../lib/http/client-module';
-import { closeAll, recordingLogger, start } from '../helpers';
+import { closeAll, eventually, recordingLogger, start } from '../helpers';
 
 afterEach(closeAll);
 
 const CLIENT_SOURCES = join(__dirname, '..', '..', 'lib', 'client', 'index.ts');
+const DOCS_SCRIPT_SOURCES = join(__dirname, '..', '..', 'lib', 'operate', 'docs-ui', 'page.ts');
+
+/**
+ * This process's esbuild children by pid, zombies included (a stopped service is one until Node.js reaps it).
+ * Other test files run in this process may have left their own.
+ */
+function esbuildChildren(): string[] {
+  const children = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8', timeout: 5000 });
+  return children
+    .split('\n')
+    .filter((line) => line.includes('esbuild'))
+    .map((line) => line.trim().split(' ')[0]!);
+}
 
 /** The names a module exports, as Node.js imports it (a child process: Jest's modules are CommonJS). */
 function exportsOf(file: string): string[] {
@@ -23,6 +36,15 @@ function exportsOf(file: string): string[] {
 }
 
 describe('app.serveClient(path)', () => {
+  // First in the file, so that no earlier bundle of this copy of esbuild has started the service it would reuse.
+  test('bundling leaves no esbuild service process behind, also after two bundles at once', async () => {
+    const before = esbuildChildren();
+    const [client, docs] = await Promise.all([bundleClient(CLIENT_SOURCES), bundleClient(DOCS_SCRIPT_SOURCES)]);
+    expect(client).toContain('defineChannel');
+    expect(docs).toContain('console-connect');
+    await eventually(() => esbuildChildren().every((pid) => before.includes(pid)), 'the esbuild service ends');
+  });
+
   test('serves the client bundled from the sources, as text/javascript, an ES module exporting the client API', async () => {
     const { port } = await start(new App({ logger: recordingLogger() }).serveClient('/switchboard/client.js'));
     const res = await fetch(`http://127.0.0.1:${port}/switchboard/client.js`);

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSync } from 'esbuild';
+import { buildSync, stop as stopEsbuild } from 'esbuild';
 import { z } from 'zod';
 import { App, Connector, HttpError, OnMessage, OnUpgrade, WebSocketRoute, type UpgradeRequest } from '../../lib';
 import { defineChannel } from '../../lib/client';
@@ -70,6 +70,8 @@ function run(argv: string[], cwd: string): Promise<{ code: number | null; text: 
 }
 
 afterEach(closeAll);
+// esbuild's sync calls keep a worker and its service process until stopped: end them with the file, not the run.
+afterAll(stopEsbuild);
 
 describeNeeding('node24', 'on Node.js 24, without ws', () => {
   test("the client and the testing kit use the built-in WebSocket; the kit sends headers; a refusal says what the built-in one can't tell", async () => {

@@ -4,8 +4,9 @@
  * reply schema) and the events the server pushes; the types of both ends come from it.
  */
 import { describe, usageError } from './errors';
+import type { EventFrame } from './frames';
 import { checkPattern } from './path';
-import { isStandardSchema, type InferOutput, type StandardSchemaV1 } from './standard-schema';
+import { isStandardSchema, type InferInput, type InferOutput, type StandardSchemaV1 } from './standard-schema';
 
 /** A request as declared: the schema of its `data`, and of its reply when it has one. */
 export interface RequestDef {
@@ -42,16 +43,6 @@ type ReplySchema<D extends RequestDef> = D extends { readonly reply: infer S ext
 
 export type RequestSpecs<R extends RequestDefs> = { readonly [K in keyof R & string]: RequestSpec<K, R[K]['data'], ReplySchema<R[K]>> };
 
-/**
- * A server push as it goes on the wire: `{"event":…,"data":…}`.
- * @example
- * const frame: EventFrame<'said', { text: string }> = { event: 'said', data: { text: 'hi' } };
- */
-export interface EventFrame<Name extends string = string, Data = unknown> {
-  readonly event: Name;
-  readonly data: Data;
-}
-
 /** What the client reads from a channel; every channel is one. */
 export interface AnyChannel {
   readonly pattern: string;
@@ -77,6 +68,22 @@ export interface Channel<P extends string = string, R extends RequestDefs = Requ
    */
   event<K extends keyof E & string>(name: K, data: InferOutput<E[K]>): EventFrame<K, InferOutput<E[K]>>;
 }
+
+/** The channel of `connect(url)`: any request or event name, data and replies `unknown`. */
+export interface UntypedChannel extends AnyChannel {
+  readonly requests: { readonly [name: string]: RequestSpec<string, StandardSchemaV1, StandardSchemaV1> };
+}
+
+type ReplyOf<S> = S extends StandardSchemaV1 ? InferOutput<S> : null;
+
+/** What `request(name, data)` sends: the input type of the request's data schema. */
+export type RequestData<C extends AnyChannel, K extends keyof C['requests']> = InferInput<C['requests'][K]['data']>;
+
+/** What `request(name, …)` resolves to: the output type of its reply schema, or null without one. */
+export type ReplyData<C extends AnyChannel, K extends keyof C['requests']> = ReplyOf<C['requests'][K]['reply']>;
+
+/** What an `on(name, …)` listener receives: the output type of the event's schema. */
+export type EventData<C extends AnyChannel, K extends keyof C['events']> = InferOutput<C['events'][K]>;
 
 type Empty = Record<never, never>;
 

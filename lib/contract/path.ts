@@ -1,6 +1,7 @@
 /**
- * Route patterns on the client: the path parameters a pattern declares, as a type and at run time,
- * and the path a connection asks for. Both spellings the server accepts: `/chat/:room` and `/chat/{room}`.
+ * Route patterns as a channel states them: the path parameters a pattern declares, as a type and at run
+ * time, and the path a connection asks for (switchboard/client's and the testing kit's). Both spellings
+ * the server accepts: `/chat/:room` and `/chat/{room}`.
  */
 import { describe, usageError } from './errors';
 

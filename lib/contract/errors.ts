@@ -1,6 +1,7 @@
 /**
- * The errors of switchboard/client: RequestError for a request that got no reply value, and the
- * TypeError thrown for a wrong argument or option (with the same SWB_ERR_* codes as the server).
+ * The errors both clients throw (switchboard/client's and the testing kit's): RequestError for a request
+ * that got no reply value, as the server's error frame describes it, and the TypeError thrown for a wrong
+ * argument or option, here or in defineChannel() (with the same SWB_ERR_* codes as the server).
  */
 
 /** One problem found by the server's schema: its message and where in `data` (keys and indexes). */

@@ -1,6 +1,6 @@
 /**
  * The presence frames every server sends (docs/presence.md): what `presence_state` and `presence_diff`
- * carry. Types only, shared by the client (client.ts, presence.ts) and the server's runtime.
+ * carry. Types only, shared by the client (client/client.ts, client/presence.ts) and the server's runtime.
  */
 /**
  * One connection in a room: its id, and the meta it was tracked with (or last updated to).
