@@ -2,6 +2,7 @@
  * The composition root: routes, providers and HTTP handlers are collected and validated, then frozen
  * at listen(), where the transport, the runtime and the bus are wired together.
  */
+import { resolveAppOptions, type AppOptions, type ResolvedApp } from './app-options';
 import type { Bus } from './bus/bus';
 import { LocalBus } from './bus/local';
 import { bindRoute } from './compile/bind';
@@ -9,17 +10,16 @@ import { parseFixedPath, parsePattern, type ParsedPattern } from './compile/patt
 import type { CompiledRoute, RoutePlan } from './compile/plan';
 import { compileRoute } from './compile/route';
 import type { Reply } from './declare/connector';
-import { resolveAppOptions, type AppOptions, type ResolvedApp } from './app-options';
 import { isToken, type ProviderToken, type RouteClass } from './declare/route-options';
 import { clientModuleHandler } from './http/client-module';
 import { httpHandler, type HttpHandler } from './http/handler';
+import { staticRoute } from './http/static';
 import { Admin } from './operate/admin';
 import type { AdminOptions } from './operate/admin-options';
 import { asyncApiDocument, type AsyncApiDocument, type AsyncApiInfo } from './operate/asyncapi';
 import { defaultInfo, docsRoutes } from './operate/docs';
 import { metricsText } from './operate/metrics';
 import { PROMETHEUS_CONTENT_TYPE } from './operate/prometheus';
-import { staticRoute } from './http/static';
 import { Admission } from './runtime/admission';
 import { holdClock, releaseClock } from './runtime/clock';
 import { GOING_AWAY, sendToId, type AppContext, type Connection } from './runtime/connection';
