@@ -34,7 +34,7 @@ import { encode } from './runtime/reply';
 import { upgrade } from './runtime/upgrade';
 import { chooseTransport, type TransportChoice } from './transport/choose';
 import { closeReason } from './transport/handshake';
-import type { HttpMethod, TransportName, TransportServer, WsRouteHandlers } from './transport/types';
+import type { HttpMethod, TransportName, TransportServer } from './transport/types';
 import { invalidArgument, invalidOption, SwitchboardError } from './util/errors';
 import { listenShared } from './util/symbols';
 import { settledWithin } from './util/timeout';
@@ -303,8 +303,9 @@ export class App {
         const plan = bindRoute(route, providers, this.options.json, this.context.recovery !== null);
         this.context.routeTopics.add(plan.topic);
         this.plans.push(plan);
-        const handlers: WsRouteHandlers<Connection> = { ...connectionEvents, upgrade: (raw) => upgrade(this.context, plan, raw) };
-        server.addWebSocketRoute({ pattern: plan.uwsPattern, shape: plan.shape, paramCount: plan.paramNames.length }, plan.transport, handlers);
+        server.addWebSocketRoute({ pattern: plan.uwsPattern, shape: plan.shape, paramCount: plan.paramNames.length }, plan.transport, (raw) =>
+          upgrade(this.context, plan, raw),
+        );
       }
       const { maxBodyLength, logger, json } = this.options;
       for (const r of this.httpRoutes)
@@ -578,11 +579,3 @@ export class App {
     this.phase = 'closed';
   }
 }
-
-/** The transport's socket events, handed to each connection (module-level: nothing allocated per route or socket). */
-const connectionEvents: Omit<WsRouteHandlers<Connection>, 'upgrade'> = {
-  open: (c, socket) => c.opened(socket),
-  message: (c, data, isBinary) => c.received(data, isBinary),
-  close: (c, code, reason) => c.closed(code, reason),
-  drain: (c) => c.drained(),
-};
