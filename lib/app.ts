@@ -84,6 +84,8 @@ export class App {
   private readonly context: AppContext;
   private readonly bus: Bus;
   private readonly routes: CompiledRoute[] = [];
+  /** Each route's broadcast topic by its class and by its pattern, resolved at register() for app.broadcast(). */
+  private readonly routeTopicOf = new Map<RouteClass | string, string>();
   private readonly providers = new Map<ProviderToken, unknown>();
   private readonly httpRoutes: HttpRoute[] = [];
   /** The routes as served, made at listen(): their counters are what metrics() reads. */
@@ -176,6 +178,8 @@ export class App {
             : `${cls.name} and ${clash.cls.name} both use the pattern ${route.pattern}. Give each route its own path.`,
         );
       this.routes.push(route);
+      const topic = routeTopic(route.uwsPattern);
+      this.routeTopicOf.set(cls, topic).set(route.pattern, topic);
     }
     return this;
   }
@@ -363,13 +367,13 @@ export class App {
    * app.broadcast(Notifications, { title: 'New order', message: '#42' });
    */
   broadcast(route: RouteClass | string, data: Reply): number {
-    const compiled = this.routes.find((r) => r.cls === route || r.pattern === route);
-    if (compiled === undefined)
+    const topic = this.routeTopicOf.get(route);
+    if (topic === undefined)
       throw new SwitchboardError(
         'SWB_ERR_UNKNOWN_ROUTE',
         `app.broadcast(): ${typeof route === 'function' ? route.name : String(route)} is not a registered route. Registered: ${this.routes.map((r) => r.pattern).join(', ') || 'none'}.`,
       );
-    return this.push(routeTopic(compiled.uwsPattern), data);
+    return this.push(topic, data);
   }
 
   /**

@@ -57,6 +57,12 @@ export interface RouteOptions extends TransportOptions {
   inject?: readonly ProviderToken[];
   /** `false`: this route's connections get no resumable session even when the App has `recovery` (docs/recovery.md). Default true. */
   recovery?: boolean;
+  /**
+   * Whether its connections keep the upgrade's headers for `ws.headers`. Default: when the route's code can
+   * read them (a `@Header` parameter, or its class mentions `headers`); `true` when code elsewhere reads
+   * them, `false` to drop them anyway (docs/limits.md#idle-memory).
+   */
+  headers?: boolean;
 }
 
 /**
@@ -178,7 +184,7 @@ const transportKeys = [
   'maxRooms',
   'rateLimit',
 ];
-const routeKeys = [...transportKeys, 'onError', 'inject', 'recovery'];
+const routeKeys = [...transportKeys, 'onError', 'inject', 'recovery', 'headers'];
 const limitKeys = ['maxHeaderCount', 'maxHeaderLineBytes', 'maxHeaderBytes', 'maxUrlLength', 'maxQueryParams'] as const;
 const appKeys = [
   ...transportKeys,
@@ -264,6 +270,7 @@ export function checkRouteOptions(where: string, options: RouteOptions): void {
   if (inject !== undefined && !(Array.isArray(inject) && inject.every(isToken)))
     throw invalidOption(where, 'inject', 'an array of provider tokens (classes, non-empty strings or symbols)', inject);
   if (options.recovery !== undefined) boolean(where, 'recovery', options.recovery);
+  if (options.headers !== undefined) boolean(where, 'headers', options.headers);
 }
 
 /** Anything `app.provide()` accepts as a key: a class, a string or a symbol. */
