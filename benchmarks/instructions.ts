@@ -23,7 +23,7 @@ import { spawnSync } from 'node:child_process';
 import { closeAll, connectMany, probe, type Conn, type Target } from './harness/client';
 import { buildClientFrame } from './harness/frames';
 import { sleep } from './harness/measure';
-import { jsonOfSize, textOfSize, type Route } from './harness/protocols';
+import { eventOfSize, jsonOfSize, textOfSize, type Route } from './harness/protocols';
 import { exitWith, startServer, type ServerCommand } from './harness/server-process';
 import { writeResults, type InstructionsFile } from './results';
 import { ROOT, servers } from './servers';
@@ -46,6 +46,16 @@ const cases: readonly Case[] = [
   { id: 'echo-4kb', title: 'Echo 4 KB', route: '/echo', body: textOfSize(4096), connections: 10, inFlight: 16 },
   { id: 'echo-async', title: 'Async handler echo 32 B', route: '/echo-async', body: textOfSize(32), connections: 10, inFlight: 16 },
   { id: 'echo-json', title: 'JSON object echo ~100 B', route: '/echo-json', body: jsonOfSize(100), connections: 10, inFlight: 16 },
+  { id: 'event-echo', title: 'JSON event echo ~100 B', route: '/echo-event', body: eventOfSize('echo', 100), connections: 10, inFlight: 16 },
+  // An event no handler takes, on a route with a plain handler: it falls through to that handler.
+  {
+    id: 'event-fallthrough',
+    title: 'JSON event to the plain handler ~100 B',
+    route: '/echo-event',
+    body: eventOfSize('other', 100),
+    connections: 10,
+    inFlight: 16,
+  },
   { id: 'broadcast-100', title: 'Broadcast 32 B to 100 receivers (per delivery)', route: '/broadcast', body: textOfSize(32), connections: 100, inFlight: 4 },
   // With BENCH_RECOVERY=1 the switchboard server has recovery (docs/recovery.md): each push gets a position and is stored.
   {

@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { formatMarginal } from './harness/load-idle';
 import { formatBytes, formatMicros, formatRate } from './harness/stats';
 import type { ClientSizeFile, FanoutFile, InstructionsFile, ResultsFile, ScenarioResult, ServerResult } from './results';
 import { ROOT } from './servers';
@@ -31,8 +32,8 @@ function table(s: ScenarioResult): string {
   const lines: string[] = [];
   if (idle) {
     lines.push(
-      '| server | per connection (median) | min – max | vs raw uWS | RSS before | RSS with connections |',
-      '| --- | ---: | ---: | ---: | ---: | ---: |',
+      '| server | per connection (median) | min – max | vs raw uWS | marginal, second half (median) | RSS before | RSS with connections |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     );
   } else {
     lines.push(
@@ -44,14 +45,14 @@ function table(s: ScenarioResult): string {
     const m = r.summary;
     if (r.status !== 'ok' || m === undefined) {
       const why = (r.reason ?? '').split('\n')[0] ?? '';
-      lines.push(`| ${r.label} | ${r.status}: ${why.replace(/\|/g, '\\|')} |${idle ? ' | | | |' : ' | | | | | | | |'}`);
+      lines.push(`| ${r.label} | ${r.status}: ${why.replace(/\|/g, '\\|')} |${idle ? ' | | | | |' : ' | | | | | | | |'}`);
       continue;
     }
     if (idle) {
       const before = r.idle !== undefined ? Math.min(...r.idle.map((i) => i.baselineBytes)) : NaN;
       const after = r.idle !== undefined ? Math.max(...r.idle.map((i) => i.loadedBytes)) : NaN;
       lines.push(
-        `| ${r.label} | ${formatBytes(m.value.median)} | ${formatBytes(m.value.min)} – ${formatBytes(m.value.max)} | ${ratio(r, base, rate)} | ${formatBytes(before)} | ${formatBytes(after)} |`,
+        `| ${r.label} | ${formatBytes(m.value.median)} | ${formatBytes(m.value.min)} – ${formatBytes(m.value.max)} | ${ratio(r, base, rate)} | ${formatMarginal(r.idle)} | ${formatBytes(before)} | ${formatBytes(after)} |`,
       );
     } else {
       lines.push(

@@ -8,7 +8,7 @@
  *                               [--repetitions=N] [--window=ms] [--warmup=ms] [--no-docs]
  */
 import { runScenario, CLIENT_CPU } from './harness/run-scenario';
-import { openFileLimit } from './harness/load-idle';
+import { formatMarginal, openFileLimit } from './harness/load-idle';
 import { isPinnedChild, reexecPinned } from './harness/pin-self';
 import { busyCheck } from './harness/proc';
 import { exitWith, pinningAvailable, stopAll } from './harness/server-process';
@@ -62,7 +62,7 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 export function describe(r: ServerResult, unit: string): string {
   const s = r.summary;
   if (s === undefined) return '';
-  if (unit === 'bytes/conn') return `${formatBytes(s.value.median)}/conn`;
+  if (unit === 'bytes/conn') return `${formatBytes(s.value.median)}/conn, marginal ${formatMarginal(r.idle)}/conn`;
   const lat = Number.isFinite(s.p50Us.median) ? `  p50 ${formatMicros(s.p50Us.median)} p99 ${formatMicros(s.p99Us.median)}` : '';
   const wire =
     s.bytesPerOp !== undefined && Number.isFinite(s.bytesPerOp.median)

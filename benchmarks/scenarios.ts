@@ -156,7 +156,8 @@ export const scenarios: readonly Scenario[] = [
   {
     id: 'idle-memory-10k',
     title: 'Idle memory at 10,000 connections',
-    measures: 'server RSS per open idle connection: (VmRSS with the connections − VmRSS before) / connections',
+    measures:
+      'server RSS per open idle connection: (VmRSS with the connections − VmRSS before) / connections; marginal: the slope over the second half, (VmRSS with all − VmRSS with half) / half',
     kind: 'idle',
     route: '/echo',
     connections: 10000,

@@ -34,7 +34,7 @@ import { encode } from './runtime/reply';
 import { endConnections, resolveClose, type CloseOptions } from './runtime/shutdown';
 import { upgrade } from './runtime/upgrade';
 import { chooseTransport, type TransportChoice } from './transport/choose';
-import type { HttpMethod, TransportName, TransportServer, WsRouteHandlers } from './transport/types';
+import type { HttpMethod, TransportName, TransportServer } from './transport/types';
 import { invalidArgument, invalidOption, SwitchboardError } from './util/errors';
 import { listenShared } from './util/symbols';
 import { checkRoom, roomTopic, routeTopic } from './util/topics';
@@ -61,6 +61,8 @@ export class App {
   private readonly context: AppContext;
   private readonly bus: Bus;
   private readonly routes: CompiledRoute[] = [];
+  /** Each route's broadcast topic by its class and by its pattern, resolved at register() for app.broadcast(). */
+  private readonly routeTopicOf = new Map<RouteClass | string, string>();
   private readonly providers = new Map<ProviderToken, unknown>();
   private readonly httpRoutes: HttpRoute[] = [];
   /** The routes as served, made at listen(): their counters are what metrics() reads. */
@@ -153,6 +155,8 @@ export class App {
             : `${cls.name} and ${clash.cls.name} both use the pattern ${route.pattern}. Give each route its own path.`,
         );
       this.routes.push(route);
+      const topic = routeTopic(route.uwsPattern);
+      this.routeTopicOf.set(cls, topic).set(route.pattern, topic);
     }
     return this;
   }
@@ -267,8 +271,9 @@ export class App {
         const plan = bindRoute(route, providers, this.options.json, this.context.recovery !== null);
         this.context.routeTopics.add(plan.topic);
         this.plans.push(plan);
-        const handlers: WsRouteHandlers<Connection> = { ...connectionEvents, upgrade: (raw) => upgrade(this.context, plan, raw) };
-        server.addWebSocketRoute({ pattern: plan.uwsPattern, shape: plan.shape, paramCount: plan.paramNames.length }, plan.transport, handlers);
+        server.addWebSocketRoute({ pattern: plan.uwsPattern, shape: plan.shape, paramCount: plan.paramNames.length }, plan.transport, (raw) =>
+          upgrade(this.context, plan, raw),
+        );
       }
       const { maxBodyLength, logger, json } = this.options;
       for (const r of this.httpRoutes)
@@ -326,13 +331,13 @@ export class App {
    * app.broadcast(Notifications, { title: 'New order', message: '#42' });
    */
   broadcast(route: RouteClass | string, data: Reply): number {
-    const compiled = this.routes.find((r) => r.cls === route || r.pattern === route);
-    if (compiled === undefined)
+    const topic = this.routeTopicOf.get(route);
+    if (topic === undefined)
       throw new SwitchboardError(
         'SWB_ERR_UNKNOWN_ROUTE',
         `app.broadcast(): ${typeof route === 'function' ? route.name : String(route)} is not a registered route. Registered: ${this.routes.map((r) => r.pattern).join(', ') || 'none'}.`,
       );
-    return this.push(routeTopic(compiled.uwsPattern), data);
+    return this.push(topic, data);
   }
 
   /**
@@ -519,11 +524,3 @@ export class App {
     this.phase = 'closed';
   }
 }
-
-/** The transport's socket events, handed to each connection (module-level: nothing allocated per route or socket). */
-const connectionEvents: Omit<WsRouteHandlers<Connection>, 'upgrade'> = {
-  open: (c, socket) => c.opened(socket),
-  message: (c, data, isBinary) => c.received(data, isBinary),
-  close: (c, code, reason) => c.closed(code, reason),
-  drain: (c) => c.drained(),
-};

@@ -8,13 +8,14 @@
 export type Protocol = 'plain' | 'socketio' | 'nest';
 
 /** The routes every server serves. */
-export type Route = '/echo' | '/echo-async' | '/echo-json' | '/broadcast' | '/broadcast-json';
+export type Route = '/echo' | '/echo-async' | '/echo-json' | '/echo-event' | '/broadcast' | '/broadcast-json';
 
 /** Socket.IO and NestJS multiplex routes over one URL by event name. */
 const EVENT: Record<Route, string> = {
   '/echo': 'echo',
   '/echo-async': 'echo-async',
   '/echo-json': 'echo-json',
+  '/echo-event': 'echo-event',
   '/broadcast': 'broadcast',
   '/broadcast-json': 'broadcast-json',
 };
@@ -33,7 +34,7 @@ export interface Wire {
  * `/echo-json` and `/broadcast-json` (already in the canonical form `JSON.stringify` produces, so the reply is byte-equal).
  */
 export function wireFor(protocol: Protocol, route: Route, body: string): Wire {
-  const isJson = route === '/echo-json' || route === '/broadcast-json';
+  const isJson = route === '/echo-json' || route === '/echo-event' || route === '/broadcast-json';
   const value = isJson ? body : JSON.stringify(body);
   switch (protocol) {
     case 'plain':
@@ -55,6 +56,11 @@ export function textOfSize(bytes: number): string {
   let s = '';
   for (let i = 0; i < bytes; i++) s += alphabet[i % alphabet.length] ?? 'x';
   return s;
+}
+
+/** A JSON event frame `{"event":…,"data":…}` whose data is a JSON object of roughly `bytes` bytes, in canonical form. */
+export function eventOfSize(event: string, bytes: number): string {
+  return `{"event":${JSON.stringify(event)},"data":${jsonOfSize(bytes)}}`;
 }
 
 /** A JSON object of roughly `bytes` bytes, in canonical `JSON.stringify` form. */

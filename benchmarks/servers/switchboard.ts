@@ -30,6 +30,20 @@ class EchoJson {
   }
 }
 
+/** A JSON event handler, and a plain handler for every other message (what matched no event falls through to it). */
+@WebSocketRoute('/echo-event')
+class EchoEvent {
+  @OnMessage('echo')
+  echo(_ws: Connector, data: object): object {
+    return data;
+  }
+
+  @OnMessage()
+  message(_ws: Connector, msg: object): object {
+    return msg;
+  }
+}
+
 @WebSocketRoute('/broadcast')
 export class Broadcast {
   @OnMessage()
@@ -48,7 +62,7 @@ class BroadcastJson {
 }
 
 async function main(): Promise<void> {
-  const app = new App({ routes: [Echo, EchoAsync, EchoJson, Broadcast, BroadcastJson], ...benchAppOptions() });
+  const app = new App({ routes: [Echo, EchoAsync, EchoJson, EchoEvent, Broadcast, BroadcastJson], ...benchAppOptions() });
   const { port } = await app.listen(Number(process.env.PORT ?? 0), '127.0.0.1');
   console.log(`LISTENING ${port}`);
   process.on('SIGTERM', () => void app.close({ timeout: 1000 }).then(() => process.exit(0)));

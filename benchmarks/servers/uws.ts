@@ -56,6 +56,12 @@ route('/echo-json', (ws, text) => {
   ws.send(JSON.stringify(JSON.parse(text) as object), false);
 });
 
+// As switchboard's event route: an event frame for `echo` is answered as an event, anything else echoed as JSON.
+route('/echo-event', (ws, text) => {
+  const msg = JSON.parse(text) as { event?: unknown; data?: unknown };
+  ws.send(msg.event === 'echo' ? JSON.stringify({ event: 'echo', data: msg.data }) : JSON.stringify(msg), false);
+});
+
 for (const topic of ['broadcast', 'broadcast-json'])
   route(
     `/${topic}`,

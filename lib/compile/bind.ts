@@ -9,7 +9,7 @@ import type { JsonPolicy } from '../util/json';
 import { routeTopic } from '../util/topics';
 import type { CompiledRoute, Invoker, RoutePlan, Spec, UpgradeInvoker } from './plan';
 import { RouteStats } from './stats';
-import { constructorArgs, fromClose, fromContext, fromEventData, fromMessage, validated, type Providers, type Resolver } from './resolvers';
+import { constructorArgs, fromClose, fromContext, fromDecoded, fromEventData, fromMessage, validated, type Providers, type Resolver } from './resolvers';
 
 type Method = (...args: unknown[]) => unknown;
 
@@ -49,9 +49,11 @@ export function bindRoute(compiled: CompiledRoute, providers: Providers, json: J
     onConnect: handler('connect', message),
     onMessage: handler('message', message),
     events: events.size === 0 ? null : events,
+    onDecodedMessage: events.size === 0 ? null : handler('message', (spec) => fromDecoded(spec, json)),
     onClose: handler('close', fromClose),
     onDrain: handler('drain', message),
     recovery: recovery && compiled.recovery,
+    keepsHeaders: compiled.keepsHeaders,
     stats: new RouteStats(),
   });
 }

@@ -50,6 +50,20 @@ export interface CompiledRoute {
   readonly events: ReadonlyMap<string, CompiledEvent>;
   /** The route option `recovery` (true unless turned off): whether its clients get resumable sessions when the App has recovery. */
   readonly recovery: boolean;
+  /** Its connections keep the upgrade's headers for `ws.headers`: the route option `headers`, else whether its code can read them. */
+  readonly keepsHeaders: boolean;
+}
+
+/**
+ * A text frame on a route with events that no event handler took, decoded (and parsed, when it holds a
+ * JSON object) on its way: what the plain handler's `onDecodedMessage` invoker takes instead of the bytes.
+ */
+export interface DecodedMessage {
+  /** The frame's bytes, valid during the transport's callback only. */
+  readonly bytes: ArrayBuffer;
+  readonly text: string;
+  /** The JSON object the text holds; undefined when it holds none. */
+  readonly value: object | undefined;
 }
 
 /** Any connection, whatever the type of its `state`. */
@@ -78,11 +92,15 @@ export interface RoutePlan {
   readonly onMessage: Invoker | null;
   /** Event handlers by name, receiving the frame's `data`; null when the route has none. */
   readonly events: ReadonlyMap<string, Invoker<unknown>> | null;
+  /** The plain handler for a text frame no event handler took, already decoded; null unless the route has both kinds. */
+  readonly onDecodedMessage: Invoker<DecodedMessage> | null;
   readonly onClose: CloseInvoker | null;
   /** `@OnDrain`: the send buffer has drained after backpressure. */
   readonly onDrain: Invoker | null;
   /** Its clients of the `switchboard` subprotocol get resumable sessions (the App has recovery and the route did not turn it off). */
   readonly recovery: boolean;
+  /** Its connections keep the upgrade's headers for `ws.headers` (CompiledRoute.keepsHeaders). */
+  readonly keepsHeaders: boolean;
   /** What the route counts while it serves (mutable: the plan is frozen, its counters are not). */
   readonly stats: RouteStats;
 }

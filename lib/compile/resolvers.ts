@@ -8,7 +8,7 @@ import type { ProviderToken } from '../declare/route-options';
 import { describe, SwitchboardError, ValidationError, WsError } from '../util/errors';
 import { parseJson, type JsonPolicy } from '../util/json';
 import type { StandardResult, StandardSchemaV1 } from '../contract/standard-schema';
-import type { AnyConnector, Invoker, Spec } from './plan';
+import type { AnyConnector, DecodedMessage, Invoker, Spec } from './plan';
 
 export type Resolver<A, B, C> = (a: A, b: B, c: C) => unknown;
 export type Providers = ReadonlyMap<ProviderToken, unknown>;
@@ -79,9 +79,13 @@ function binaryText(data: ArrayBuffer): string {
 /** For an object parameter: a text frame holding a JSON object or array, under the App's JSON policy. */
 function json(data: ArrayBuffer, isBinary: boolean, policy: JsonPolicy): unknown {
   if (isBinary) throw new WsError('invalid_data', 'Expected a JSON object or array in a text frame, got a binary frame');
+  return jsonText(text(data), policy);
+}
+
+function jsonText(message: string, policy: JsonPolicy): unknown {
   let value: unknown;
   try {
-    value = parseJson(text(data), policy);
+    value = parseJson(message, policy);
   } catch (error) {
     throw error instanceof WsError ? error : new WsError('invalid_json', `The message is not valid JSON: ${(error as Error).message}`);
   }
@@ -106,6 +110,24 @@ export function fromMessage(spec: Spec, policy: JsonPolicy): Resolver<AnyConnect
       return (_ws, data, isBinary) => (isBinary ? Buffer.from(data.slice(0)) : text(data));
     default:
       return null;
+  }
+}
+
+/**
+ * The plain handler's message when it arrives decoded: a text frame on a route with events that no event
+ * handler took. Its text and JSON object are used as they are, not decoded and parsed a second time.
+ */
+export function fromDecoded(spec: Spec, policy: JsonPolicy): Resolver<AnyConnector, DecodedMessage, boolean> | null {
+  switch (spec.kind) {
+    case 'text':
+    case 'message':
+      return (_ws, m) => m.text;
+    case 'json':
+      return (_ws, m) => m.value ?? jsonText(m.text, policy);
+    default: {
+      const bytes = fromMessage(spec, policy);
+      return bytes === null ? null : (ws, m) => bytes(ws, m.bytes, false);
+    }
   }
 }
 

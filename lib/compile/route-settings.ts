@@ -55,7 +55,7 @@ export const transportKeys = [
   'maxRooms',
   'rateLimit',
 ];
-const routeKeys = [...transportKeys, 'onError', 'inject', 'recovery'];
+const routeKeys = [...transportKeys, 'onError', 'inject', 'recovery', 'headers'];
 
 /** An origin as browsers send it: scheme://host[:port], lower-case, no path. */
 function normalizeOrigin(where: string, origin: unknown): string {
@@ -116,4 +116,5 @@ export function checkRouteOptions(where: string, options: RouteOptions): void {
   if (inject !== undefined && !(Array.isArray(inject) && inject.every(isToken)))
     throw invalidOption(where, 'inject', 'an array of provider tokens (classes, non-empty strings or symbols)', inject);
   if (options.recovery !== undefined) boolean(where, 'recovery', options.recovery);
+  if (options.headers !== undefined) boolean(where, 'headers', options.headers);
 }

@@ -62,7 +62,29 @@ export function compileRoute(cls: RouteClass, appTransport: ResolvedTransport, l
     handlers: Object.freeze(handlers),
     events,
     recovery: route.options.recovery !== false,
+    keepsHeaders: route.options.headers ?? readsHeaders(cls, route.options.onError, handlers, events),
   });
+}
+
+/**
+ * Whether a route's code can read `ws.headers`, decided once at register(): a handler (after the upgrade)
+ * with a `@Header` parameter, or the route's source (the class, the classes it extends, its `onError`)
+ * mentioning `headers` outside `@OnUpgrade`, whose request has its own. The header text is the largest
+ * part of an idle connection most routes never read (docs/limits.md#idle-memory); code outside the class
+ * that reads them needs the route option `headers: true`, and without it gets SWB_ERR_HEADERS_NOT_KEPT.
+ */
+function readsHeaders(
+  cls: RouteClass,
+  onError: unknown,
+  handlers: Readonly<Record<HandlerKind, CompiledHandler | null>>,
+  events: ReadonlyMap<string, CompiledEvent>,
+): boolean {
+  const after = [handlers.connect, handlers.message, handlers.close, handlers.drain, ...events.values()];
+  if (after.some((h) => h !== null && h.specs.some((spec) => spec.kind === 'header'))) return true;
+  const guard = handlers.upgrade === null ? '' : String((cls.prototype as Record<string | symbol, unknown>)[handlers.upgrade.method]);
+  let source = typeof onError === 'function' ? String(onError) : '';
+  for (let c: unknown = cls; typeof c === 'function' && c !== Function.prototype; c = Object.getPrototypeOf(c)) source += String(c);
+  return /\bheaders\b/.test(guard === '' ? source : source.replace(guard, ''));
 }
 
 /**

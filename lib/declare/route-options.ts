@@ -51,6 +51,12 @@ export interface RouteOptions extends TransportOptions {
   inject?: readonly ProviderToken[];
   /** `false`: this route's connections get no resumable session even when the App has `recovery` (docs/recovery.md). Default true. */
   recovery?: boolean;
+  /**
+   * Whether its connections keep the upgrade's headers for `ws.headers`. Default: when the route's code can
+   * read them (a `@Header` parameter, or its class mentions `headers`); `true` when code elsewhere reads
+   * them, `false` to drop them anyway (docs/limits.md#idle-memory).
+   */
+  headers?: boolean;
 }
 
 /** A class decorated with `@WebSocketRoute`. */

@@ -17,14 +17,15 @@ import type { Invoker, RoutePlan } from '../compile/plan';
 import type { ResolvedRateLimit } from '../compile/route-settings';
 import { Connector, type BroadcastOptions, type JoinOptions, type PresenceMetaInput, type Reply } from '../declare/connector';
 import type { Payload, Socket } from '../transport/types';
-import { invalidArgument, SwitchboardError, WsError } from '../util/errors';
+import { headersNotKept, invalidArgument, SwitchboardError, WsError } from '../util/errors';
 import { headersOf } from '../util/headers';
 import { isThenable } from '../util/thenable';
 import { checkRoom, roomTopic } from '../util/topics';
 import type { Logger } from '../util/validate';
 import { frameOf, logFailure, recover } from './answer';
-import { eventError, parseEventFrame, type EventFrame } from './events';
+import { decodeText, eventError, jsonObjectOf } from './events';
 import { joinOptions, updateMeta, type Presence } from './presence';
+import { MessageQueue } from './queue';
 import type { Recovery, Session } from './recovery';
 import type { Registry } from './registry';
 import type { RoomCounts } from './room-counts';
@@ -60,19 +61,40 @@ export interface Close {
   readonly reason: string;
 }
 
-/** A message that waits behind a pending async handler; `data` is a copy that outlives the uWS callback. */
-interface QueuedMessage {
-  readonly data: ArrayBuffer;
-  readonly isBinary: boolean;
-}
-
 const noData = new ArrayBuffer(0);
 const noRooms: ReadonlySet<string> = new Set();
 const encoder = new TextEncoder();
 
+/**
+ * What only some connections ever need, made on first use (`Connection.more()`): parsed query and
+ * headers, state, id, rooms, a resumable session, and what an async handler or a close in progress
+ * needs. An idle connection that never used them carries one null field instead of eleven
+ * (docs/limits.md#idle-memory).
+ */
+class Extras<S> {
+  /** The query string parsed, once read. */
+  query: URLSearchParams | null = null;
+  /** The upgrade's headers parsed, once read. */
+  headers: Readonly<Record<string, string>> | null = null;
+  state: S | undefined = undefined;
+  id: string | null = null;
+  rooms: Set<string> | null = null;
+  /** Its resumable session: a client of the switchboard subprotocol on a route with recovery. */
+  session: Session | null = null;
+  /** close() called during a handler: done once that handler's reply has gone out. */
+  pendingClose: Close | null = null;
+  /** The socket has closed (either side) and @OnClose has yet to run. */
+  peerClose: Close | null = null;
+  queue: MessageQueue | null = null;
+  /** Bound once, on this connection's first async handler. */
+  settle: ((value: unknown) => void) | null = null;
+  fail: ((error: unknown) => void) | null = null;
+}
+
 export class Connection<S extends object = Record<string, unknown>> extends Connector<S> {
   // Fields are laid out in declaration order: the first ones are those every message reads, kept
-  // together so a message touches as few cache lines of its connection as possible.
+  // together so a message touches as few cache lines of its connection as possible. Every field costs
+  // 8 bytes on each idle connection: what most connections never use lives in `extras`.
   /** The uWS socket while open; null once closed. */
   socket: Socket | null = null;
   /** An async handler of this connection is pending; new messages queue. */
@@ -82,11 +104,24 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
   readonly route: RoutePlan;
   /** The event of the running `@OnMessage('event')` handler (null for plain handlers). */
   private replyEvent: string | null = null;
-  /** close() called during a handler: done once that handler's reply has gone out. */
-  private pendingClose: Close | null = null;
-  private queue: QueuedMessage[] | null = null;
+  /** The client's correlation id of that event frame. */
+  private replyId: unknown = undefined;
   /** The rate limit's bucket (./rate-limit.ts), when the route has one. */
   fullAt = 0;
+  /**
+   * Frames received from this connection, and sent to it alone (replies, send, sendTo), for the inspection
+   * page. Bytes are not counted: that costs an echo about 1% more instructions each way (docs/admin.md#cost).
+   */
+  messagesIn = 0;
+  messagesOut = 0;
+  private extras: Extras<S> | null = null;
+  /**
+   * The raw query string, then, when the route keeps headers, the upgrade's header names and values,
+   * alternating: all joined by "\n" (which none may contain) into one flat string, parsed when first read.
+   */
+  private readonly request: string;
+  /** When the socket opened, in whole seconds since the epoch (a small integer: no boxed number per connection). */
+  private openedSecond = 0;
   /** A message over the rate limit: its handler does not run; a client far past the limit is closed. */
   private refused(limit: ResolvedRateLimit, data: ArrayBuffer, isBinary: boolean): void {
     const stats = this.route.stats;
@@ -102,35 +137,6 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     this.sendPayload(rateLimitedFrame(this, limit, now, data, isBinary, this.route.events !== null, this.route.json));
   }
 
-  /** The socket has closed (either side) and @OnClose has yet to run. */
-  private peerClose: Close | null = null;
-  /** The client's correlation id of that event frame. */
-  private replyId: unknown = undefined;
-  /** Bound once, on this connection's first async handler. */
-  private settle: ((value: unknown) => void) | null = null;
-  private fail: ((error: unknown) => void) | null = null;
-  private roomSet: Set<string> | null = null;
-  /** The raw query string, parsed in place when `queryParams` is first read. */
-  private query: URLSearchParams | string;
-  /**
-   * The upgrade's header names and values, alternating, joined by "\n" (which neither may contain), parsed
-   * in place when `headers` is first read. One flat string instead of an array of strings, and no second
-   * field for the parsed form: less memory per idle connection (benchmarks, idle-memory-10k).
-   */
-  private headerData: Readonly<Record<string, string>> | string;
-  private stateValue: S | undefined;
-  private idValue: string | null = null;
-  /** Date.now() when the socket opened. */
-  openedAt = 0;
-  /**
-   * Frames received from this connection, and sent to it alone (replies, send, sendTo), for the inspection
-   * page. Bytes are not counted: that costs an echo about 1% more instructions each way (docs/admin.md#cost).
-   */
-  messagesIn = 0;
-  messagesOut = 0;
-  /** Its resumable session: a client of the switchboard subprotocol on a route with recovery; else null. */
-  session: Session | null = null;
-
   constructor(
     private readonly app: AppContext,
     route: RoutePlan,
@@ -138,41 +144,68 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     public seq: number,
     readonly params: Readonly<Record<string, string>>,
     query: string,
-    headers: string,
+    /** The upgrade's headers, names and values alternating; null when the route does not keep them. */
+    headers: readonly string[] | null,
     readonly remoteAddress: string,
     state: S | undefined,
   ) {
     super();
     this.route = route;
-    this.query = query;
-    this.headerData = headers;
-    this.stateValue = state;
+    // join() makes one flat string; `+` would make a rope that keeps both parts.
+    this.request = headers === null ? query : [query, ...headers].join('\n');
+    if (state !== undefined) this.more().state = state;
     if (route.transport.rateLimit !== null) this.fullAt = clock.now;
+  }
+
+  /** The extras, made on first use. */
+  private more(): Extras<S> {
+    return (this.extras ??= new Extras<S>());
+  }
+
+  /** Its resumable session, or null. */
+  get session(): Session | null {
+    return this.extras === null ? null : this.extras.session;
+  }
+
+  set session(session: Session | null) {
+    if (session !== null || this.extras !== null) this.more().session = session;
+  }
+
+  /** Date.now() when the socket opened, to the second. */
+  get openedAt(): number {
+    return this.openedSecond * 1000;
   }
 
   // ── The public handle ──────────────────────────────────────────────────────────────────────────
 
   get id(): string {
-    return (this.idValue ??= this.app.registry.idOf(this.seq));
+    const extras = this.more();
+    return (extras.id ??= this.app.registry.idOf(this.seq));
   }
 
   get queryParams(): URLSearchParams {
-    const query = this.query;
-    return typeof query === 'string' ? (this.query = new URLSearchParams(query)) : query;
+    const extras = this.more();
+    if (extras.query !== null) return extras.query;
+    const end = this.route.keepsHeaders ? this.request.indexOf('\n') : -1;
+    return (extras.query = new URLSearchParams(end === -1 ? this.request : this.request.slice(0, end)));
   }
 
   get headers(): Readonly<Record<string, string>> {
-    const headers = this.headerData;
-    return typeof headers === 'string' ? (this.headerData = headersOf(headers.split('\n'))) : headers;
+    if (!this.route.keepsHeaders) throw headersNotKept(this.route.name);
+    const extras = this.more();
+    if (extras.headers !== null) return extras.headers;
+    const end = this.request.indexOf('\n');
+    return (extras.headers = headersOf(end === -1 ? [] : this.request.slice(end + 1).split('\n')));
   }
 
   get state(): S {
-    return (this.stateValue ??= {} as S);
+    const extras = this.more();
+    return (extras.state ??= {} as S);
   }
 
   set state(value: S) {
     if (value === null || typeof value !== 'object') throw invalidArgument('ws.state = value', 'value', 'an object', value);
-    this.stateValue = value;
+    this.more().state = value;
   }
 
   get isOpen(): boolean {
@@ -188,7 +221,8 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
   }
 
   get recovered(): boolean {
-    return this.session !== null && this.session.recovered;
+    const session = this.session;
+    return session !== null && session.recovered;
   }
 
   send(data: Reply): boolean {
@@ -225,7 +259,7 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
   }
 
   get rooms(): ReadonlySet<string> {
-    return this.roomSet ?? noRooms;
+    return this.extras?.rooms ?? noRooms;
   }
 
   join(room: string, options?: JoinOptions): boolean {
@@ -240,26 +274,29 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
   /** Subscribes to a room: ws.join, and the rooms a resumed session had. */
   enter(room: string): boolean {
     const socket = this.socket;
-    const rooms = (this.roomSet ??= new Set());
-    if (socket === null || rooms.has(room)) return false;
+    if (socket === null) return false;
+    const extras = this.more();
+    const rooms = (extras.rooms ??= new Set());
+    if (rooms.has(room)) return false;
     const maxRooms = this.route.transport.maxRooms;
     if (rooms.size >= maxRooms) throw new WsError('too_many_rooms', `This connection is already in ${maxRooms} rooms (maxRooms): leave one first`);
     rooms.add(room);
     const topic = roomTopic(room);
     socket.subscribe(topic);
     this.app.rooms?.joined(room);
-    if (this.session !== null) this.app.recovery!.follow(this.session, topic);
+    if (extras.session !== null) this.app.recovery!.follow(extras.session, topic);
     return true;
   }
 
   leave(room: string): boolean {
     checkRoom('ws.leave(room)', room);
     const socket = this.socket;
-    if (socket === null || this.roomSet === null || !this.roomSet.delete(room)) return false;
+    const extras = this.extras;
+    if (socket === null || extras === null || extras.rooms === null || !extras.rooms.delete(room)) return false;
     const topic = roomTopic(room);
     socket.unsubscribe(topic);
     this.app.rooms?.left(room);
-    if (this.session !== null) this.app.recovery!.unfollow(this.session, topic);
+    if (extras.session !== null) this.app.recovery!.unfollow(extras.session, topic);
     this.app.presence.untrack(this, room);
     return true;
   }
@@ -291,10 +328,12 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
 
   close(code = 1000, reason = ''): void {
     checkClose(code, reason);
-    if (this.socket === null || this.pendingClose !== null) return;
-    if (this.session !== null) this.session.closedByApp = true;
+    const extras = this.extras;
+    if (this.socket === null || (extras !== null && extras.pendingClose !== null)) return;
+    const session = this.session;
+    if (session !== null) session.closedByApp = true;
     if (this.inHandler) {
-      this.pendingClose = { code, reason };
+      this.more().pendingClose = { code, reason };
     } else {
       this.socket.end(code, reason);
     }
@@ -304,9 +343,10 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
 
   opened(socket: Socket): void {
     this.socket = socket;
-    this.openedAt = Date.now();
+    this.openedSecond = Math.floor(Date.now() / 1000);
     // First, so that its id and rooms are restored and the missed pushes sent before anything else.
-    if (this.session !== null) this.app.recovery!.open(this, this.session);
+    const session = this.session;
+    if (session !== null) this.app.recovery!.open(this, session);
     this.app.routeTopics.opened(this.route.topic, socket);
     this.app.registry.opened(this);
     this.app.admission.opened(this.remoteAddress);
@@ -341,15 +381,16 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
   /** The socket has closed (either side): uWS has already dropped its topics. @OnClose waits for a pending handler and the queue. */
   closed(code: number, reason: string): void {
     this.socket = null;
+    const extras = this.more();
     const rooms = this.app.rooms;
-    if (rooms !== null && this.roomSet !== null) for (const room of this.roomSet) rooms.left(room);
+    if (rooms !== null && extras.rooms !== null) for (const room of extras.rooms) rooms.left(room);
     // A parked session keeps its presence entries: a resume within the window does not flap them.
-    if (this.session === null || !this.app.recovery!.park(this, code)) this.app.presence.closed(this);
-    this.roomSet = null;
+    if (extras.session === null || !this.app.recovery!.park(this, code)) this.app.presence.closed(this);
+    extras.rooms = null;
     this.app.registry.closed(this);
     this.app.admission.closed(this.remoteAddress);
     this.route.stats.connectionsOpen--;
-    this.peerClose = { code, reason };
+    extras.peerClose = { code, reason };
     if (!this.busy && !this.inHandler) this.finish();
   }
 
@@ -374,45 +415,70 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
 
   /** Routes a message: to its JSON event handler when the route has events, else to the plain handler. */
   private deliver(data: ArrayBuffer, isBinary: boolean): void {
-    const events = this.route.events;
+    const route = this.route;
+    if (route.events !== null) return isBinary ? this.deliverBinary(data) : this.deliverText(data);
+    // replyEvent stays null on a route without events: nothing to reset per message.
+    if (route.onMessage !== null) this.run(route.onMessage, data, isBinary);
+  }
+
+  /** A binary frame on a route with events: no event frame, so the plain handler's, if any. */
+  private deliverBinary(data: ArrayBuffer): void {
     const onMessage = this.route.onMessage;
-    if (events !== null) {
-      let envelope: EventFrame | null;
-      try {
-        envelope = isBinary ? null : parseEventFrame(data, this.route.json);
-      } catch (error) {
-        // A prototype key the App refuses: the frame goes to no handler, plain or event.
-        const refused = error as WsError;
-        this.sendPayload(eventError(null, undefined, refused.code, refused.message));
-        return;
-      }
-      const handler = envelope === null ? undefined : events.get(envelope.event);
+    if (onMessage === null) {
+      // No plain handler takes what matched no event: say so rather than drop it.
+      this.sendPayload(eventError(null, undefined, 'invalid_event', 'Expected a JSON text frame {"event":…,"data":…}'));
+      return;
+    }
+    this.replyEvent = null;
+    this.replyId = undefined;
+    this.run(onMessage, data, true);
+  }
+
+  /**
+   * A text frame on a route with events: decoded and parsed once, for its event handler or, when none
+   * takes it, for the plain handler (which gets the text and the object as they are).
+   */
+  private deliverText(data: ArrayBuffer): void {
+    const route = this.route;
+    const text = decodeText(data);
+    let value: Record<string, unknown> | undefined;
+    try {
+      value = jsonObjectOf(text, route.json);
+    } catch (error) {
+      // A prototype key the App refuses: the frame goes to no handler, plain or event.
+      const refused = error as WsError;
+      this.sendPayload(eventError(null, undefined, refused.code, refused.message));
+      return;
+    }
+    const event = value === undefined ? undefined : value.event;
+    if (typeof event === 'string') {
+      const handler = route.events!.get(event);
       if (handler !== undefined) {
-        this.replyEvent = envelope!.event;
-        this.replyId = envelope!.id;
-        return this.run(handler, envelope!.data, false);
+        this.replyEvent = event;
+        this.replyId = value!.id;
+        return this.run(handler, value!.data, false);
       }
-      if (onMessage === null) {
-        // No plain handler takes what matched no event: say so rather than drop it.
-        const error =
-          envelope === null
-            ? eventError(null, undefined, 'invalid_event', 'Expected a JSON text frame {"event":…,"data":…}')
-            : eventError(envelope.event, envelope.id, 'unknown_event', `No handler for event "${envelope.event}"`);
-        this.sendPayload(error);
-        return;
-      }
+    }
+    const onDecoded = route.onDecodedMessage;
+    if (onDecoded !== null) {
       this.replyEvent = null;
       this.replyId = undefined;
+      return this.run(onDecoded, { bytes: data, text, value }, false);
     }
-    if (onMessage !== null) this.run(onMessage, data, isBinary);
+    this.sendPayload(
+      typeof event === 'string'
+        ? eventError(event, value!.id, 'unknown_event', `No handler for event "${event}"`)
+        : eventError(null, undefined, 'invalid_event', 'Expected a JSON text frame {"event":…,"data":…}'),
+    );
   }
 
   private enqueue(data: ArrayBuffer, isBinary: boolean): void {
-    const queue = (this.queue ??= []);
-    if (queue.length >= this.route.transport.maxQueuedMessages) {
+    const extras = this.more();
+    const queue = (extras.queue ??= new MessageQueue());
+    if (queue.size >= this.route.transport.maxQueuedMessages) {
       // A flooding client gets none of its queued messages handled: dropping them frees their copies now
       // (up to maxQueuedMessages × maxPayloadLength) instead of after every handler has run for nobody.
-      queue.length = 0;
+      queue.clear();
       this.route.stats.queueOverflows++;
       // Straight to the socket, not via close(): that would wait for the pending handler.
       this.socket?.end(1008, 'Too many queued messages');
@@ -435,11 +501,12 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
   private complete(result: unknown): void {
     if (isThenable(result)) {
       this.busy = true;
-      if (this.settle === null) {
-        this.settle = (value) => this.settled(value);
-        this.fail = (error) => this.settled(recover(this, error));
+      const extras = this.more();
+      if (extras.settle === null) {
+        extras.settle = (value) => this.settled(value);
+        extras.fail = (error) => this.settled(recover(this, error));
       }
-      result.then(this.settle, this.fail);
+      result.then(extras.settle, extras.fail);
       return;
     }
     if (this.socket !== null) this.reply(result);
@@ -450,8 +517,8 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     this.complete(value);
     if (this.busy) return;
     this.route.stats.finished(this);
-    const queue = this.queue;
-    while (queue !== null && queue.length > 0 && !this.busy) {
+    const queue = this.extras!.queue;
+    while (queue !== null && queue.size > 0 && !this.busy) {
       const next = queue.shift()!;
       this.deliver(next.data, next.isBinary);
     }
@@ -469,14 +536,17 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
   private afterHandler(): void {
     this.inHandler = false;
     this.busy = false;
-    if (this.pendingClose !== null) this.socket?.end(this.pendingClose.code, this.pendingClose.reason);
-    if (this.peerClose !== null && (this.queue === null || this.queue.length === 0)) this.finish();
+    const extras = this.extras;
+    if (extras === null) return;
+    if (extras.pendingClose !== null) this.socket?.end(extras.pendingClose.code, extras.pendingClose.reason);
+    if (extras.peerClose !== null && (extras.queue === null || extras.queue.size === 0)) this.finish();
   }
 
   /** Runs @OnClose, then tells the registry this connection has finished. */
   private finish(): void {
-    const { code, reason } = this.peerClose!;
-    this.peerClose = null;
+    const extras = this.extras!;
+    const { code, reason } = extras.peerClose!;
+    extras.peerClose = null;
     const onClose = this.route.onClose;
     const registry = this.app.registry;
     if (onClose === null) return registry.finished();

@@ -6,37 +6,39 @@ import type { StandardIssue } from '../contract/standard-schema';
 import { WsError } from '../util/errors';
 import { parseJson, type JsonPolicy } from '../util/json';
 
-export interface EventFrame {
-  readonly event: string;
-  readonly data: unknown;
-  /** The client's correlation id, copied into the reply; undefined when absent. */
-  readonly id: unknown;
-}
-
-const decoder = new TextDecoder();
+// ignoreBOM: the text goes on to the plain handler when it is no event frame, and a leading U+FEFF is part of the message as sent.
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const OPEN_BRACE = 0x7b;
 
+/** A text frame's payload (the transport has already refused text frames that are not UTF-8). */
+export function decodeText(data: ArrayBuffer): string {
+  return decoder.decode(data);
+}
+
 /**
- * The envelope of a text frame, or null when it is not one (not JSON, not an object, no string
- * `event`). Frames that cannot be an object are rejected on their first byte, without parsing.
- * Throws an `invalid_json` WsError when the frame (its `data` or any other part) has a prototype key
- * the App's policy refuses.
+ * The JSON object a text frame holds, or undefined when it holds none (not JSON, or not an object).
+ * Text that cannot be an object is told by its first character, without parsing. Throws an
+ * `invalid_json` WsError when the text has a prototype key the App's policy refuses.
  */
-export function parseEventFrame(data: ArrayBuffer, policy: JsonPolicy): EventFrame | null {
-  const bytes = new Uint8Array(data, 0, Math.min(data.byteLength, 64));
+export function jsonObjectOf(text: string, policy: JsonPolicy): Record<string, unknown> | undefined {
   let i = 0;
-  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)) i++;
-  if (bytes[i] !== OPEN_BRACE) return null;
-  let value: unknown;
+  let c = text.charCodeAt(0);
+  while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = text.charCodeAt(++i);
+  if (c !== OPEN_BRACE) return undefined;
   try {
-    value = parseJson(decoder.decode(data), policy);
+    // Text that starts with "{" and parses is an object.
+    return parseJson(text, policy) as Record<string, unknown>;
   } catch (error) {
     if (error instanceof WsError) throw error;
-    return null;
+    return undefined;
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
-  const { event, data: payload, id } = value as { event?: unknown; data?: unknown; id?: unknown };
-  return typeof event === 'string' ? { event, data: payload, id } : null;
+}
+
+/** The event and correlation id of a text frame, or null when it is no event frame (for refusals that name them). */
+export function eventOf(data: ArrayBuffer, policy: JsonPolicy): { readonly event: string; readonly id: unknown } | null {
+  const value = jsonObjectOf(decodeText(data), policy);
+  const event = value === undefined ? undefined : value.event;
+  return typeof event === 'string' ? { event, id: value!.id } : null;
 }
 
 /** A handler's return value as an event reply. An `id` is always answered (data null when nothing). */

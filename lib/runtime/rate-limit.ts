@@ -10,7 +10,7 @@
  */
 import type { ResolvedRateLimit } from '../compile/route-settings';
 import type { JsonPolicy } from '../util/json';
-import { parseEventFrame, type EventFrame } from './events';
+import { eventOf } from './events';
 
 /**
  * The connection's field that holds its bucket, kept as the generic cell rate algorithm does (GCRA, an
@@ -70,10 +70,10 @@ export function rateLimitedFrame(
     message: `Too many messages: at most ${limit.messages} per ${limit.per} ms`,
     retryAfter: Math.ceil(bucket.fullAt + limit.interval - limit.window - now),
   };
-  let frame: EventFrame | null = null;
+  let frame: ReturnType<typeof eventOf> = null;
   if (events && !isBinary)
     try {
-      frame = parseEventFrame(data, json);
+      frame = eventOf(data, json);
     } catch {
       // A frame with a forbidden key: refused for its rate first, without naming its event.
     }

@@ -51,7 +51,7 @@ export function upgrade(app: AppContext, plan: RoutePlan, raw: RawUpgrade): Conn
   const make = (state: Record<string, unknown> | undefined): Connection => {
     if (app.closing) throw admission.closing();
     if (async) admission.admit(remoteAddress);
-    const c = new Connection(app, plan, app.registry.nextSeq(), params, raw.query, raw.headers.join('\n'), remoteAddress, state);
+    const c = new Connection(app, plan, app.registry.nextSeq(), params, raw.query, plan.keepsHeaders ? raw.headers : null, remoteAddress, state);
     c.session = session;
     return c;
   };

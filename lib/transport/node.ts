@@ -29,9 +29,10 @@ import type {
   RawHttpHandler,
   RawUpgrade,
   Socket,
+  SocketUser,
   TransportRoute,
   TransportServer,
-  WsRouteHandlers,
+  UpgradeHandler,
   WsRouteSettings,
 } from './types';
 
@@ -49,16 +50,16 @@ const SWEEP_SECONDS = 1;
 const [NODE_MAJOR = 0, NODE_MINOR = 0] = process.versions.node.split('.').map(Number);
 export const NET_REUSE_PORT = NODE_MAJOR > 22 || (NODE_MAJOR === 22 && NODE_MINOR >= 12);
 
-interface WsRoute<U> {
+interface WsRoute {
   readonly settings: WsRouteSettings;
-  readonly handlers: WsRouteHandlers<U>;
+  readonly upgrade: UpgradeHandler<SocketUser>;
   readonly server: WebSocketServer;
 }
 
 const owner = Symbol('switchboard.socket');
-type OwnedWs = WebSocket & { [owner]: NodeSocket<unknown> };
+type OwnedWs = WebSocket & { [owner]: NodeSocket };
 
-function socketOf(ws: WebSocket): NodeSocket<unknown> {
+function socketOf(ws: WebSocket): NodeSocket {
   return (ws as OwnedWs)[owner];
 }
 
@@ -84,7 +85,7 @@ const violationReasons: Readonly<Record<string, string>> = {
   WS_ERR_INVALID_UTF8: 'Received invalid UTF-8',
 };
 
-class NodeSocket<U> implements Socket {
+class NodeSocket implements Socket {
   open = true;
   /** Seconds since anything arrived (counted by the server's sweep). */
   idle = 0;
@@ -103,8 +104,9 @@ class NodeSocket<U> implements Socket {
   constructor(
     readonly ws: WebSocket,
     readonly tcp: Duplex,
-    readonly route: WsRoute<U>,
-    readonly userData: U,
+    readonly route: WsRoute,
+    /** The runtime's connection: told of this socket's events directly. */
+    readonly user: SocketUser,
     private readonly server: NodeServer,
   ) {}
 
@@ -143,7 +145,7 @@ class NodeSocket<U> implements Socket {
   private flushed(): void {
     if (!this.awaitingDrain || !this.open || this.ws.bufferedAmount > 0) return;
     this.awaitingDrain = false;
-    this.route.handlers.drain(this.userData);
+    this.user.drained();
   }
 
   end(code: number, reason: string): void {
@@ -189,7 +191,7 @@ class NodeSocket<U> implements Socket {
     for (const topic of this.topics) this.server.leave(topic, this);
     this.topics.clear();
     this.server.forget(this);
-    this.route.handlers.close(this.userData, code, reason);
+    this.user.closed(code, reason);
   }
 }
 
@@ -202,7 +204,7 @@ const sendOptions = [
 ] as const;
 
 /** The batch's writes leave together; what the kernel did not take makes a drain due (uWS drains after any backpressure). */
-function uncork(socket: NodeSocket<unknown>): void {
+function uncork(socket: NodeSocket): void {
   if (!socket.corked) return;
   socket.corked = false;
   socket.tcp.uncork();
@@ -216,7 +218,7 @@ function onMessage(this: WebSocket, data: ArrayBuffer, isBinary: boolean): void 
   // uWS delivers nothing once a socket is closed; ws would still deliver what arrives before the peer's close frame.
   if (!socket.open) return;
   if (!socket.corked) socket.cork();
-  socket.route.handlers.message(socket.userData, data, isBinary);
+  socket.user.received(data, isBinary);
 }
 
 function onActivity(this: WebSocket): void {
@@ -290,10 +292,10 @@ function ignore(): void {}
 
 export class NodeServer implements TransportServer {
   private readonly http: Server;
-  private readonly wsRoutes = new Router<WsRoute<unknown>>();
+  private readonly wsRoutes = new Router<WsRoute>();
   private readonly httpRoutes: Record<HttpMethod, Router<HttpEntry>> = { get: new Router(), post: new Router(), put: new Router(), del: new Router() };
-  private readonly topics = new Map<string, Set<NodeSocket<unknown>>>();
-  private readonly sockets = new Set<NodeSocket<unknown>>();
+  private readonly topics = new Map<string, Set<NodeSocket>>();
+  private readonly sockets = new Set<NodeSocket>();
   private sweeper: NodeJS.Timeout | null = null;
   private stopped = false;
 
@@ -316,7 +318,7 @@ export class NodeServer implements TransportServer {
   }
 
   /** To every subscriber but `except`; a string is encoded once for all of them. */
-  publishExcept(topic: string, payload: Payload, isBinary: boolean, compress: boolean, except: NodeSocket<unknown> | null): boolean {
+  publishExcept(topic: string, payload: Payload, isBinary: boolean, compress: boolean, except: NodeSocket | null): boolean {
     const subscribers = this.topics.get(topic);
     if (subscribers === undefined) return false;
     const bytes = typeof payload === 'string' ? Buffer.from(payload) : payload;
@@ -324,22 +326,22 @@ export class NodeServer implements TransportServer {
     return true;
   }
 
-  join(topic: string, socket: NodeSocket<unknown>): void {
+  join(topic: string, socket: NodeSocket): void {
     let subscribers = this.topics.get(topic);
     if (subscribers === undefined) this.topics.set(topic, (subscribers = new Set()));
     subscribers.add(socket);
   }
 
-  leave(topic: string, socket: NodeSocket<unknown>): void {
+  leave(topic: string, socket: NodeSocket): void {
     const subscribers = this.topics.get(topic);
     if (subscribers !== undefined && subscribers.delete(socket) && subscribers.size === 0) this.topics.delete(topic);
   }
 
-  forget(socket: NodeSocket<unknown>): void {
+  forget(socket: NodeSocket): void {
     this.sockets.delete(socket);
   }
 
-  addWebSocketRoute<U>(route: TransportRoute, settings: WsRouteSettings, handlers: WsRouteHandlers<U>): void {
+  addWebSocketRoute<U extends SocketUser>(route: TransportRoute, settings: WsRouteSettings, upgrade: UpgradeHandler<U>): void {
     const server = new WebSocketServer({
       WebSocket: PeerClosingWebSocket,
       noServer: true,
@@ -349,7 +351,7 @@ export class NodeServer implements TransportServer {
       perMessageDeflate: settings.compression ? { serverNoContextTakeover: true, clientNoContextTakeover: true } : false,
       handleProtocols: chooseProtocol,
     });
-    this.wsRoutes.add(route.pattern, { settings, handlers, server });
+    this.wsRoutes.add(route.pattern, { settings, upgrade, server });
   }
 
   addHttpRoute(method: HttpMethod, route: TransportRoute, maxBodyLength: number, handler: RawHttpHandler): void {
@@ -457,17 +459,17 @@ export class NodeServer implements TransportServer {
       host: req.headers.host ?? '',
     };
     const refuse = (error: unknown): void => (switchboard ? this.refuseByClose(route, req, socket, head, error) : writeRaw(socket, refusalResult(error)));
-    let result: unknown;
+    let result: SocketUser | PromiseLike<SocketUser>;
     try {
-      result = route.handlers.upgrade(raw);
+      result = route.upgrade(raw);
     } catch (error) {
       return refuse(error);
     }
-    if (!isThenable(result)) return this.accept(route, req, socket, head, result);
+    if (!isThenable<SocketUser>(result)) return this.accept(route, req, socket, head, result);
     // The client may leave while the upgrade handler awaits: then nothing opens.
     result.then(
-      (userData) => {
-        if (!socket.destroyed) this.accept(route, req, socket, head, userData);
+      (user) => {
+        if (!socket.destroyed) this.accept(route, req, socket, head, user);
       },
       (error: unknown) => {
         if (!socket.destroyed) refuse(error);
@@ -496,12 +498,12 @@ export class NodeServer implements TransportServer {
     else writeRaw(socket, result);
   }
 
-  private accept(route: WsRoute<unknown>, req: IncomingMessage, socket: Duplex, head: Buffer, userData: unknown): void {
+  private accept(route: WsRoute, req: IncomingMessage, socket: Duplex, head: Buffer, user: SocketUser): void {
     if (this.stopped) return void socket.destroy();
     route.server.handleUpgrade(req, socket, head, (ws) => {
       ws.binaryType = 'arraybuffer';
       const owned = ws as OwnedWs;
-      const wrapped = new NodeSocket(ws, socket, route, userData, this);
+      const wrapped = new NodeSocket(ws, socket, route, user, this);
       owned[owner] = wrapped;
       ws.on('message', onMessage);
       ws.on('ping', onActivity);
@@ -509,7 +511,7 @@ export class NodeServer implements TransportServer {
       ws.on('error', onError);
       ws.on('close', onClose);
       this.sockets.add(wrapped);
-      route.handlers.open(userData, wrapped);
+      user.opened(wrapped);
     });
   }
 
@@ -517,7 +519,7 @@ export class NodeServer implements TransportServer {
    * A refusal a browser can read: accepted with the switchboard subprotocol, then closed at once with
    * 4000 + the status (as the uWS transport does). No handler runs for it and it is not a connection.
    */
-  private refuseByClose(route: WsRoute<unknown>, req: IncomingMessage, socket: Duplex, head: Buffer, error: unknown): void {
+  private refuseByClose(route: WsRoute, req: IncomingMessage, socket: Duplex, head: Buffer, error: unknown): void {
     const { code, reason } = refusalClose(refusalOf(error));
     route.server.handleUpgrade(req, socket, head, (ws) => {
       ws.on('error', ignore);

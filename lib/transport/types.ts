@@ -58,17 +58,22 @@ export interface RawUpgrade {
   readonly host: string;
 }
 
-/** The callbacks of one WebSocket route. `U` is the per-socket user data `upgrade` returns. */
-export interface WsRouteHandlers<U> {
-  /** Returns the socket's user data, or a Promise of it; throws HttpError to reject. */
-  upgrade(raw: RawUpgrade): U | Promise<U>;
-  open(userData: U, socket: Socket): void;
+/**
+ * What a transport calls for one open socket: the socket's user data, the object the route's upgrade
+ * made (the runtime's Connection). The transport calls these methods on it directly, with no adapter between.
+ */
+export interface SocketUser {
+  opened(socket: Socket): void;
   /** `data` is only valid during the call: copy it to keep it. */
-  message(userData: U, data: ArrayBuffer, isBinary: boolean): void;
-  close(userData: U, code: number, reason: string): void;
+  received(data: ArrayBuffer, isBinary: boolean): void;
+  /** The socket has closed, either side. */
+  closed(code: number, reason: string): void;
   /** The send buffer has drained (not called once the socket is closing). */
-  drain(userData: U): void;
+  drained(): void;
 }
+
+/** A WebSocket route's upgrade: returns the socket's user data, or a Promise of it; throws HttpError to reject. */
+export type UpgradeHandler<U extends SocketUser> = (raw: RawUpgrade) => U | Promise<U>;
 
 /** The transport settings of one WebSocket route. */
 export interface WsRouteSettings {
@@ -112,7 +117,7 @@ export interface TransportRoute {
 
 /** One server of either transport: routes are added before listen(), then it serves until closeAll(). */
 export interface TransportServer extends Publisher {
-  addWebSocketRoute<U>(route: TransportRoute, settings: WsRouteSettings, handlers: WsRouteHandlers<U>): void;
+  addWebSocketRoute<U extends SocketUser>(route: TransportRoute, settings: WsRouteSettings, upgrade: UpgradeHandler<U>): void;
   addHttpRoute(method: HttpMethod, route: TransportRoute, maxBodyLength: number, handler: RawHttpHandler): void;
   /** The 404 for every path no route claimed; added after every route. */
   addNotFound(): void;

@@ -2,7 +2,8 @@
  * The uWebSockets.js transport, on the native build transport/uws-loader.ts found (the only other module
  * that names uWebSockets.js, for its types). It copies what uWS hands out (requests are
  * stack-allocated, message ArrayBuffers die with the callback) and calls back into transport-agnostic
- * code through the interfaces of ./types; app.ts wires those callbacks to the runtime and http.
+ * code through the interfaces of ./types: a socket's events go straight to its user data (a SocketUser, the
+ * runtime's Connection); app.ts wires the routes' upgrades and HTTP handlers.
  */
 import type * as uWS from 'uWebSockets.js';
 import { listenFailed, portInUse } from '../util/errors';
@@ -20,8 +21,9 @@ import {
   type Payload,
   type RawUpgrade,
   type TransportRoute,
+  type SocketUser,
   type TransportServer,
-  type WsRouteHandlers,
+  type UpgradeHandler,
   type WsRouteSettings,
 } from './types';
 import type { NativeUws } from './uws-loader';
@@ -87,7 +89,7 @@ export class UwsServer implements TransportServer {
     return this.app.numSubscribers(topic);
   }
 
-  addWebSocketRoute<U>(route: TransportRoute, settings: WsRouteSettings, handlers: WsRouteHandlers<U>): void {
+  addWebSocketRoute<U extends SocketUser>(route: TransportRoute, settings: WsRouteSettings, upgrade: UpgradeHandler<U>): void {
     // uWS copies the own properties of the user data into its own per-socket object (the prototype is
     // lost), so the user data travels in a one-field holder.
     this.app.ws<Slot<U>>(route.pattern, {
@@ -97,22 +99,19 @@ export class UwsServer implements TransportServer {
       closeOnBackpressureLimit: settings.closeOnBackpressureLimit,
       compression: settings.compression ? this.uws.SHARED_COMPRESSOR | this.uws.SHARED_DECOMPRESSOR : this.uws.DISABLED,
       sendPingsAutomatically: true,
-      upgrade: upgradeHandler(this.limits, route.paramCount, handlers),
+      upgrade: upgradeHandler(this.limits, route.paramCount, upgrade),
       open: (ws) => {
         const slot = slotOf(ws);
         slot.value ??= ws.getUserData().value;
-        if (slot.value !== undefined) return handlers.open(slot.value, ws);
+        if (slot.value !== undefined) return slot.value.opened(ws);
         // A refused upgrade (refuseByClose): closed at once. uWS then calls close, and delivers no message.
         const { code, reason } = ws.getUserData().refusal!;
         ws.end(code, reason);
       },
       // uWS delivers no message to a socket it has closed, so a refused socket never gets here.
-      message: (ws, data, isBinary) => handlers.message(slotOf(ws).value!, data, isBinary),
-      close: (ws, code, reason) => {
-        const value = slotOf(ws).value;
-        if (value !== undefined) handlers.close(value, code, reason.byteLength === 0 ? '' : decoder.decode(reason));
-      },
-      drain: (ws) => handlers.drain(slotOf(ws).value!),
+      message: (ws, data, isBinary) => slotOf(ws).value!.received(data, isBinary),
+      close: (ws, code, reason) => slotOf(ws).value?.closed(code, reason.byteLength === 0 ? '' : decoder.decode(reason)),
+      drain: (ws) => slotOf(ws).value!.drained(),
     });
     this.wsPatterns.set(route.shape, route.pattern);
   }
@@ -206,7 +205,7 @@ function refuseByClose(res: uWS.HttpResponse, error: unknown, key: string, exten
  * the switchboard subprotocol gets exactly that answered, and a refusal as a close code (refuseByClose);
  * other offers go to uWS as they came (it answers their first entry).
  */
-function upgradeHandler<U>(limits: RequestLimits, paramCount: number, handlers: WsRouteHandlers<U>) {
+function upgradeHandler<U extends SocketUser>(limits: RequestLimits, paramCount: number, upgrade: UpgradeHandler<U>) {
   return (res: uWS.HttpResponse, req: uWS.HttpRequest, context: uWS.us_socket_context_t): void => {
     const key = req.getHeader('sec-websocket-key');
     const offered = req.getHeader('sec-websocket-protocol');
@@ -229,7 +228,7 @@ function upgradeHandler<U>(limits: RequestLimits, paramCount: number, handlers: 
     };
     let result: U | PromiseLike<U>;
     try {
-      result = handlers.upgrade(raw);
+      result = upgrade(raw);
     } catch (error) {
       return switchboard ? refuseByClose(res, error, key, extensions, context) : rejectUpgrade(res, error);
     }

@@ -29,6 +29,7 @@ export const ErrorCodes = {
   SWB_ERR_WORKER_FAILED: 'serve(): a worker process exited or failed before it was listening',
   SWB_ERR_CLIENT_NOT_BUILT: 'app.serveClient() found no client module to serve (the package was built without it)',
   SWB_ERR_RECOVERY_OFF: 'app.history() was called on an App made without the recovery option',
+  SWB_ERR_HEADERS_NOT_KEPT: "ws.headers was read on a route whose connections do not keep the upgrade's headers",
   SWB_ERR_WS_MISSING: 'switchboard/testing found no WebSocket client: no ws package, and no built-in WebSocket (or not the one asked for)',
 } as const;
 
@@ -123,6 +124,15 @@ export function invalidArgument(where: string, name: string, expected: string, g
 
 export function invalidOption(where: string, name: string, expected: string, got: unknown): SwitchboardError {
   return new SwitchboardError('SWB_ERR_INVALID_OPTION', `${where}: option "${name}" must be ${expected}, got ${describe(got)}.`);
+}
+
+/** ws.headers on a route that does not keep them (route option `headers`; docs/limits.md#idle-memory). */
+export function headersNotKept(route: string): SwitchboardError {
+  return new SwitchboardError(
+    'SWB_ERR_HEADERS_NOT_KEPT',
+    `ws.headers: the connections of ${route} do not keep the upgrade's headers, since no code of the route mentions them. ` +
+      `Give the route the option { headers: true }, or read what you need in @OnUpgrade and keep it in ws.state.`,
+  );
 }
 
 /** How an address reads in a message: `127.0.0.1:8000`, `[::1]:8000`, or `port 8000 (all interfaces)`. */
