@@ -2,6 +2,7 @@
  * When and how soon the client reconnects: exponential backoff with full jitter, the close codes after
  * which it stops, and how a refused upgrade is recognised.
  */
+import { refusalCloseCode } from '../contract/wire';
 
 /**
  * A connection that stayed open this long counts as healthy: the backoff starts over after it. A server
@@ -42,5 +43,5 @@ const REFUSED = /Unexpected server response: ([45]\d\d)/;
  */
 export function refusalCode(error: unknown): number {
   const match = REFUSED.exec(String((error as { message?: unknown } | null | undefined)?.message));
-  return match === null ? 0 : 4000 + Number(match[1]);
+  return match === null ? 0 : refusalCloseCode(Number(match[1]));
 }

@@ -10,6 +10,11 @@
  */
 export const SUBPROTOCOL = 'switchboard';
 
+/** The close code of an upgrade refused with HTTP `status` to a client offering the subprotocol. */
+export function refusalCloseCode(status: number): number {
+  return 4000 + status;
+}
+
 const WINDOW = /; window=(\d+)$/;
 
 /**

@@ -4,7 +4,7 @@
  * headers it does not validate. Pure functions over the copied request, so transport/uws.ts stays thin.
  */
 import { STATUS_CODES } from 'node:http';
-import { SUBPROTOCOL, withWindow } from '../contract/wire';
+import { refusalCloseCode, SUBPROTOCOL, withWindow } from '../contract/wire';
 import { HttpError } from '../util/errors';
 import { integerIn } from '../util/validate';
 
@@ -130,5 +130,5 @@ export function closeReason(message: string, windowMs: number): string {
  * the HTTP status, the message as reason, and a `Retry-After` as the window of the client's reconnect.
  */
 export function refusalClose(refusal: Refusal): { readonly code: number; readonly reason: string } {
-  return { code: 4000 + refusal.status, reason: closeReason(refusal.message, refusal.retryAfter === null ? -1 : refusal.retryAfter * 1000) };
+  return { code: refusalCloseCode(refusal.status), reason: closeReason(refusal.message, refusal.retryAfter === null ? -1 : refusal.retryAfter * 1000) };
 }
