@@ -108,9 +108,10 @@ export class ServerProcess {
   /**
    * Starts child/flooder.ts against `path` of this server, at scheduling priority `nice` (0: as any
    * process; 19: the CPU left over, as if the flood came from another machine, docs/limits.md#fairness).
+   * With `reads`, it reads what it gets (and so reconnects as soon as it is closed).
    */
-  flood(path: string, nice: number): Flooder {
-    const child = fork(compiled(this.dir, join(__dirname, 'flooder.ts')), [String(this.port), path], {
+  flood(path: string, nice: number, reads = false): Flooder {
+    const child = fork(compiled(this.dir, join(__dirname, 'flooder.ts')), [String(this.port), path, reads ? 'reads' : 'never'], {
       execArgv: [],
       env: { ...process.env, NODE_PATH: join(root, 'node_modules') },
     });

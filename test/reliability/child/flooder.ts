@@ -5,7 +5,8 @@
  * not the server. Here the flood has its own event loop, as an abusive client on another machine would.
  *
  * It upgrades `path`, writes 32-byte text frames 1,024 per write for as long as the socket takes them, never
- * reads what comes back, and reconnects at once whenever the server closes it. Argument: port and path.
+ * reads what comes back (or, given `reads`, reads and ignores it), and reconnects at once whenever the server
+ * closes it. Arguments: port, path, and `reads` or nothing.
  * Over IPC, `stats` answers with what it has done so far.
  */
 import { connect as tcpConnect } from 'node:net';
@@ -19,7 +20,7 @@ export interface FloodStats {
   frames: number;
 }
 
-const [port, path] = [Number(process.argv[2]), process.argv[3]!];
+const [port, path, reads] = [Number(process.argv[2]), process.argv[3]!, process.argv[4] === 'reads'];
 const TEXT = 0x1;
 const FRAMES_PER_WRITE = 1024;
 const batch = Buffer.concat(Array.from({ length: FRAMES_PER_WRITE }, () => frame(TEXT, 'y'.repeat(32))));
@@ -41,8 +42,9 @@ function start(): void {
     }
     upgraded = true;
     stats.upgrades++;
-    // It never reads again: what the server sends waits in the kernel.
-    socket.pause();
+    // It never reads again: what the server sends waits in the kernel (so it does not see a close either,
+    // until the server drops the connection). With `reads`, it reads and ignores it: it sees a close at once.
+    if (!reads) socket.pause();
     const pump = (): void => {
       while (!socket.destroyed) {
         // Counted once the kernel has the frames, or node's buffer (a write that returns false has queued them).

@@ -26,6 +26,8 @@ const SLICES = 6;
  * reported). FAIRNESS_FLOODER_NICE=0 measures the shared case.
  */
 const NICE = Number(process.env.FAIRNESS_FLOODER_NICE ?? 19);
+/** FAIRNESS_FLOODER_READS=1: the flooder reads, so it sees a close at once and comes straight back. */
+const READS = process.env.FAIRNESS_FLOODER_READS === '1';
 
 let server: ServerProcess;
 /**
@@ -134,7 +136,7 @@ test.failing(
       for (let slice = 0; slice < SLICES; slice++)
         for (const path of ['/echo', '/echo-async']) {
           await quiet.measure(clients, PHASE_MS / SLICES / 2);
-          const flooder = server.flood(path, NICE);
+          const flooder = server.flood(path, NICE, READS);
           try {
             await eventually(async () => (await flooder.stats()).upgrades > 0, `the flooder's upgrade of ${path}`, 10_000);
             await loud[path]!.measure(clients, PHASE_MS / SLICES);
@@ -147,7 +149,7 @@ test.failing(
         }
       const ratios = { sync: loud['/echo']!.p99() / quiet.p99(), async: loud['/echo-async']!.p99() / quiet.p99() };
       report(
-        `fairness (rate limit ${RATE_LIMIT}, flooder nice ${NICE}): quiet ${quiet.text()}; ` +
+        `fairness (rate limit ${RATE_LIMIT}, flooder nice ${NICE}${READS ? ', reading' : ''}): quiet ${quiet.text()}; ` +
           `beside a flood to /echo ${loud['/echo']!.text()} (${ratios.sync.toFixed(2)}×); ` +
           `to /echo-async ${loud['/echo-async']!.text()} (${ratios.async.toFixed(2)}×); ` +
           `the flooders wrote ${flood.frames} frames (${((flood.frames * 38) / PHASE_MS / 1000).toFixed(0)} MB/s) over ${flood.upgrades} upgrades`,
