@@ -159,11 +159,15 @@ class NodeSocket<U> implements Socket {
 
   /**
    * ws would otherwise parse every frame the peer sends until its close frame or ws's 30-second close
-   * timeout (measured: a flood after a rate-limit close kept this server's event loop busy for 350 ms
-   * at a time). Paused, nothing more is read; ws's close timeout then ends the connection.
+   * timeout (measured: a flood after a rate-limit close kept this server's event loop busy for 350 ms at a
+   * time). Paused, nothing more is read, and ws's close timeout ends the connection. The FIN right behind
+   * the close frame, as uWS sends it, lets a peer that reads see the close now rather than after that
+   * timeout. Only without compression: then ws has written the close frame already, while a compressing
+   * sender may still hold it queued behind a message being deflated, and a FIN first would lose it.
    */
   stopReading(): void {
     this.ws.pause();
+    if (!this.route.settings.compression) this.tcp.end();
   }
 
   publish(topic: string, payload: Payload, isBinary: boolean, compress: boolean): boolean {
