@@ -107,56 +107,52 @@ async function echoRoundTrips(clients: readonly WebSocket[], ms: number): Promis
   return samples;
 }
 
-test(
-  `with a rate limit, ${CLIENTS} clients' p99 echo beside a flooding client stays within 2× of their p99 without it (sync and async handlers)`,
-  async () => {
-    const url = `ws://${HOST}:${server.port}/echo`;
-    const clients = await Promise.all(
-      Array.from({ length: CLIENTS }, () =>
-        within(
-          new Promise<WebSocket>((resolve, reject) => {
-            const ws = new WebSocket(url);
-            ws.once('open', () => resolve(ws));
-            ws.once('error', reject);
-          }),
-          'a client to connect',
-          10_000,
-        ),
+test(`with a rate limit, ${CLIENTS} clients' p99 echo beside a flooding client stays within 2× of their p99 without it (sync and async handlers)`, async () => {
+  const url = `ws://${HOST}:${server.port}/echo`;
+  const clients = await Promise.all(
+    Array.from({ length: CLIENTS }, () =>
+      within(
+        new Promise<WebSocket>((resolve, reject) => {
+          const ws = new WebSocket(url);
+          ws.once('open', () => resolve(ws));
+          ws.once('error', reject);
+        }),
+        'a client to connect',
+        10_000,
       ),
-    );
-    try {
-      await echoRoundTrips(clients, 500); // warm-up: the server's JIT, the clients' buffers
-      // Quiet and flooded slices alternate, so that load from elsewhere on the machine (it is shared) weighs
-      // on both alike; each p99 is over all slices of its kind.
-      const quiet = new Slices();
-      const loud: Record<string, Slices> = { '/echo': new Slices(), '/echo-async': new Slices() };
-      const flood = { frames: 0, upgrades: 0 };
-      for (let slice = 0; slice < SLICES; slice++)
-        for (const path of ['/echo', '/echo-async']) {
-          await quiet.measure(clients, PHASE_MS / SLICES / 2);
-          const flooder = server.flood(path, NICE, READS);
-          try {
-            await eventually(async () => (await flooder.stats()).upgrades > 0, `the flooder's upgrade of ${path}`, 10_000);
-            await loud[path]!.measure(clients, PHASE_MS / SLICES);
-            const done = await flooder.stats();
-            flood.frames += done.frames;
-            flood.upgrades += done.upgrades;
-          } finally {
-            await flooder.kill();
-          }
+    ),
+  );
+  try {
+    await echoRoundTrips(clients, 500); // warm-up: the server's JIT, the clients' buffers
+    // Quiet and flooded slices alternate, so that load from elsewhere on the machine (it is shared) weighs
+    // on both alike; each p99 is over all slices of its kind.
+    const quiet = new Slices();
+    const loud: Record<string, Slices> = { '/echo': new Slices(), '/echo-async': new Slices() };
+    const flood = { frames: 0, upgrades: 0 };
+    for (let slice = 0; slice < SLICES; slice++)
+      for (const path of ['/echo', '/echo-async']) {
+        await quiet.measure(clients, PHASE_MS / SLICES / 2);
+        const flooder = server.flood(path, NICE, READS);
+        try {
+          await eventually(async () => (await flooder.stats()).upgrades > 0, `the flooder's upgrade of ${path}`, 10_000);
+          await loud[path]!.measure(clients, PHASE_MS / SLICES);
+          const done = await flooder.stats();
+          flood.frames += done.frames;
+          flood.upgrades += done.upgrades;
+        } finally {
+          await flooder.kill();
         }
-      const ratios = { sync: loud['/echo']!.p99() / quiet.p99(), async: loud['/echo-async']!.p99() / quiet.p99() };
-      report(
-        `fairness (rate limit ${RATE_LIMIT}, flooder nice ${NICE}${READS ? ', reading' : ''}): quiet ${quiet.text()}; ` +
-          `beside a flood to /echo ${loud['/echo']!.text()} (${ratios.sync.toFixed(2)}×); ` +
-          `to /echo-async ${loud['/echo-async']!.text()} (${ratios.async.toFixed(2)}×); ` +
-          `the flooders wrote ${flood.frames} frames (${((flood.frames * 38) / PHASE_MS / 1000).toFixed(0)} MB/s) over ${flood.upgrades} upgrades`,
-      );
-      expect(ratios.sync).toBeLessThanOrEqual(2);
-      expect(ratios.async).toBeLessThanOrEqual(2);
-    } finally {
-      for (const ws of clients) ws.terminate();
-    }
-  },
-  120_000,
-);
+      }
+    const ratios = { sync: loud['/echo']!.p99() / quiet.p99(), async: loud['/echo-async']!.p99() / quiet.p99() };
+    report(
+      `fairness (rate limit ${RATE_LIMIT}, flooder nice ${NICE}${READS ? ', reading' : ''}): quiet ${quiet.text()}; ` +
+        `beside a flood to /echo ${loud['/echo']!.text()} (${ratios.sync.toFixed(2)}×); ` +
+        `to /echo-async ${loud['/echo-async']!.text()} (${ratios.async.toFixed(2)}×); ` +
+        `the flooders wrote ${flood.frames} frames (${((flood.frames * 38) / PHASE_MS / 1000).toFixed(0)} MB/s) over ${flood.upgrades} upgrades`,
+    );
+    expect(ratios.sync).toBeLessThanOrEqual(2);
+    expect(ratios.async).toBeLessThanOrEqual(2);
+  } finally {
+    for (const ws of clients) ws.terminate();
+  }
+}, 120_000);
