@@ -3,6 +3,9 @@
  * request (replies come back in order per connection) and answered with a new request. Requests are
  * one pre-built masked frame, written n at a time as a view of a pre-built run of copies.
  */
+import { fork } from 'node:child_process';
+import { setPriority } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { closeAll, connectMany, type Conn, type Target } from './client';
 import { buildClientFrame, repeatFrame } from './frames';
@@ -17,30 +20,20 @@ export interface EchoLoad {
   flood: { target: Target; request: string } | null;
 }
 
-/** Frames per write of the flooding connection. */
-const FLOOD_BATCH = 1024;
-
 /**
- * The flooding connection: it writes whenever its socket has drained, until `running()` turns false. A
- * server that closes it (a rate limit, a queue overflow) gets it back at once, as an abusive client would
- * come back; the replies it reads are discarded. Returns a function that stops it and closes it.
+ * Starts the flooding connection in a process of its own (./flood-process.ts), at nice 19: from another
+ * machine, as in production, the flood's CPU would not be the generator's or the server's. Resolves once it
+ * floods (or was refused: the measurement goes on), with a function that ends it.
  */
-async function flood(target: Target, frame: Buffer, running: () => boolean): Promise<() => Promise<void>> {
-  const batch = repeatFrame(frame, FLOOD_BATCH);
-  let conn: Conn | null = null;
-  const start = async (): Promise<void> => {
-    const [c] = await connectMany(target, 1, 1, 10000);
-    conn = c!;
-    const pump = (): void => {
-      while (running() && !c!.closed && c!.socket.write(batch));
-    };
-    c!.socket.on('drain', pump);
-    // A server that refuses it outright (down, or at capacity) ends the flood: the measurement goes on.
-    c!.socket.once('close', () => void (running() ? start().catch(() => undefined) : undefined));
-    pump();
+async function flood(target: Target, request: string): Promise<() => Promise<void>> {
+  const child = fork(join(__dirname, 'flood-process.js'), [JSON.stringify({ target, request })], { execArgv: [] });
+  setPriority(child.pid!, 19);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await Promise.race([new Promise((resolve) => child.once('message', resolve)), exited, sleep(15000)]);
+  return async () => {
+    child.kill('SIGKILL');
+    await Promise.race([exited, sleep(5000)]);
   };
-  await start();
-  return () => (conn === null ? Promise.resolve() : closeAll([conn], 2000));
 }
 
 export async function runEcho(target: Target, pid: number, load: EchoLoad, warmupMs: number, windowMs: number, repetitions: number): Promise<Sample[]> {
@@ -86,7 +79,7 @@ export async function runEcho(target: Target, pid: number, load: EchoLoad, warmu
     outstanding[i] = out;
   };
 
-  const stopFlood = load.flood === null ? null : await flood(load.flood.target, buildClientFrame(load.flood.request), () => running);
+  const stopFlood = load.flood === null ? null : await flood(load.flood.target, load.flood.request);
   const start = performance.now();
   for (const c of conns) {
     c.onReplies = onReplies;

@@ -130,11 +130,21 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     const now = clock.now;
     if (isFarPast(this, limit, now)) {
       stats.rateLimitCloses++;
-      // Straight to the socket, as for a queue overflow: close() would wait for a pending handler.
-      this.socket?.end(1008, RATE_CLOSE_REASON);
-      return;
+      return this.shut(RATE_CLOSE_REASON);
     }
     this.sendPayload(rateLimitedFrame(this, limit, now, data, isBinary, this.route.events !== null, this.route.json));
+  }
+
+  /**
+   * Closes (1008) a client that sends more than it may, and reads nothing more from it: what it keeps
+   * sending is not worth the others' time. Straight to the socket, not via close(): that would wait for a
+   * pending handler.
+   */
+  private shut(reason: string): void {
+    const socket = this.socket;
+    if (socket === null) return;
+    socket.end(1008, reason);
+    socket.stopReading?.();
   }
 
   constructor(
@@ -480,9 +490,7 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
       // (up to maxQueuedMessages × maxPayloadLength) instead of after every handler has run for nobody.
       queue.clear();
       this.route.stats.queueOverflows++;
-      // Straight to the socket, not via close(): that would wait for the pending handler.
-      this.socket?.end(1008, 'Too many queued messages');
-      return;
+      return this.shut('Too many queued messages');
     }
     queue.push({ data: data.slice(0), isBinary });
   }

@@ -31,6 +31,13 @@ export interface Socket extends Sender {
   send(payload: Payload, isBinary: boolean, compress: boolean): number;
   /** Graceful close with a close frame. Fires the close handler synchronously. */
   end(code: number, reason: string): void;
+  /**
+   * After end(), for a peer closed for sending too much: read nothing more from it, so that what it keeps
+   * sending waits in the kernel (whose window then closes on it) instead of costing this process. The
+   * portable transport has it; uWS has no way to stop reading a WebSocket, and after end() discards what
+   * arrives unparsed, until the peer's FIN or its ping timeout (docs/limits.md#fairness).
+   */
+  stopReading?(): void;
   /** To every subscriber of `topic` except this socket. */
   publish(topic: string, payload: Payload, isBinary: boolean, compress: boolean): boolean;
   subscribe(topic: string): boolean;

@@ -3,6 +3,7 @@
  * clients', and so that 10,000 connections need 10,000 descriptors here and 10,000 in the test process.
  * Driven over IPC: every request gets one reply with the same `seq`.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { App, Connector, OnClose, OnConnect, OnMessage, WebSocketRoute } from '../../../lib';
 
 const counts = { closes: 0, afterClose: 0 };
@@ -78,7 +79,15 @@ export interface PushResult {
   open: boolean;
 }
 
-export type Request = { seq: number } & ({ cmd: 'stats' } | { cmd: 'push'; bytes: number } | { cmd: 'close' } | { cmd: 'cpu' });
+export interface LoopStats {
+  /** The event loop's delay since the last `loop` request: its longest, and its p99 (ms). */
+  max: number;
+  p99: number;
+  /** process.cpuUsage() now (microseconds). */
+  cpu: NodeJS.CpuUsage;
+}
+
+export type Request = { seq: number } & ({ cmd: 'stats' } | { cmd: 'push'; bytes: number } | { cmd: 'close' } | { cmd: 'cpu' } | { cmd: 'loop' });
 
 const quiet = { error: (): void => undefined, warn: (): void => undefined };
 /** RATE_LIMIT=messages/per/burst: the App's rate limit (the fairness test runs with and without one); unset or `none`: no limit. */
@@ -88,6 +97,9 @@ const rateLimit = spec === 'none' ? undefined : { messages: messages!, per: per!
 const app = new App({ routes: [Echo, EchoAsync, Push, Room], logger: quiet, rateLimit });
 // ADMIN_TOKEN serves the inspection page (admin.soak.ts measures what it costs).
 if (process.env.ADMIN_TOKEN !== undefined) app.admin('/admin', { token: process.env.ADMIN_TOKEN });
+/** What the fairness test reads about the server itself: how long a turn of its event loop kept the others waiting. */
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+loopDelay.enable();
 const gc = (globalThis as { gc?: () => void }).gc;
 
 function stats(): Stats {
@@ -127,6 +139,11 @@ async function handle(request: Request): Promise<unknown> {
       return push(request.bytes);
     case 'cpu':
       return process.cpuUsage();
+    case 'loop': {
+      const loop: LoopStats = { max: loopDelay.max / 1e6, p99: loopDelay.percentile(99) / 1e6, cpu: process.cpuUsage() };
+      loopDelay.reset();
+      return loop;
+    }
     case 'close':
       await app.close({ timeout: 10_000 });
       closed = true;
