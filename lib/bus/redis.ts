@@ -12,8 +12,9 @@ import { invalidOption, SwitchboardError } from '../util/errors';
 import { rejectAfter, settledWithin } from '../util/timeout';
 import { loadPeer } from '../util/peer';
 import { checkKeys, integerIn } from '../util/validate';
-import type { Bus, BusNode, BusStats, PresenceEntry, PresenceSnapshot } from './bus';
-import { decodeEnvelope, encodeEnvelope, isFrom, KIND_PRESENCE, KIND_PROBE, KIND_PUBLISH, KIND_REPORT, KIND_SEND, originHeader } from './envelope';
+import type { Bus, BusNode, BusStats, PresenceEntry, PresenceSnapshot, SharedHistory } from './bus';
+import { decodeEnvelope, encodeEnvelope, isFrom, KIND_PRESENCE, KIND_PROBE, KIND_PUBLISH, KIND_REPORT, KIND_SEND, KIND_STORED, originHeader } from './envelope';
+import { RedisHistory } from './history-redis';
 import { RedisPresence } from './presence-redis';
 
 /** Options of {@link RedisBus}. */
@@ -56,7 +57,7 @@ interface Client {
   connect(): Promise<unknown>;
   publish(channel: string, message: Buffer): Promise<number>;
   subscribe(channels: string[], listener: (message: Buffer) => void, bufferMode: true): Promise<void>;
-  sendCommand(args: string[]): Promise<unknown>;
+  sendCommand(args: (string | Buffer)[]): Promise<unknown>;
   unsubscribe(): Promise<void>;
   close(): Promise<void>;
   destroy(): void;
@@ -216,6 +217,22 @@ export class RedisBus implements Bus {
     return this.send(`${this.prefix}:node:${id.slice(0, dash)}`, KIND_SEND, id, payload, this.onDirectPublished);
   }
 
+  /**
+   * Recovery on Redis (docs/recovery.md): history in a stream and a meta hash per topic, sessions in a
+   * hash each, written with the publish in one script, so a client resumes on any node.
+   */
+  keepHistory(options: { readonly window: number; readonly historySize: number }): SharedHistory {
+    return new RedisHistory(this.prefix, this.allChannel, options, () => this.header, (args) => {
+      const pub = this.pub;
+      if (!this.up || pub === null || !pub.isReady) {
+        this.stats.dropped++;
+        return null;
+      }
+      this.stats.published++;
+      return pub.sendCommand(args);
+    });
+  }
+
   /** On the broadcast channel, at most once per report interval: lost during a gap, like any publish. */
   shareReport(report: string): void {
     this.send(this.allChannel, KIND_REPORT, '', report, this.onPublished);
@@ -274,7 +291,8 @@ export class RedisBus implements Bus {
   private readonly receive = (message: Buffer): void => {
     const node = this.node;
     if (node === null) return;
-    if (isFrom(message, this.header)) {
+    // A stored push comes back to its publisher too: only then has it its position.
+    if (message[0] !== KIND_STORED && isFrom(message, this.header)) {
       if (message[0] === KIND_PROBE) this.probed?.();
       return;
     }
@@ -294,6 +312,9 @@ export class RedisBus implements Bus {
       this.presence?.received(envelope.target, envelope.payload);
     } else if (envelope.kind === KIND_REPORT && typeof envelope.payload === 'string') {
       node.reportReceived(envelope.payload);
+    } else if (envelope.kind === KIND_STORED && typeof envelope.payload === 'string') {
+      this.stats.received++;
+      storedReceived(node, envelope.target, envelope.payload);
     }
   };
 
@@ -369,6 +390,15 @@ export class RedisBus implements Bus {
       }
     }
   }
+}
+
+/** Hands a stored push (`<epoch>\n<offset>\n<except>\n<frame>`) to the node. */
+function storedReceived(node: BusNode, topic: string, text: string): void {
+  const a = text.indexOf('\n');
+  const b = text.indexOf('\n', a + 1);
+  const c = text.indexOf('\n', b + 1);
+  if (a < 0 || b < 0 || c < 0) return;
+  node.storedReceived?.(topic, text.slice(c + 1), text.slice(0, a), parseInt(text.slice(a + 1, b), 10), text.slice(b + 1, c));
 }
 
 /** Loads node-redis on first use, so `switchboard` itself never needs it. */
