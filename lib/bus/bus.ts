@@ -101,6 +101,11 @@ export interface SharedHistory {
   claim(token: string, next: string): Promise<Readonly<Record<string, string>> | null>;
   /** The epoch, top and the entries after `after` of `topic`, read together. */
   read(topic: string, after: number): Promise<StoredTopic>;
+  /**
+   * Resolves once every push the store published before it was called has been handed to this node
+   * (its replies and its publications may travel apart: a read can answer before the pushes it saw arrive).
+   */
+  barrier(): Promise<void>;
 }
 
 /**

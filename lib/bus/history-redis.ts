@@ -55,6 +55,8 @@ export class RedisHistory implements SharedHistory {
     options: { readonly window: number; readonly historySize: number },
     private readonly header: () => Buffer,
     private readonly command: Command,
+    /** A round trip through this node's own subscription (RedisBus.barrier). */
+    readonly barrier: () => Promise<void>,
   ) {
     this.size = String(options.historySize);
     this.window = String(options.window);

@@ -104,6 +104,9 @@ export class RedisBus implements Bus {
   private droppedAtGap = 0;
   private probeTimer: NodeJS.Timeout | null = null;
   private probed: (() => void) | null = null;
+  /** Barriers waiting for their probe, by its target. */
+  private readonly barriers = new Map<string, () => void>();
+  private barrierCount = 0;
   private readonly onPublished = (receivers: number): void => void receivers;
   private readonly onDirectPublished = (receivers: number): void => {
     if (receivers === 0) this.stats.unroutable++;
@@ -230,6 +233,23 @@ export class RedisBus implements Bus {
       }
       this.stats.published++;
       return pub.sendCommand(args);
+    }, () => this.barrier());
+  }
+
+  /**
+   * Resolves when a probe published now comes back through this node's subscription: every message
+   * Redis published before it has then been received (Redis sends a subscriber its messages in order).
+   */
+  private barrier(): Promise<void> {
+    const pub = this.pub;
+    if (!this.up || pub === null || !pub.isReady) return Promise.reject(new Error('Redis is unreachable'));
+    const target = String(++this.barrierCount);
+    return new Promise<void>((resolve, reject) => {
+      this.barriers.set(target, resolve);
+      pub.publish(this.directChannel, encodeEnvelope(this.header, KIND_PROBE, target, '')!).catch((error: unknown) => {
+        this.barriers.delete(target);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      });
     });
   }
 
@@ -293,7 +313,7 @@ export class RedisBus implements Bus {
     if (node === null) return;
     // A stored push comes back to its publisher too: only then has it its position.
     if (message[0] !== KIND_STORED && isFrom(message, this.header)) {
-      if (message[0] === KIND_PROBE) this.probed?.();
+      if (message[0] === KIND_PROBE) this.probeReturned(message);
       return;
     }
     const envelope = decodeEnvelope(message);
@@ -340,6 +360,13 @@ export class RedisBus implements Bus {
       this.probeTimer = setInterval(ping, PROBE_EVERY_MS);
       ping();
     });
+  }
+
+  private probeReturned(message: Buffer): void {
+    const target = this.barriers.size === 0 ? '' : (decodeEnvelope(message)?.target ?? '');
+    if (target === '') return this.probed?.();
+    this.barriers.get(target)?.();
+    this.barriers.delete(target);
   }
 
   private stopProbe(): void {

@@ -230,6 +230,8 @@ export class SharedRecovery implements Recoverer {
     });
     const start = ({ base, client }: (typeof froms)[number]): number => (client !== undefined && client.epoch === base.epoch ? Math.max(base.offset, client.offset) : base.offset);
     const reads = await withTimeout(Promise.all(froms.map((from) => this.store.read(from.topic, start(from)))));
+    // Every push the reads saw is now buffered too: what arrives live after open() is past them.
+    await withTimeout(this.store.barrier());
     for (let i = 0; i < froms.length; i++) {
       const failure = this.replay(prepared, froms[i]!, reads[i]!);
       if (failure !== null) return failure;
