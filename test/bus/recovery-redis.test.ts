@@ -79,9 +79,14 @@ async function drop(c: Client): Promise<void> {
 }
 
 /** The next `n` JSON frames. */
-async function frames(c: Client, n: number): Promise<{ data?: unknown; n?: number; pos?: { topic: string; epoch: string; offset: number } }[]> {
-  const out = [];
-  for (let i = 0; i < n; i++) out.push((await c.nextJson()) as { n?: number });
+interface Pushed {
+  n?: number;
+  pos?: { topic: string; epoch: string; offset: number };
+}
+
+async function frames(c: Client, n: number): Promise<Pushed[]> {
+  const out: Pushed[] = [];
+  for (let i = 0; i < n; i++) out.push((await c.nextJson()) as Pushed);
   return out;
 }
 

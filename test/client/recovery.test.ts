@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import WebSocket from 'ws';
 import { App, Connector, OnConnect, OnMessage, WebSocketRoute } from '../../lib';
 import { connect, type Client, type ReconnectInfo } from '../../lib/client';
 import { flaky } from '../flaky';
