@@ -3,39 +3,16 @@
  * real redis-server, stand for three nodes; a client drops (no close frame) and resumes on another node.
  * The SIGKILL of a node is in recovery-redis-kill.test.ts (a child process).
  */
-import { App, Connector, OnConnect, OnMessage, OnUpgrade, UpgradeRequest, WebSocketRoute } from '../../lib';
+import type { App } from '../../lib';
 import { connect as connectClient, type Client as SwbClient, type ReconnectInfo } from '../../lib/client';
 import { RedisBus } from '../../lib/redis';
 import { describeNeeding } from '../external';
-import { closeAll, connect, delay, eventually, start, type Client } from '../helpers';
+import { closeAll, connect, delay, eventually, recordingLogger, start, type Client } from '../helpers';
+import { connects, createRecoveryApp } from '../fixtures/recovery-app';
 import { RedisServer } from '../redis-server';
 import { flaky } from '../flaky';
 
 jest.setTimeout(30_000);
-
-const connects: { id: string; recovered: boolean; rooms: string[] }[] = [];
-
-@WebSocketRoute('/feed')
-class Feed {
-  @OnUpgrade()
-  upgrade(req: UpgradeRequest) {
-    return req.queryParams.get('token') !== 'bad';
-  }
-  @OnConnect()
-  connect(ws: Connector) {
-    connects.push({ id: ws.id, recovered: ws.recovered, rooms: [...ws.rooms] });
-  }
-  @OnMessage('join')
-  join(ws: Connector, room: string) {
-    ws.join(room);
-    return { id: ws.id, rooms: [...ws.rooms], recovered: ws.recovered };
-  }
-  @OnMessage('say')
-  say(ws: Connector, msg: { room: string; n: number }) {
-    ws.publish(msg.room, { event: 'said', data: msg.n }, { exceptSelf: true });
-    return null;
-  }
-}
 
 interface Session {
   session: string;
@@ -51,7 +28,7 @@ async function cluster(recovery: object = {}): Promise<{ app: App; bus: RedisBus
   return Promise.all(
     [0, 1, 2].map(async () => {
       const bus = new RedisBus({ url: redis.url, maxReconnectDelay: 100 });
-      return { ...(await start({ routes: [Feed], recovery, bus })), bus };
+      return { ...(await start(createRecoveryApp({ recovery, bus, logger: recordingLogger() }))), bus };
     }),
   );
 }
