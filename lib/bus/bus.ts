@@ -89,8 +89,10 @@ export interface SharedHistory {
   append(topic: string, payload: string, except: string, keep: number): boolean;
   /** Starts session `token` (connection `id` on route `route`). */
   openSession(token: string, id: string, route: string): void;
-  /** Session `token` follows `topic` from its current top (made with a new epoch when it has none). */
-  follow(token: string, topic: string, keep: number): void;
+  /** Session `token` follows `topic` from its current top (made with a new epoch when it has none), which it resolves to. */
+  follow(token: string, topic: string, keep: number): Promise<{ readonly epoch: string; readonly top: number }>;
+  /** Moves where session `token` follows `topic` from (a push reached its node before the follow was written). */
+  rebase(token: string, topic: string, epoch: string, offset: number): void;
   unfollow(token: string, topic: string): void;
   /** The session's connection dropped: it may be claimed until `until` (ms since the epoch). */
   park(token: string, until: number): void;

@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { SharedHistory, StoredEntry, StoredTopic } from './bus';
 import { encodeEnvelope, KIND_STORED } from './envelope';
-import { APPEND, CLAIM, FOLLOW, READ } from './history-scripts';
+import { APPEND, CLAIM, FOLLOW, READ, REBASE } from './history-scripts';
 
 /** Sends one command to Redis; null when Redis is unreachable now (nothing was sent). */
 export type Command = (args: (string | Buffer)[]) => Promise<unknown> | null;
@@ -17,6 +17,11 @@ class Script {
 
   constructor(private readonly source: string) {
     this.sha = createHash('sha1').update(source).digest('hex');
+  }
+
+  /** Loads it into Redis's script cache (at connect, and after a reconnect: the Redis may be a new one). */
+  load(command: Command): Promise<unknown> | null {
+    return command(['SCRIPT', 'LOAD', this.source]);
   }
 
   run(command: Command, keys: readonly string[], args: readonly (string | Buffer)[]): Promise<unknown> | null {
@@ -33,6 +38,8 @@ const appendScript = new Script(APPEND);
 const followScript = new Script(FOLLOW);
 const readScript = new Script(READ);
 const claimScript = new Script(CLAIM);
+const rebaseScript = new Script(REBASE);
+const scripts = [appendScript, followScript, readScript, claimScript, rebaseScript];
 
 /** Envelope heads cached at most (one per topic pushed to recently); past it the cache starts over. */
 const MAX_HEADS = 10_000;
@@ -82,8 +89,23 @@ export class RedisHistory implements SharedHistory {
     this.command(['PEXPIRE', key, this.window])?.catch(ignore);
   }
 
-  follow(token: string, topic: string, keep: number): void {
-    followScript.run(this.command, [...this.topicKeys(topic), this.sessionKey(token)], [`f:${topic}`, this.window, String(keep), this.seed])?.catch(ignore);
+  /**
+   * Loads the scripts, so that EVALSHA finds them: a NOSCRIPT answer makes a command go again with EVAL
+   * a round trip later, after commands issued behind it.
+   */
+  async load(): Promise<void> {
+    await Promise.all(scripts.map((script) => script.load(this.command) ?? Promise.reject(new Error('Redis is unreachable'))));
+  }
+
+  async follow(token: string, topic: string, keep: number): Promise<{ epoch: string; top: number }> {
+    const reply = followScript.run(this.command, [...this.topicKeys(topic), this.sessionKey(token)], [`f:${topic}`, this.window, String(keep), this.seed]);
+    if (reply === null) throw new Error('Redis is unreachable');
+    const [epoch, top] = (await reply) as [string, number];
+    return { epoch: String(epoch), top: Number(top) };
+  }
+
+  rebase(token: string, topic: string, epoch: string, offset: number): void {
+    rebaseScript.run(this.command, [this.sessionKey(token)], [`f:${topic}`, `${epoch} ${offset}`])?.catch(ignore);
   }
 
   unfollow(token: string, topic: string): void {

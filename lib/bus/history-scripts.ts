@@ -39,13 +39,23 @@ redis.call('PUBLISH', ARGV[6], ARGV[7] .. e .. '\\n' .. offset .. '\\n' .. ARGV[
 return offset
 `;
 
-/** KEYS: meta, stream, session. ARGV: field, session ttl ms, keep ms, seed. The session follows the topic from its top. */
+/**
+ * KEYS: meta, stream, session. ARGV: field, session ttl ms, keep ms, seed. The session follows the topic
+ * from its top; returns { epoch, top }.
+ */
 export const FOLLOW = `${EPOCH}
 local e = epochOf(KEYS[1], KEYS[2], ARGV[4])
+local top = redis.call('HGET', KEYS[1], 't')
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
-redis.call('HSET', KEYS[3], ARGV[1], e .. ' ' .. redis.call('HGET', KEYS[1], 't'))
+redis.call('HSET', KEYS[3], ARGV[1], e .. ' ' .. top)
 redis.call('PEXPIRE', KEYS[3], ARGV[2])
-return e
+return { e, tonumber(top) }
+`;
+
+/** KEYS: session. ARGV: field, "<epoch> <offset>". Moves a followed topic's start back, if the session still exists. */
+export const REBASE = `
+if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
+return 1
 `;
 
 /** KEYS: meta, stream. ARGV: first offset wanted. Returns { epoch or '', top, entries from it }. */

@@ -93,6 +93,7 @@ export class RedisBus implements Bus {
   private readonly presenceTtl: number;
   private node: BusNode | null = null;
   private presence: RedisPresence | null = null;
+  private history: RedisHistory | null = null;
   private header: Buffer = Buffer.alloc(0);
   private directChannel = '';
   private pub: Client | null = null;
@@ -182,6 +183,7 @@ export class RedisBus implements Bus {
         announce: (room, change) => this.send(this.allChannel, KIND_PRESENCE, room, change, this.onPublished),
       });
       await rejectAfter(this.presence.start(), deadline - Date.now(), 'timed out');
+      if (this.history !== null) await rejectAfter(this.history.load(), deadline - Date.now(), 'timed out');
     } catch (error) {
       const cause = lastError ?? (error instanceof Error ? error : null);
       this.presence?.stopBeating();
@@ -225,7 +227,7 @@ export class RedisBus implements Bus {
    * hash each, written with the publish in one script, so a client resumes on any node.
    */
   keepHistory(options: { readonly window: number; readonly historySize: number }): SharedHistory {
-    return new RedisHistory(this.prefix, this.allChannel, options, () => this.header, (args) => {
+    const command = (args: (string | Buffer)[]): Promise<unknown> | null => {
       const pub = this.pub;
       if (!this.up || pub === null || !pub.isReady) {
         this.stats.dropped++;
@@ -233,7 +235,8 @@ export class RedisBus implements Bus {
       }
       this.stats.published++;
       return pub.sendCommand(args);
-    }, () => this.barrier());
+    };
+    return (this.history = new RedisHistory(this.prefix, this.allChannel, options, () => this.header, command, () => this.barrier()));
   }
 
   /**
@@ -404,6 +407,7 @@ export class RedisBus implements Bus {
       );
       this.downSince = 0;
       this.presence?.reconnected();
+      this.history?.load().catch(() => undefined);
     }
     if (notify && this.onConnectionChange !== null) this.onConnectionChange(up);
   }

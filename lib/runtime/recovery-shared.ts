@@ -43,6 +43,12 @@ interface Buffered {
   readonly payload: string;
 }
 
+/** A follow being written: the first push of its topic that arrived since (offset 0: none yet). */
+interface Watch {
+  epoch: string;
+  first: number;
+}
+
 /** A resume read from the store, waiting for its connection to open. */
 interface Prepared {
   readonly id: string;
@@ -80,6 +86,8 @@ export class SharedRecovery implements Recoverer {
   private readonly prepared = new WeakMap<Session, Prepared>();
   /** Resumes being read: every stored push of a topic they follow is buffered for them. */
   private readonly reading = new Set<Prepared>();
+  /** Follows being written, by topic: the first push each sees (see track()). */
+  private readonly watches = new Map<string, Set<Watch>>();
   private publisher: Publisher | null = null;
   private delivery: LocalDelivery | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -133,7 +141,32 @@ export class SharedRecovery implements Recoverer {
   follow(session: Session, topic: string): void {
     if (session.baselines.has(topic)) return;
     session.baselines.set(topic, { ring: null, offset: 0 });
-    if (session.token !== '') this.store.follow(session.token, topic, KEEP_EPOCH_MS);
+    if (session.token !== '') this.track(session.token, topic);
+  }
+
+  /**
+   * Writes where the session starts following `topic`: the top when the store runs the write. A push of
+   * another node can run before it and still reach this connection live (the connection subscribed at
+   * once): the first push that arrives after the subscription moves the start back to just before it,
+   * once a barrier says every push up to that top has arrived.
+   */
+  private track(token: string, topic: string): void {
+    const watch: Watch = { epoch: '', first: 0 };
+    let set = this.watches.get(topic);
+    if (set === undefined) this.watches.set(topic, (set = new Set()));
+    set.add(watch);
+    const done = (): void => {
+      set.delete(watch);
+      if (set.size === 0 && this.watches.get(topic) === set) this.watches.delete(topic);
+    };
+    this.store
+      .follow(token, topic, KEEP_EPOCH_MS)
+      .then(async (start) => {
+        await this.store.barrier();
+        if (watch.first !== 0 && watch.first <= start.top && watch.epoch === start.epoch) this.store.rebase(token, topic, start.epoch, watch.first - 1);
+      })
+      .catch(() => undefined)
+      .finally(done);
   }
 
   unfollow(session: Session, topic: string): void {
@@ -197,6 +230,13 @@ export class SharedRecovery implements Recoverer {
   /** A stored push, with its position: to the subscribers here, or to the id it is for; buffered for the resumes being read. */
   private received(topic: string, payload: string, epoch: string, offset: number, except: string): void {
     const stamped = stampWith(positionPrefix(labelOf(topic), epoch), payload, offset);
+    const watches = this.watches.size === 0 ? undefined : this.watches.get(topic);
+    if (watches !== undefined)
+      for (const watch of watches)
+        if (watch.first === 0) {
+          watch.first = offset;
+          watch.epoch = epoch;
+        }
     if (this.reading.size > 0)
       for (const prepared of this.reading) if (prepared.topics.has(topic) && except !== prepared.id) prepared.buffer.push({ topic, offset, payload: stamped });
     if (topic.startsWith('swb:id:')) {

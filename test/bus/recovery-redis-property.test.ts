@@ -18,6 +18,16 @@ let redis: RedisServer;
 const outcomes = { recovered: 0, reset: 0 };
 type Seen = { p: number; k: number } | 'reset';
 
+/** Joins the room again after a reset; again if the connection drops before the answer (bounded). */
+async function rejoin(client: Client, attempts = 5): Promise<unknown> {
+  try {
+    return await client.request('join', 'r');
+  } catch (error) {
+    if (attempts === 1) throw error;
+    return rejoin(client, attempts - 1);
+  }
+}
+
 describeNeeding('redis-server', 'recovery property on RedisBus', () => {
   beforeAll(async () => {
     redis = await RedisServer.start();
@@ -51,7 +61,7 @@ describeNeeding('redis-server', 'recovery property on RedisBus', () => {
               outcomes[info.recovered ? 'recovered' : 'reset']++;
               if (info.recovered) return;
               seen[k]!.push('reset');
-              joins.push(client.request('join', 'r'));
+              joins.push(rejoin(client));
             });
             return client;
           });
