@@ -1,0 +1,105 @@
+/**
+ * What recovery's history costs on RedisBus (docs/recovery.md): a room push is a PUBLISH without it and
+ * an EVALSHA of the append script with it (XADD, HINCRBY, two PEXPIREs and the PUBLISH). For each, N
+ * pushes of a ~100 B JSON object from one node, with nobody subscribed: the node's CPU time per push
+ * (process.cpuUsage across the run, until the last push was answered), Redis's own time per call
+ * (INFO commandstats usec_per_call) and redis-server's CPU time per push (utime + stime from /proc).
+ * Then the memory of one room's history with `historySize` entries (MEMORY USAGE of its stream and meta hash).
+ *
+ *   npm run build && node dist/benchmarks/redis-history.js [pushes=200000] [historySize=100]
+ *
+ * Starts its own redis-server on a free port of 127.0.0.1 and stops it by its PID.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { App } from '../lib/index';
+import { RedisBus } from '../lib/redis';
+import { jsonOfSize } from './harness/protocols';
+
+const pushes = Number(process.argv[2] ?? 200_000);
+const historySize = Number(process.argv[3] ?? 100);
+const TICKS = 100; // clock ticks per second of /proc/<pid>/stat (USER_HZ)
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS;
+}
+
+async function redisCommand(url: string, args: string[]): Promise<unknown> {
+  const { createClient } = await import('redis');
+  const client = createClient({ url });
+  await client.connect();
+  try {
+    return await client.sendCommand(args);
+  } finally {
+    await client.close();
+  }
+}
+
+function usecPerCall(info: string, command: string): number {
+  return Number(new RegExp(`cmdstat_${command}:calls=\\d+,usec=\\d+,usec_per_call=([\\d.]+)`).exec(info)?.[1] ?? NaN);
+}
+
+async function run(url: string, pid: number, recovery: boolean): Promise<{ nodeCpuUs: number; redisCpuUs: number; usecPerCall: number }> {
+  const bus = new RedisBus({ url });
+  const app = new App({ bus, recovery: recovery ? { historySize } : undefined });
+  await app.listen(0, '127.0.0.1');
+  const payload = JSON.parse(jsonOfSize(100)) as object;
+  await redisCommand(url, ['CONFIG', 'RESETSTAT']);
+  const before = cpuMs(pid);
+  const published = bus.stats.published;
+  const start = process.cpuUsage();
+  for (let i = 0; i < pushes; i++) {
+    app.publish('bench', payload);
+    // Let node-redis write and Redis answer every 1000 pushes: a bounded pipeline, as a busy node has.
+    if (i % 1000 === 999) await new Promise((resolve) => setImmediate(resolve));
+  }
+  // The last push is done when its command has been answered: wait for the pipeline to drain.
+  await redisCommand(url, ['PING']);
+  const used = process.cpuUsage(start);
+  const cpu = (cpuMs(pid) - before) * 1000;
+  const info = String(await redisCommand(url, ['INFO', 'commandstats']));
+  await app.close();
+  if (bus.stats.published - published < pushes) throw new Error('pushes were dropped');
+  return { nodeCpuUs: (used.user + used.system) / pushes, redisCpuUs: cpu / pushes, usecPerCall: usecPerCall(info, recovery ? 'evalsha' : 'publish') };
+}
+
+async function main(): Promise<void> {
+  const port = await freePort();
+  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const url = `redis://127.0.0.1:${port}`;
+  try {
+    for (let i = 0; i < 50; i++) {
+      try {
+        await redisCommand(url, ['PING']);
+        break;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+    const off = await run(url, redis.pid!, false);
+    const on = await run(url, redis.pid!, true);
+    const stream = Number(await redisCommand(url, ['MEMORY', 'USAGE', 'switchboard:h:swb:room:bench', 'SAMPLES', '0']));
+    const meta = Number(await redisCommand(url, ['MEMORY', 'USAGE', 'switchboard:m:swb:room:bench', 'SAMPLES', '0']));
+    const entries = Number(await redisCommand(url, ['XLEN', 'switchboard:h:swb:room:bench']));
+    const f = (x: number): string => x.toFixed(2);
+    console.log(`${pushes} pushes of a ~100 B JSON object, one node, nobody subscribed`);
+    console.log(`recovery off (PUBLISH):   node CPU ${f(off.nodeCpuUs)} us/push, redis-server CPU ${f(off.redisCpuUs)} us/push, PUBLISH ${f(off.usecPerCall)} us/call`);
+    console.log(`recovery on (EVALSHA):    node CPU ${f(on.nodeCpuUs)} us/push, redis-server CPU ${f(on.redisCpuUs)} us/push, EVALSHA ${f(on.usecPerCall)} us/call`);
+    console.log(`one room's history, historySize ${historySize} (${entries} entries held, MAXLEN ~): stream ${stream} B, meta hash ${meta} B`);
+  } finally {
+    redis.kill('SIGTERM');
+  }
+}
+
+void main();
