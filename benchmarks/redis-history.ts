@@ -13,13 +13,22 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { App } from '../lib/index';
+import { App, OnMessage, WebSocketRoute } from '../lib/index';
 import { RedisBus } from '../lib/redis';
 import { jsonOfSize } from './harness/protocols';
 
 const pushes = Number(process.argv[2] ?? 200_000);
 const historySize = Number(process.argv[3] ?? 100);
 const TICKS = 100; // clock ticks per second of /proc/<pid>/stat (USER_HZ)
+
+/** A route of no use but that the App has one: uWS.js crashes on a publish from an App without WebSocket routes. */
+@WebSocketRoute('/unused')
+class Unused {
+  @OnMessage()
+  message(): null {
+    return null;
+  }
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -52,7 +61,7 @@ function usecPerCall(info: string, command: string): number {
 
 async function run(url: string, pid: number, recovery: boolean): Promise<{ nodeCpuUs: number; redisCpuUs: number; usecPerCall: number }> {
   const bus = new RedisBus({ url });
-  const app = new App({ bus, recovery: recovery ? { historySize } : undefined });
+  const app = new App({ routes: [Unused], bus, recovery: recovery ? { historySize } : undefined });
   await app.listen(0, '127.0.0.1');
   const payload = JSON.parse(jsonOfSize(100)) as object;
   await redisCommand(url, ['CONFIG', 'RESETSTAT']);
