@@ -3,7 +3,7 @@
  * an EVALSHA of the append script with it (XADD, HINCRBY, two PEXPIREs and the PUBLISH). For each, N
  * pushes of a ~100 B JSON object from one node, with nobody subscribed: the node's CPU time per push
  * (process.cpuUsage across the run, until the last push was answered), Redis's own time per call
- * (INFO commandstats usec_per_call) and redis-server's CPU time per push (utime + stime from /proc).
+ * (INFO commandstats usec_per_call) and redis-server's CPU time per push (INFO cpu: used_cpu_user + used_cpu_sys).
  * Then the memory of one room's history with `historySize` entries (MEMORY USAGE of its stream and meta hash).
  *
  *   npm run build && node dist/benchmarks/redis-history.js [pushes=200000] [historySize=100]
@@ -11,7 +11,6 @@
  * Starts its own redis-server on a free port of 127.0.0.1 and stops it by its PID.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { App, OnMessage, WebSocketRoute } from '../lib/index';
 import { RedisBus } from '../lib/redis';
@@ -19,7 +18,6 @@ import { jsonOfSize } from './harness/protocols';
 
 const pushes = Number(process.argv[2] ?? 200_000);
 const historySize = Number(process.argv[3] ?? 100);
-const TICKS = 100; // clock ticks per second of /proc/<pid>/stat (USER_HZ)
 
 /** A route of no use but that the App has one: uWS.js crashes on a publish from an App without WebSocket routes. */
 @WebSocketRoute('/unused')
@@ -39,9 +37,11 @@ function freePort(): Promise<number> {
   });
 }
 
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS;
+/** redis-server's CPU time (getrusage of its process, every thread: INFO cpu), in ms. */
+async function cpuMs(url: string): Promise<number> {
+  const info = String(await redisCommand(url, ['INFO', 'cpu']));
+  const field = (name: string): number => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? NaN);
+  return (field('used_cpu_sys') + field('used_cpu_user')) * 1000;
 }
 
 async function redisCommand(url: string, args: string[]): Promise<unknown> {
@@ -59,13 +59,13 @@ function usecPerCall(info: string, command: string): number {
   return Number(new RegExp(`cmdstat_${command}:calls=\\d+,usec=\\d+,usec_per_call=([\\d.]+)`).exec(info)?.[1] ?? NaN);
 }
 
-async function run(url: string, pid: number, recovery: boolean): Promise<{ nodeCpuUs: number; redisCpuUs: number; usecPerCall: number }> {
+async function run(url: string, recovery: boolean): Promise<{ nodeCpuUs: number; redisCpuUs: number; usecPerCall: number }> {
   const bus = new RedisBus({ url });
   const app = new App({ routes: [Unused], bus, recovery: recovery ? { historySize } : undefined });
   await app.listen(0, '127.0.0.1');
   const payload = JSON.parse(jsonOfSize(100)) as object;
   await redisCommand(url, ['CONFIG', 'RESETSTAT']);
-  const before = cpuMs(pid);
+  const before = await cpuMs(url);
   const published = bus.stats.published;
   const start = process.cpuUsage();
   for (let i = 0; i < pushes; i++) {
@@ -76,7 +76,7 @@ async function run(url: string, pid: number, recovery: boolean): Promise<{ nodeC
   // The last push is done when its command has been answered: wait for the pipeline to drain.
   await redisCommand(url, ['PING']);
   const used = process.cpuUsage(start);
-  const cpu = (cpuMs(pid) - before) * 1000;
+  const cpu = ((await cpuMs(url)) - before) * 1000;
   const info = String(await redisCommand(url, ['INFO', 'commandstats']));
   await app.close();
   if (bus.stats.published - published < pushes) throw new Error('pushes were dropped');
@@ -96,11 +96,13 @@ async function main(): Promise<void> {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }
-    const off = await run(url, redis.pid!, false);
-    const on = await run(url, redis.pid!, true);
+    const off = await run(url, false);
+    const on = await run(url, true);
     const stream = Number(await redisCommand(url, ['MEMORY', 'USAGE', 'switchboard:h:swb:room:bench', 'SAMPLES', '0']));
     const meta = Number(await redisCommand(url, ['MEMORY', 'USAGE', 'switchboard:m:swb:room:bench', 'SAMPLES', '0']));
     const entries = Number(await redisCommand(url, ['XLEN', 'switchboard:h:swb:room:bench']));
+    const top = Number(await redisCommand(url, ['HGET', 'switchboard:m:swb:room:bench', 't']));
+    if (top !== pushes) throw new Error(`the history's top offset is ${top}, not ${pushes}: pushes were not stored`);
     const f = (x: number): string => x.toFixed(2);
     console.log(`${pushes} pushes of a ~100 B JSON object, one node, nobody subscribed`);
     console.log(`recovery off (PUBLISH):   node CPU ${f(off.nodeCpuUs)} us/push, redis-server CPU ${f(off.redisCpuUs)} us/push, PUBLISH ${f(off.usecPerCall)} us/call`);
