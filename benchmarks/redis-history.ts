@@ -79,7 +79,8 @@ async function run(url: string, recovery: boolean): Promise<{ nodeCpuUs: number;
     app.publish('bench', payload);
     // A bounded pipeline: every 1000 pushes, wait until Redis has run all but the last 1000 (node-redis
     // drops a command that waited 5 s unsent, so an unbounded burst would lose pushes on a slow machine).
-    if (i % 1000 === 999) while (calls(String(await redisCommand(url, ['INFO', 'commandstats'])), command) < i - 1000) await new Promise((resolve) => setTimeout(resolve, 1));
+    if (i % 1000 === 999)
+      while (calls(String(await redisCommand(url, ['INFO', 'commandstats'])), command) < i - 1000) await new Promise((resolve) => setTimeout(resolve, 1));
   }
   // The last push is done when its command has been answered: wait for the pipeline to drain.
   await redisCommand(url, ['PING']);
@@ -106,8 +107,12 @@ async function main(): Promise<void> {
     if (top !== pushes) throw new Error(`the history's top offset is ${top}, not ${pushes}: pushes were not stored`);
     const f = (x: number): string => x.toFixed(2);
     console.log(`${pushes} pushes of a ~100 B JSON object, one node, nobody subscribed`);
-    console.log(`recovery off (PUBLISH):   node CPU ${f(off.nodeCpuUs)} us/push, redis-server CPU ${f(off.redisCpuUs)} us/push, PUBLISH ${f(off.usecPerCall)} us/call`);
-    console.log(`recovery on (EVALSHA):    node CPU ${f(on.nodeCpuUs)} us/push, redis-server CPU ${f(on.redisCpuUs)} us/push, EVALSHA ${f(on.usecPerCall)} us/call`);
+    console.log(
+      `recovery off (PUBLISH):   node CPU ${f(off.nodeCpuUs)} us/push, redis-server CPU ${f(off.redisCpuUs)} us/push, PUBLISH ${f(off.usecPerCall)} us/call`,
+    );
+    console.log(
+      `recovery on (EVALSHA):    node CPU ${f(on.nodeCpuUs)} us/push, redis-server CPU ${f(on.redisCpuUs)} us/push, EVALSHA ${f(on.usecPerCall)} us/call`,
+    );
     console.log(`one room's history, historySize ${historySize} (${entries} entries held, MAXLEN ~): stream ${stream} B, meta hash ${meta} B`);
   } finally {
     await admin?.close();

@@ -26,4 +26,3 @@ export function flaky(): { WebSocket: typeof WebSocket; drop(): void; offline: b
   };
   return control;
 }
-

@@ -27,10 +27,12 @@ class Script {
   run(command: Command, keys: readonly string[], args: readonly (string | Buffer)[]): Promise<unknown> | null {
     const tail = [String(keys.length), ...keys, ...args];
     const reply = command(['EVALSHA', this.sha, ...tail]);
-    return reply?.catch((error: unknown) => {
-      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      return command(['EVAL', this.source, ...tail]) ?? Promise.reject(error);
-    }) ?? null;
+    return (
+      reply?.catch((error: unknown) => {
+        if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+        return command(['EVAL', this.source, ...tail]) ?? Promise.reject(error);
+      }) ?? null
+    );
   }
 }
 

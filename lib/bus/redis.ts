@@ -236,7 +236,14 @@ export class RedisBus implements Bus {
       this.stats.published++;
       return pub.sendCommand(args);
     };
-    return (this.history = new RedisHistory(this.prefix, this.allChannel, options, () => this.header, command, () => this.barrier()));
+    return (this.history = new RedisHistory(
+      this.prefix,
+      this.allChannel,
+      options,
+      () => this.header,
+      command,
+      () => this.barrier(),
+    ));
   }
 
   /**

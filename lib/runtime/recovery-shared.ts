@@ -62,7 +62,9 @@ interface Prepared {
 }
 
 /** A resume's store record, parsed: its id, route, parked-until, and each followed topic's baseline. */
-function parseRecord(record: Readonly<Record<string, string>>): { id: string; route: string; until: number; topics: Map<string, { epoch: string; offset: number }> } | null {
+function parseRecord(
+  record: Readonly<Record<string, string>>,
+): { id: string; route: string; until: number; topics: Map<string, { epoch: string; offset: number }> } | null {
   const { id, route } = record;
   if (id === undefined || route === undefined) return null;
   const topics = new Map<string, { epoch: string; offset: number }>();
@@ -268,7 +270,8 @@ export class SharedRecovery implements Recoverer {
       const client = request.positions.get(labelOf(topic));
       return { topic, base, client };
     });
-    const start = ({ base, client }: (typeof froms)[number]): number => (client !== undefined && client.epoch === base.epoch ? Math.max(base.offset, client.offset) : base.offset);
+    const start = ({ base, client }: (typeof froms)[number]): number =>
+      client !== undefined && client.epoch === base.epoch ? Math.max(base.offset, client.offset) : base.offset;
     const reads = await withTimeout(Promise.all(froms.map((from) => this.store.read(from.topic, start(from)))));
     // Every push the reads saw is now buffered too: what arrives live after open() is past them.
     await withTimeout(this.store.barrier());
