@@ -1,5 +1,6 @@
 /** A WebSocket class for switchboard/client tests of recovery: a lost network, and a server that moved. */
 import WebSocket from 'ws';
+import type { Client } from '../lib/client';
 
 /**
  * A WebSocket class whose current socket a test can drop without a close frame (a lost network), and
@@ -25,4 +26,14 @@ export function flaky(): { WebSocket: typeof WebSocket; drop(): void; offline: b
     } as typeof WebSocket,
   };
   return control;
+}
+
+/** Joins `room` again after a reset (recovered: false); again if the connection drops before the answer (bounded). */
+export async function rejoin(client: Client, room: string, attempts = 5): Promise<unknown> {
+  try {
+    return await client.request('join', room);
+  } catch (error) {
+    if (attempts === 1) throw error;
+    return rejoin(client, room, attempts - 1);
+  }
 }

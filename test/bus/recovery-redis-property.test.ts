@@ -9,7 +9,7 @@ import { connect, type Client } from '../../lib/client';
 import { RedisBus } from '../../lib/redis';
 import { describeNeeding } from '../external';
 import { createRecoveryApp } from '../fixtures/recovery-app';
-import { flaky } from '../flaky';
+import { flaky, rejoin } from '../flaky';
 import { closeAll, delay, eventually, recordingLogger, start } from '../helpers';
 import { RedisServer } from '../redis-server';
 
@@ -18,19 +18,11 @@ let redis: RedisServer;
 const outcomes = { recovered: 0, reset: 0 };
 type Seen = { p: number; k: number } | 'reset';
 
-/** Joins the room again after a reset; again if the connection drops before the answer (bounded). */
-async function rejoin(client: Client, attempts = 5): Promise<unknown> {
-  try {
-    return await client.request('join', 'r');
-  } catch (error) {
-    if (attempts === 1) throw error;
-    return rejoin(client, attempts - 1);
-  }
-}
-
 describeNeeding('redis-server', 'recovery property on RedisBus', () => {
   beforeAll(async () => {
     redis = await RedisServer.start();
+    // MAXLEN ~ trims whole stream nodes (100 entries by default): small nodes make historySize 8 hold about 8.
+    await redis.command(['CONFIG', 'SET', 'stream-node-max-entries', '4']);
   });
   afterAll(async () => {
     await redis?.stop();
@@ -61,7 +53,7 @@ describeNeeding('redis-server', 'recovery property on RedisBus', () => {
               outcomes[info.recovered ? 'recovered' : 'reset']++;
               if (info.recovered) return;
               seen[k]!.push('reset');
-              joins.push(rejoin(client));
+              joins.push(rejoin(client, 'r'));
             });
             return client;
           });

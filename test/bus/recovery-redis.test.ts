@@ -164,7 +164,7 @@ describeNeeding('redis-server', 'recovery on RedisBus, three nodes', () => {
     nodes[0]!.app.publish('lobby', { n: 1 });
     const pushed = (await c.nextJson()) as { pos: { epoch: string; offset: number } };
     await drop(c);
-    expect(await redisCommand(['DEL', 'switchboard:m:swb:room:lobby', 'switchboard:h:swb:room:lobby'])).toBe(2);
+    expect(await redis.command(['DEL', 'switchboard:m:swb:room:lobby', 'switchboard:h:swb:room:lobby'])).toBe(2);
     nodes[1]!.app.publish('lobby', { n: 2 });
     const back = await open(nodes[2]!.url('/feed'), resumeQuery(s.session, { 'room:lobby': [pushed.pos.epoch, pushed.pos.offset] }));
     expect(back.s).toMatchObject({ recovered: false, reason: 'epoch' });
@@ -216,15 +216,3 @@ describeNeeding('redis-server', 'recovery on RedisBus, three nodes', () => {
     ]);
   });
 });
-
-/** One command on the test's Redis, through a client of its own. */
-async function redisCommand(args: string[]): Promise<number> {
-  const { createClient } = await import('redis');
-  const client = createClient({ url: redis.url });
-  await client.connect();
-  try {
-    return Number(await client.sendCommand(args));
-  } finally {
-    await client.close();
-  }
-}

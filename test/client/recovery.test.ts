@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { App, Connector, OnConnect, OnMessage, WebSocketRoute } from '../../lib';
 import { connect, type Client, type ReconnectInfo } from '../../lib/client';
-import { flaky } from '../flaky';
+import { flaky, rejoin } from '../flaky';
 import { closeAll, delay, eventually, start } from '../helpers';
 
 const clients: Client[] = [];
@@ -105,7 +105,7 @@ describe('recovery property', () => {
               outcomes[info.recovered ? 'recovered' : 'reset']++;
               if (info.recovered) return;
               seqs[k]!.push('reset');
-              joins.push(client.request('join', 'r'));
+              joins.push(rejoin(client, 'r'));
             });
             return client;
           });
