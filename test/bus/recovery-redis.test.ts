@@ -203,6 +203,21 @@ describeNeeding('redis-server', 'recovery on RedisBus, three nodes', () => {
     expect(connects.at(-1)).toEqual({ id, recovered: true, rooms: ['lobby'] });
   });
 
+  test('an open connection keeps its session in Redis past the window (refreshed); once parked, past the window it is expired', async () => {
+    const nodes = await cluster({ window: 600 });
+    const { c, s } = await open(nodes[0]!.url('/feed'));
+    await join(c, 'lobby');
+    await delay(1500);
+    await drop(c);
+    nodes[1]!.app.publish('lobby', { n: 1 });
+    const back = await open(nodes[2]!.url('/feed'), resumeQuery(s.session, {}));
+    expect(back.s.recovered).toBe(true);
+    expect(await back.c.nextJson()).toMatchObject({ n: 1 });
+    await drop(back.c);
+    await delay(700);
+    expect((await open(nodes[0]!.url('/feed'), resumeQuery(back.s.session, {}))).s).toMatchObject({ recovered: false, reason: 'expired' });
+  });
+
   test('app.history reads the room from Redis, with positions, since and limit', async () => {
     const nodes = await cluster();
     for (let i = 1; i <= 5; i++) {
