@@ -13,7 +13,8 @@ import { LocalBus } from '../lib/bus/local';
 import { roomTopic } from '../lib/util/topics';
 
 const pushes = Number(process.argv[2] ?? 100_000);
-const recovery = new Recovery({ window: 120_000, historySize: 100 }, new Presence('bench', new LocalBus()));
+const bus = new LocalBus();
+const recovery = new Recovery({ window: 120_000, historySize: 100 }, new Presence('bench', bus), bus);
 const topic = roomTopic('lobby');
 const payload = jsonOfSize(100);
 let length = 0;

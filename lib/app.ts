@@ -27,6 +27,7 @@ import type { PresenceState } from './contract/presence-frames';
 import { LocalDelivery } from './runtime/delivery';
 import { Presence } from './runtime/presence';
 import { Recovery, type HistoryItem } from './runtime/recovery';
+import { SharedRecovery } from './runtime/recovery-shared';
 import { Registry } from './runtime/registry';
 import { RoomCounts } from './runtime/room-counts';
 import { RouteTopics } from './runtime/route-topics';
@@ -85,21 +86,27 @@ export class App {
     this.transportChoice = chooseTransport(this.options.transport, this.options.logger);
     this.bus = options.bus ?? new LocalBus();
     const recovery = this.options.recovery;
-    if (recovery !== null && !(this.bus instanceof LocalBus))
+    if (recovery !== null && !(this.bus instanceof LocalBus) && this.bus.keepHistory === undefined)
       throw invalidOption(
         'new App(options)',
         'recovery',
-        'used with the in-process bus: this version keeps history and sessions in process only (docs/recovery.md)',
-        'a custom bus',
+        'used with the in-process bus or a bus that keeps history (RedisBus; docs/recovery.md)',
+        'a custom bus without keepHistory',
       );
     const registry = new Registry<Connection<object>>();
     const presence = new Presence(registry.nodeId, this.bus);
+    const shared = recovery === null || this.bus instanceof LocalBus ? null : this.bus.keepHistory!(recovery);
     this.context = {
       registry,
       routeTopics: new RouteTopics(registry),
       bus: this.bus,
       presence,
-      recovery: recovery === null ? null : new Recovery(recovery, presence),
+      recovery:
+        recovery === null
+          ? null
+          : shared === null
+            ? new Recovery(recovery, presence, this.bus)
+            : new SharedRecovery(recovery, presence, this.bus, shared, registry),
       logger: this.options.logger,
       rooms: null,
       admission: new Admission(this.options.admission, registry.open),
@@ -291,7 +298,7 @@ export class App {
       busOpen = true;
       this.context.presence.open((topic, payload) => delivery.publishLocal(topic, payload, null));
       if (this.adminPage !== null) this.startAdmin(this.adminPage, delivery);
-      this.context.recovery?.start(server);
+      this.context.recovery?.start(server, delivery);
       const bound = await server.listen(host, port, reusePort);
       this.server = server;
       this.phase = 'listening';
@@ -355,7 +362,7 @@ export class App {
     const payload = encode(data);
     if (payload === null || this.phase !== 'listening') return 0;
     const recovery = this.context.recovery;
-    return this.bus.publish(topic, recovery === null ? payload : recovery.push(topic, payload, null), null);
+    return recovery === null ? this.bus.publish(topic, payload, null) : recovery.publish(topic, payload, null);
   }
 
   /**
@@ -375,7 +382,7 @@ export class App {
     const recovery = this.context.recovery;
     if (recovery === null)
       throw new SwitchboardError('SWB_ERR_RECOVERY_OFF', `${where}: the App keeps no history. Make it with new App({ recovery: true }) (docs/recovery.md).`);
-    return Promise.resolve(recovery.read(room, since, limit));
+    return recovery.read(room, since, limit);
   }
 
   /**

@@ -87,6 +87,18 @@ export class RedisServer {
     await within(exited, 'redis-server to exit', 10_000);
   }
 
+  /** One command, through a client of its own (closed after). */
+  async command(args: string[]): Promise<unknown> {
+    const { createClient } = await import('redis');
+    const client = createClient({ url: this.url });
+    await client.connect();
+    try {
+      return await client.sendCommand(args);
+    } finally {
+      await client.close();
+    }
+  }
+
   async stop(): Promise<void> {
     await this.kill('SIGTERM');
     rmSync(this.dir, { recursive: true, force: true });

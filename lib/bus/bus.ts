@@ -52,6 +52,11 @@ export interface BusNode {
   reportReceived(report: string): void;
   /** This node's presence, for a bus that stores it (a PresenceStore); any other bus leaves it alone. */
   readonly presence: PresenceNode;
+  /**
+   * A push stored by a {@link SharedHistory} (this node's too: it is delivered only when it comes back
+   * with its position, so every node stamps the same one). `except`: the id it skips, '' for none.
+   */
+  storedReceived?(topic: string, payload: string, epoch: string, offset: number, except: string): void;
 }
 
 /** What a presence store is told by, and tells, this node's presence. */
@@ -66,6 +71,51 @@ export interface PresenceNode {
   own(): ReadonlyMap<string, readonly PresenceEntry[]>;
   /** The store is back after a gap: the node reloads what it holds of the other nodes. */
   reload(): void;
+}
+
+/** One push of a shared history: its offset in its topic, the frame without its position, the id it skips ('' for none). */
+export interface StoredEntry {
+  readonly offset: number;
+  readonly payload: string;
+  readonly except: string;
+}
+
+/** A topic as the shared history has it: its epoch (null: no epoch, the topic is unknown), top offset, and the entries asked for. */
+export interface StoredTopic {
+  readonly epoch: string | null;
+  readonly top: number;
+  readonly entries: readonly StoredEntry[];
+}
+
+/**
+ * History and resumable sessions kept where every node sees them (recovery on a bus across processes,
+ * docs/recovery.md). Writes are fire-and-forget and ordered per node; reads resolve once the store answered.
+ * `keep` is how long (ms) a topic's epoch must outlive its last write.
+ */
+export interface SharedHistory {
+  /** Stores a push with the next offset of `topic` and publishes it to every node; false when the store is unreachable. */
+  append(topic: string, payload: string, except: string, keep: number): boolean;
+  /** Starts session `token` (connection `id` on route `route`). */
+  openSession(token: string, id: string, route: string): void;
+  /** Session `token` follows `topic` from its current top (made with a new epoch when it has none), which it resolves to. */
+  follow(token: string, topic: string, keep: number): Promise<{ readonly epoch: string; readonly top: number }>;
+  /** Moves where session `token` follows `topic` from (a push reached its node before the follow was written). */
+  rebase(token: string, topic: string, epoch: string, offset: number): void;
+  unfollow(token: string, topic: string): void;
+  /** The session's connection dropped: it may be claimed until `until` (ms since the epoch). */
+  park(token: string, until: number): void;
+  end(token: string): void;
+  /** Keeps the sessions of open connections alive. */
+  refresh(tokens: Iterable<string>): void;
+  /** Takes session `token` over as `next`, once: its fields, or null when there is no such session. */
+  claim(token: string, next: string): Promise<Readonly<Record<string, string>> | null>;
+  /** The epoch, top and the entries after `after` of `topic`, read together. */
+  read(topic: string, after: number): Promise<StoredTopic>;
+  /**
+   * Resolves once every push the store published before it was called has been handed to this node
+   * (its replies and its publications may travel apart: a read can answer before the pushes it saw arrive).
+   */
+  barrier(): Promise<void>;
 }
 
 /**
@@ -117,6 +167,11 @@ export interface Bus {
   shareReport?(report: string): void;
   /** Counters for the metrics; a bus without them shows none. */
   readonly stats?: BusStats;
+  /**
+   * The App has recovery: history and sessions go to this bus's store, so a client resumes on any node.
+   * Called once, before `open`. Absent on a bus that cannot share them (recovery then stays in process).
+   */
+  keepHistory?(options: { readonly window: number; readonly historySize: number }): SharedHistory;
 }
 
 /**

@@ -4,14 +4,17 @@
  *
  *   offset 0  kind          1 byte   1 publish to a topic, 2 send to one connection id, 3 probe,
  *                                    4 presence change (target: the room; payload: JSON, bus/presence-redis.ts),
- *                                    5 a node's report for the inspection page (target empty; payload: JSON)
+ *                                    5 a node's report for the inspection page (target empty; payload: JSON),
+ *                                    6 a push stored in a shared history (target: the topic; payload:
+ *                                      `<epoch>\n<offset>\n<except id or empty>\n<frame>`, bus/history-redis.ts)
  *   offset 1  flags         1 byte   bit 0: the payload is a binary frame (else text)
  *   offset 2  origin length 1 byte   n, then n bytes: the publishing node's id (ASCII)
  *   then      target length 2 bytes  big-endian m, then m bytes: the topic, or the connection id (UTF-8)
  *   then      payload       the rest
  *
- * There is no "except" field: `exceptSelf` always names a connection of the publishing node, which
- * delivers locally itself and ignores its own echo, so no other node ever has anyone to skip.
+ * Kinds 1 and 2 have no "except" field: `exceptSelf` always names a connection of the publishing node,
+ * which delivers locally itself and ignores its own echo, so no other node ever has anyone to skip.
+ * Kind 6 has one: a stored push is delivered by every node, the publisher's too, only once it has its position.
  */
 import type { Payload } from '../transport/types';
 
@@ -20,6 +23,7 @@ export const KIND_SEND = 2;
 export const KIND_PROBE = 3;
 export const KIND_PRESENCE = 4;
 export const KIND_REPORT = 5;
+export const KIND_STORED = 6;
 const FLAG_BINARY = 1;
 /** Longest topic or id in bytes (the 2-byte length field). */
 const MAX_TARGET_BYTES = 0xffff;
@@ -72,7 +76,7 @@ export function isFrom(message: Buffer, header: Buffer): boolean {
 export function decodeEnvelope(message: Buffer): Envelope | null {
   if (message.length < 3) return null;
   const kind = message[0]!;
-  if (kind !== KIND_PUBLISH && kind !== KIND_SEND && kind !== KIND_PROBE && kind !== KIND_PRESENCE && kind !== KIND_REPORT) return null;
+  if (kind !== KIND_PUBLISH && kind !== KIND_SEND && kind !== KIND_PROBE && kind !== KIND_PRESENCE && kind !== KIND_REPORT && kind !== KIND_STORED) return null;
   const at = 3 + message[2]!;
   if (message.length < at + 2) return null;
   const targetEnd = at + 2 + message.readUInt16BE(at);

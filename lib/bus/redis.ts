@@ -12,8 +12,9 @@ import { invalidOption, SwitchboardError } from '../util/errors';
 import { rejectAfter, settledWithin } from '../util/timeout';
 import { loadPeer } from '../util/peer';
 import { checkKeys, integerIn } from '../util/validate';
-import type { Bus, BusNode, BusStats, PresenceEntry, PresenceSnapshot, PresenceStore } from './bus';
-import { decodeEnvelope, encodeEnvelope, isFrom, KIND_PRESENCE, KIND_PROBE, KIND_PUBLISH, KIND_REPORT, KIND_SEND, originHeader } from './envelope';
+import type { Bus, BusNode, BusStats, PresenceEntry, PresenceSnapshot, PresenceStore, SharedHistory } from './bus';
+import { decodeEnvelope, encodeEnvelope, isFrom, KIND_PRESENCE, KIND_PROBE, KIND_PUBLISH, KIND_REPORT, KIND_SEND, KIND_STORED, originHeader } from './envelope';
+import { RedisHistory } from './history-redis';
 import { RedisPresence } from './presence-redis';
 
 /** Options of {@link RedisBus}. */
@@ -56,7 +57,7 @@ interface Client {
   connect(): Promise<unknown>;
   publish(channel: string, message: Buffer): Promise<number>;
   subscribe(channels: string[], listener: (message: Buffer) => void, bufferMode: true): Promise<void>;
-  sendCommand(args: string[]): Promise<unknown>;
+  sendCommand(args: (string | Buffer)[]): Promise<unknown>;
   unsubscribe(): Promise<void>;
   close(): Promise<void>;
   destroy(): void;
@@ -92,6 +93,7 @@ export class RedisBus implements Bus, PresenceStore {
   private readonly presenceTtl: number;
   private node: BusNode | null = null;
   private presence: RedisPresence | null = null;
+  private history: RedisHistory | null = null;
   private header: Buffer = Buffer.alloc(0);
   private directChannel = '';
   private pub: Client | null = null;
@@ -103,6 +105,9 @@ export class RedisBus implements Bus, PresenceStore {
   private droppedAtGap = 0;
   private probeTimer: NodeJS.Timeout | null = null;
   private probed: (() => void) | null = null;
+  /** Barriers waiting for their probe, by its target. */
+  private readonly barriers = new Map<string, () => void>();
+  private barrierCount = 0;
   private readonly onPublished = (receivers: number): void => void receivers;
   private readonly onDirectPublished = (receivers: number): void => {
     if (receivers === 0) this.stats.unroutable++;
@@ -178,6 +183,7 @@ export class RedisBus implements Bus, PresenceStore {
         announce: (room, change) => this.send(this.allChannel, KIND_PRESENCE, room, change, this.onPublished),
       });
       await rejectAfter(this.presence.start(), deadline - Date.now(), 'timed out');
+      if (this.history !== null) await rejectAfter(this.history.load(), deadline - Date.now(), 'timed out');
     } catch (error) {
       const cause = lastError ?? (error instanceof Error ? error : null);
       this.presence?.stopBeating();
@@ -214,6 +220,47 @@ export class RedisBus implements Bus, PresenceStore {
     if (dash <= 0 || dash > 64) return false;
     if (dash === node.nodeId.length && id.startsWith(node.nodeId)) return node.sendLocal(id, payload);
     return this.send(`${this.prefix}:node:${id.slice(0, dash)}`, KIND_SEND, id, payload, this.onDirectPublished);
+  }
+
+  /**
+   * Recovery on Redis (docs/recovery.md): history in a stream and a meta hash per topic, sessions in a
+   * hash each, written with the publish in one script, so a client resumes on any node.
+   */
+  keepHistory(options: { readonly window: number; readonly historySize: number }): SharedHistory {
+    const command = (args: (string | Buffer)[]): Promise<unknown> | null => {
+      const pub = this.pub;
+      if (!this.up || pub === null || !pub.isReady) {
+        this.stats.dropped++;
+        return null;
+      }
+      this.stats.published++;
+      return pub.sendCommand(args);
+    };
+    return (this.history = new RedisHistory(
+      this.prefix,
+      this.allChannel,
+      options,
+      () => this.header,
+      command,
+      () => this.barrier(),
+    ));
+  }
+
+  /**
+   * Resolves when a probe published now comes back through this node's subscription: every message
+   * Redis published before it has then been received (Redis sends a subscriber its messages in order).
+   */
+  private barrier(): Promise<void> {
+    const pub = this.pub;
+    if (!this.up || pub === null || !pub.isReady) return Promise.reject(new Error('Redis is unreachable'));
+    const target = String(++this.barrierCount);
+    return new Promise<void>((resolve, reject) => {
+      this.barriers.set(target, resolve);
+      pub.publish(this.directChannel, encodeEnvelope(this.header, KIND_PROBE, target, '')!).catch((error: unknown) => {
+        this.barriers.delete(target);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      });
+    });
   }
 
   /** On the broadcast channel, at most once per report interval: lost during a gap, like any publish. */
@@ -274,8 +321,9 @@ export class RedisBus implements Bus, PresenceStore {
   private readonly receive = (message: Buffer): void => {
     const node = this.node;
     if (node === null) return;
-    if (isFrom(message, this.header)) {
-      if (message[0] === KIND_PROBE) this.probed?.();
+    // A stored push comes back to its publisher too: only then has it its position.
+    if (message[0] !== KIND_STORED && isFrom(message, this.header)) {
+      if (message[0] === KIND_PROBE) this.probeReturned(message);
       return;
     }
     const envelope = decodeEnvelope(message);
@@ -294,6 +342,9 @@ export class RedisBus implements Bus, PresenceStore {
       this.presence?.received(envelope.target, envelope.payload);
     } else if (envelope.kind === KIND_REPORT && typeof envelope.payload === 'string') {
       node.reportReceived(envelope.payload);
+    } else if (envelope.kind === KIND_STORED && typeof envelope.payload === 'string') {
+      this.stats.received++;
+      storedReceived(node, envelope.target, envelope.payload);
     }
   };
 
@@ -319,6 +370,13 @@ export class RedisBus implements Bus, PresenceStore {
       this.probeTimer = setInterval(ping, PROBE_EVERY_MS);
       ping();
     });
+  }
+
+  private probeReturned(message: Buffer): void {
+    const target = this.barriers.size === 0 ? '' : (decodeEnvelope(message)?.target ?? '');
+    if (target === '') return this.probed?.();
+    this.barriers.get(target)?.();
+    this.barriers.delete(target);
   }
 
   private stopProbe(): void {
@@ -356,6 +414,7 @@ export class RedisBus implements Bus, PresenceStore {
       );
       this.downSince = 0;
       this.presence?.reconnected();
+      this.history?.load().catch(() => undefined);
     }
     if (notify && this.onConnectionChange !== null) this.onConnectionChange(up);
   }
@@ -369,6 +428,15 @@ export class RedisBus implements Bus, PresenceStore {
       }
     }
   }
+}
+
+/** Hands a stored push (`<epoch>\n<offset>\n<except>\n<frame>`) to the node. */
+function storedReceived(node: BusNode, topic: string, text: string): void {
+  const a = text.indexOf('\n');
+  const b = text.indexOf('\n', a + 1);
+  const c = text.indexOf('\n', b + 1);
+  if (a < 0 || b < 0 || c < 0) return;
+  node.storedReceived?.(topic, text.slice(c + 1), text.slice(0, a), parseInt(text.slice(a + 1, b), 10), text.slice(b + 1, c));
 }
 
 /** Loads node-redis on first use, so `switchboard` itself never needs it. */

@@ -26,7 +26,7 @@ import { frameOf, logFailure, recover } from './answer';
 import { decodeText, eventError, jsonObjectOf } from './events';
 import { joinOptions, updateMeta, type Presence } from './presence';
 import { MessageQueue } from './queue';
-import type { Recovery, Session } from './recovery';
+import type { Recoverer, Session } from './recovery';
 import type { Registry } from './registry';
 import type { RoomCounts } from './room-counts';
 import type { RouteTopics } from './route-topics';
@@ -39,7 +39,7 @@ export interface AppContext {
   readonly bus: Bus;
   readonly presence: Presence;
   /** Resumable sessions and history; null when the App has no `recovery`. */
-  readonly recovery: Recovery | null;
+  readonly recovery: Recoverer | null;
   readonly logger: Logger;
   /** Members per room on this process, kept only while the app serves its inspection page (app.admin()). */
   rooms: RoomCounts | null;
@@ -193,6 +193,10 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     return (extras.id ??= this.app.registry.idOf(this.seq));
   }
 
+  adoptId(id: string): void {
+    this.more().id = id;
+  }
+
   get queryParams(): URLSearchParams {
     const extras = this.more();
     if (extras.query !== null) return extras.query;
@@ -332,8 +336,8 @@ export class Connection<S extends object = Record<string, unknown>> extends Conn
     if (payload === null) return 0;
     const exceptSelf = options !== undefined && options.exceptSelf === true;
     const recovery = this.app.recovery;
-    const positioned = recovery === null ? payload : recovery.push(topic, payload, exceptSelf ? this.id : null);
-    return this.app.bus.publish(topic, positioned, exceptSelf ? this.socket : null);
+    if (recovery !== null) return recovery.publish(topic, payload, exceptSelf ? this : null);
+    return this.app.bus.publish(topic, payload, exceptSelf ? this.socket : null);
   }
 
   close(code = 1000, reason = ''): void {

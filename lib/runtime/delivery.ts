@@ -22,6 +22,8 @@ export class LocalDelivery implements BusNode {
   deliveries = 0;
   /** Where other nodes' reports go: the inspection page's cluster view, when the app serves one. */
   onReport: ((report: string) => void) | null = null;
+  /** Where stored pushes go: recovery on a shared store (runtime/recovery-shared.ts), which stamps and delivers them. */
+  onStored: ((topic: string, payload: string, epoch: string, offset: number, except: string) => void) | null = null;
 
   constructor(
     private readonly registry: Registry<Recipient>,
@@ -62,5 +64,9 @@ export class LocalDelivery implements BusNode {
 
   reportReceived(report: string): void {
     this.onReport?.(report);
+  }
+
+  storedReceived(topic: string, payload: string, epoch: string, offset: number, except: string): void {
+    this.onStored?.(topic, payload, epoch, offset, except);
   }
 }

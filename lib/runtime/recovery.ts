@@ -11,6 +11,8 @@ import { randomBytes } from 'node:crypto';
 import { MemoryHistory, type HistoryEntry, type Ring } from '../bus/history';
 import type { ResolvedRecovery } from './recovery-options';
 import type { Payload, Publisher, Socket } from '../transport/types';
+import type { Bus } from '../bus/bus';
+import type { LocalDelivery } from './delivery';
 import type { Presence } from './presence';
 import { roomTopic } from '../util/topics';
 
@@ -25,7 +27,7 @@ export type RecoveryFailure = 'unknown' | 'expired' | 'overflow' | 'epoch' | 're
 export const recoveryFailures: readonly RecoveryFailure[] = ['unknown', 'expired', 'overflow', 'epoch', 'refused'];
 
 /** What a client says it has: per topic label, the epoch and offset of the last push it got. */
-interface ResumeRequest {
+export interface ResumeRequest {
   readonly token: string;
   readonly positions: ReadonlyMap<string, { readonly epoch: string; readonly offset: number }>;
 }
@@ -57,6 +59,8 @@ export interface Resumable {
   readonly rooms: ReadonlySet<string>;
   readonly session: Session | null;
   readonly socket: Socket | null;
+  /** Takes the id of a session resumed from another process (it keeps it: sendTo(id) reaches it here). */
+  adoptId(id: string): void;
   /** Subscribes to a room again (the rooms of a resumed session). */
   enter(room: string): boolean;
   sendPayload(payload: Payload): boolean;
@@ -79,24 +83,37 @@ export interface HistoryItem {
 }
 
 /** The topic of the pushes to one connection id; a history key only (no uWS topic has it). */
-function idTopic(id: string): string {
+export function idTopic(id: string): string {
   return `swb:id:${id}`;
 }
 
 /** A topic's name in position fields: `room:<name>`, `route` (broadcasts of the connection's route) or `direct` (to its id). */
-function labelOf(topic: string): string {
+export function labelOf(topic: string): string {
   if (topic.startsWith('swb:room:')) return topic.slice(4);
   return topic.startsWith('swb:route:') ? 'route' : 'direct';
 }
 
+/** The start of the position field of a topic's frames in one epoch. */
+export function positionPrefix(label: string, epoch: string): string {
+  return `"pos":{"topic":${JSON.stringify(label)},"epoch":"${epoch}","offset":`;
+}
+
 /** The frame with its position as the last field (a field of the same name the app set is shadowed for clients). */
-function stamp(ring: Ring, payload: string, offset: number): string {
-  const prefix = (ring.prefix ??= `"pos":{"topic":${JSON.stringify(ring.label)},"epoch":"${ring.epoch}","offset":`);
+export function stampWith(prefix: string, payload: string, offset: number): string {
   return payload.length === 2 ? `{${prefix}${offset}}}` : `${payload.slice(0, -1)},${prefix}${offset}}}`;
 }
 
+function stamp(ring: Ring, payload: string, offset: number): string {
+  return stampWith((ring.prefix ??= positionPrefix(ring.label, ring.epoch)), payload, offset);
+}
+
+/** Only JSON objects carry a position (a field can be added to them); other pushes are not recoverable. */
+export function recoverable(payload: Payload): payload is string {
+  return typeof payload === 'string' && payload.charCodeAt(0) === 123;
+}
+
 /** Reads `swb_resume` = `{"session":token,"positions":{label:[epoch,offset]}}`; null when absent or malformed. */
-function parseResume(query: string): ResumeRequest | null {
+export function parseResume(query: string): ResumeRequest | null {
   if (!query.includes(RESUME_PARAM)) return null;
   const text = new URLSearchParams(query).get(RESUME_PARAM);
   if (text === null) return null;
@@ -116,7 +133,29 @@ function parseResume(query: string): ResumeRequest | null {
   return { token: session, positions: map };
 }
 
-export class Recovery {
+/** What the runtime asks of recovery: in process ({@link Recovery}) or on a bus's shared store (runtime/recovery-shared.ts). */
+export interface Recoverer {
+  readonly resumed: number;
+  readonly failed: Readonly<Record<RecoveryFailure, number>>;
+  readonly parkedCount: number;
+  readonly history: { readonly topics: number; readonly entries: number };
+  start(publisher: Publisher, delivery: LocalDelivery): void;
+  stop(): void;
+  session(query: string): Session;
+  refused(session: Session): void;
+  /** A push to a topic, with its position, to every subscriber (but `except`); returns the local recipients. */
+  publish(topic: string, payload: Payload, except: Resumable | null): number;
+  sendTo(id: string, c: Resumable | undefined, payload: Payload): boolean | null;
+  follow(session: Session, topic: string): void;
+  unfollow(session: Session, topic: string): void;
+  /** After the guard passed a resume: what has to be read before the connection opens (null: nothing). */
+  prepare(session: Session, route: string): Promise<void> | null;
+  open(c: Resumable, session: Session): void;
+  park(c: Resumable, code: number): boolean;
+  read(room: string, since: number, limit: number): Promise<HistoryItem[]>;
+}
+
+export class Recovery implements Recoverer {
   readonly history: MemoryHistory;
   /** Sessions of open connections, by token (a resume that finds its old connection still open takes it over). */
   private readonly live = new Map<string, Resumable>();
@@ -132,6 +171,7 @@ export class Recovery {
   constructor(
     readonly options: ResolvedRecovery,
     private readonly presence: Presence,
+    private readonly bus: Bus,
   ) {
     this.history = new MemoryHistory(options.window, options.historySize);
   }
@@ -163,9 +203,18 @@ export class Recovery {
     if (session.resume !== null) this.failed.refused++;
   }
 
+  publish(topic: string, payload: Payload, except: Resumable | null): number {
+    return this.bus.publish(topic, this.push(topic, payload, except === null ? null : except.id), except === null ? null : except.socket);
+  }
+
+  /** In one process everything is at hand: the resume happens in open(). */
+  prepare(): null {
+    return null;
+  }
+
   /** A push to a topic: stored with the next position, returned with it. Only JSON objects are recoverable. */
   push(topic: string, payload: Payload, except: string | null): Payload {
-    if (typeof payload !== 'string' || payload.charCodeAt(0) !== 123) return payload;
+    if (!recoverable(payload)) return payload;
     const ring = this.history.peek(topic) ?? this.history.ring(topic, labelOf(topic));
     return stamp(ring, payload, this.history.append(ring, payload, except, Date.now()));
   }
@@ -294,7 +343,11 @@ export class Recovery {
   }
 
   /** A room's stored pushes after `since`, at most the last `limit` of them. */
-  read(room: string, since: number, limit: number): HistoryItem[] {
+  read(room: string, since: number, limit: number): Promise<HistoryItem[]> {
+    return Promise.resolve(this.list(room, since, limit));
+  }
+
+  private list(room: string, since: number, limit: number): HistoryItem[] {
     const ring = this.history.peek(roomTopic(room));
     if (ring === undefined) return [];
     this.history.expire(ring, Date.now());

@@ -19,6 +19,8 @@ export class Registry<C extends Registered> {
    * built when something reads `ws.id` (less memory per idle connection, benchmarks idle-memory-10k).
    */
   readonly open = new Map<number, C>();
+  /** Open connections holding an id minted by another process (a session resumed here from there), by id. */
+  private readonly adopted = new Map<string, C>();
   private readonly idPrefix = `${this.nodeId}-`;
   private seq = 0;
   private unfinished = 0;
@@ -33,9 +35,19 @@ export class Registry<C extends Registered> {
     return this.idPrefix + seq.toString(36);
   }
 
-  /** The open connection with this id, if it is one of this process's. */
+  /** The sequence number in an id this process minted; null for another process's id. */
+  seqOf(id: string): number | null {
+    return id.startsWith(this.idPrefix) ? parseInt(id.slice(this.idPrefix.length), 36) : null;
+  }
+
+  /** `c` opens with another process's id (set before it opens): find() reaches it by that id. */
+  adopt(c: C): void {
+    this.adopted.set(c.id, c);
+  }
+
+  /** The open connection with this id, if it is one of this process's (or adopted by it). */
   find(id: string): C | undefined {
-    if (!id.startsWith(this.idPrefix)) return undefined;
+    if (!id.startsWith(this.idPrefix)) return this.adopted.size === 0 ? undefined : this.adopted.get(id);
     const c = this.open.get(parseInt(id.slice(this.idPrefix.length), 36));
     // parseInt reads a prefix ("1.5" → 1): only the exact id matches.
     return c !== undefined && c.id === id ? c : undefined;
@@ -48,6 +60,7 @@ export class Registry<C extends Registered> {
 
   closed(c: C): void {
     this.open.delete(c.seq);
+    if (this.adopted.size !== 0 && this.adopted.get(c.id) === c) this.adopted.delete(c.id);
   }
 
   /** Called once per connection, after its @OnClose (or its last handler) has finished. */

@@ -56,8 +56,13 @@ export function upgrade(app: AppContext, plan: RoutePlan, raw: RawUpgrade): Conn
     return c;
   };
   let async = false;
+  // A resume on a shared store is read once the guard has passed, before the connection opens.
+  const ready = (c: Connection): Connection | Promise<Connection> => {
+    const reading = session === null ? null : app.recovery!.prepare(session, plan.uwsPattern);
+    return reading === null ? c : reading.then(() => c);
+  };
   const onUpgrade = plan.onUpgrade;
-  if (onUpgrade === null) return make(undefined);
+  if (onUpgrade === null) return ready(make(undefined));
   const request: UpgradeRequest = {
     url: raw.url,
     params,
@@ -84,8 +89,8 @@ export function upgrade(app: AppContext, plan: RoutePlan, raw: RawUpgrade): Conn
   } catch (error) {
     return fail(error);
   }
-  if (!isThenable(result)) return decide(result);
+  if (!isThenable(result)) return ready(decide(result));
   // Connections may have opened while the guard awaited: the limits are checked again.
   async = true;
-  return Promise.resolve(result).then(decide, fail);
+  return Promise.resolve(result).then(decide, fail).then(ready);
 }

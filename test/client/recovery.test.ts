@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import WebSocket from 'ws';
 import { App, Connector, OnConnect, OnMessage, WebSocketRoute } from '../../lib';
 import { connect, type Client, type ReconnectInfo } from '../../lib/client';
+import { flaky, rejoin } from '../flaky';
 import { closeAll, delay, eventually, start } from '../helpers';
 
 const clients: Client[] = [];
@@ -21,32 +21,6 @@ class Feed {
     ws.join(room);
     return { id: ws.id, rooms: [...ws.rooms], recovered: ws.state.recovered };
   }
-}
-
-/**
- * A WebSocket class whose current socket a test can drop without a close frame (a lost network), and
- * keep offline for a while: its attempts then go to a port nothing listens on.
- */
-function flaky(): { WebSocket: typeof WebSocket; drop(): void; offline: boolean; port: number } {
-  const control = {
-    offline: false,
-    /** When set, attempts go to this port instead (a restarted server on another port). */
-    port: 0,
-    socket: null as WebSocket | null,
-    drop(): void {
-      control.socket?.terminate();
-    },
-    WebSocket: class extends WebSocket {
-      constructor(url: string, protocols?: string | string[]) {
-        const target = new URL(url);
-        if (control.offline) target.port = '9';
-        else if (control.port !== 0) target.port = String(control.port);
-        super(target.toString(), protocols);
-        control.socket = this;
-      }
-    } as typeof WebSocket,
-  };
-  return control;
 }
 
 function open(url: string, net: ReturnType<typeof flaky>): Client {
@@ -131,7 +105,7 @@ describe('recovery property', () => {
               outcomes[info.recovered ? 'recovered' : 'reset']++;
               if (info.recovered) return;
               seqs[k]!.push('reset');
-              joins.push(client.request('join', 'r'));
+              joins.push(rejoin(client, 'r'));
             });
             return client;
           });
