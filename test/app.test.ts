@@ -44,6 +44,15 @@ describe('App', () => {
     expect(() => app.broadcast('/nope', 'x')).toThrow('app.broadcast(): /nope is not a registered route. Registered: /news. [SWB_ERR_UNKNOWN_ROUTE]');
   });
 
+  test('app.publish and app.sendTo on an App without WebSocket routes reach nobody, and do not crash', async () => {
+    // uWS has no topic tree before its first WebSocket route; publishing there used to kill the process.
+    const app = new App({ logger: recordingLogger() });
+    app.get('/health', () => 'ok');
+    await start(app);
+    expect(app.publish('lobby', 'nobody hears this')).toBe(0);
+    expect(app.sendTo('no-such-id', 'nor this')).toBe(false);
+  });
+
   test('close(): 1001 to every client, in-flight handlers finish, every @OnClose runs once, then it resolves', async () => {
     const events: string[] = [];
     let started: () => void = () => undefined;

@@ -73,6 +73,12 @@ export class UwsServer implements TransportServer {
 
   /** WebSocket route patterns by shape, until an HTTP GET route claims the same path. */
   private readonly wsPatterns = new Map<string, string>();
+  /**
+   * Whether uWS has a WebSocket route. Until its first one, uWS has no topic tree, and its publish and
+   * numSubscribers dereference it: the process dies with SIGSEGV (uWebSockets issue 1924, fixed upstream
+   * after v20.57). Without a route nobody can be subscribed, so the answers are known.
+   */
+  private hasTopics = false;
 
   constructor(
     private readonly uws: NativeUws,
@@ -82,16 +88,17 @@ export class UwsServer implements TransportServer {
   }
 
   publish(topic: string, payload: Payload, isBinary: boolean, compress: boolean): boolean {
-    return this.app.publish(topic, payload, isBinary, compress);
+    return this.hasTopics && this.app.publish(topic, payload, isBinary, compress);
   }
 
   numSubscribers(topic: string): number {
-    return this.app.numSubscribers(topic);
+    return this.hasTopics ? this.app.numSubscribers(topic) : 0;
   }
 
   addWebSocketRoute<U extends SocketUser>(route: TransportRoute, settings: WsRouteSettings, upgrade: UpgradeHandler<U>): void {
     // uWS copies the own properties of the user data into its own per-socket object (the prototype is
     // lost), so the user data travels in a one-field holder.
+    this.hasTopics = true;
     this.app.ws<Slot<U>>(route.pattern, {
       maxPayloadLength: settings.maxPayloadLength,
       idleTimeout: settings.idleTimeout,
