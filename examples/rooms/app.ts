@@ -9,7 +9,8 @@
  * A name is the presence key: two tabs of one name are one person with two metas. One room at a time
  * per connection. With a RedisBus (the cluster example's), the list spans every process.
  * The join answer holds the room's last messages (`recent`, from app.history: the App has `recovery`), and a
- * page that drops and comes back within two minutes gets what it missed (docs/recovery.md).
+ * page that drops and comes back within two minutes gets what it missed (docs/recovery.md); with a RedisBus
+ * also when the process it was on restarted, and on any process.
  * The page at GET / imports switchboard/client from GET /switchboard/client.js.
  *
  * Run: npm run build && PORT=8000 node dist/examples/rooms/main.js, then open http://localhost:8000 (the API's
@@ -76,8 +77,9 @@ export class Rooms {
 }
 
 export function createApp(options: AppOptions = {}): App {
-  // Recovery keeps its history in process: with a RedisBus (one process of several) it is left off.
-  const app = new App({ recovery: options.bus === undefined, ...options, routes: [Rooms] });
+  // On the in-process bus recovery keeps history and sessions in the process; on a RedisBus in Redis, so a
+  // page resumes on any process, also after the one it was on restarted (docs/recovery.md).
+  const app = new App({ recovery: true, ...options, routes: [Rooms] });
   return app
     .provide('recent', ((room) => app.history(room, { limit: RECENT })) satisfies Recent)
     .get('/', () => roomsPage)
