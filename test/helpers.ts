@@ -21,11 +21,14 @@ export interface Started {
 
 const running = new Set<App>();
 
-/** Starts an app on 127.0.0.1:0; closeAll() in afterEach stops it. */
-export async function start(options: AppOptions | App = {}): Promise<Started> {
+/**
+ * Starts an app on 127.0.0.1 and `port` (0: one the kernel picks; a given one starts a node again where it
+ * was); closeAll() in afterEach stops it.
+ */
+export async function start(options: AppOptions | App = {}, port = 0): Promise<Started> {
   const app = options instanceof App ? options : new App({ logger: recordingLogger(), ...options });
   running.add(app);
-  const { port } = await app.listen(0, '127.0.0.1');
+  ({ port } = await app.listen(port, '127.0.0.1'));
   return { app, port, url: (path) => `ws://127.0.0.1:${port}${path}` };
 }
 

@@ -3,52 +3,26 @@
  * in Redis, so the client resumes on a surviving node (docs/recovery.md). The doomed node is a child
  * process (test/fixtures/recovery-node.ts); the survivors are Apps in this process.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { connect, type Client, type ReconnectInfo } from '../../lib/client';
 import { RedisBus } from '../../lib/redis';
+import { killChild, startChildNode } from '../child-node';
 import { describeNeeding } from '../external';
 import { createRecoveryApp } from '../fixtures/recovery-app';
 import { flaky } from '../flaky';
-import { closeAll, delay, eventually, recordingLogger, start, within } from '../helpers';
+import { closeAll, delay, eventually, recordingLogger, start } from '../helpers';
 import { RedisServer } from '../redis-server';
 
 jest.setTimeout(60_000);
 
-const ROOT = join(__dirname, '..', '..');
 let redis: RedisServer;
 let child: ChildProcess | null = null;
 const clients: Client[] = [];
 
 async function startNode(): Promise<{ child: ChildProcess; port: number }> {
-  const proc = spawn(process.execPath, ['-r', join(ROOT, 'test/fixtures/register-ts.js'), join(ROOT, 'test/fixtures/recovery-node.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, REDIS_URL: redis.url },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child = proc;
-  let output = '';
-  proc.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  const port = await within(
-    new Promise<number>((resolve, reject) => {
-      proc.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString('utf8');
-        const m = /LISTENING (\d+)/.exec(output);
-        if (m !== null) resolve(Number(m[1]));
-      });
-      proc.once('exit', (code) => reject(new Error(`the node exited (${String(code)}) before listening:\n${output}`)));
-    }),
-    'the node to listen',
-    45_000,
-  );
-  return { child: proc, port };
-}
-
-function kill(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null || proc.signalCode !== null || proc.pid === undefined) return Promise.resolve();
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-  process.kill(proc.pid, 'SIGKILL');
-  return within(exited, `node ${proc.pid} to exit`, 15_000);
+  const node = await startChildNode('recovery-node.ts', { REDIS_URL: redis.url });
+  child = node.child;
+  return node;
 }
 
 describeNeeding('redis-server', 'recovery on RedisBus after SIGKILL of the node', () => {
@@ -57,7 +31,7 @@ describeNeeding('redis-server', 'recovery on RedisBus after SIGKILL of the node'
   });
   afterAll(async () => {
     for (const c of clients.splice(0)) c.close();
-    if (child !== null) await kill(child);
+    if (child !== null) await killChild(child);
     await closeAll();
     await redis?.stop();
   });
@@ -81,7 +55,7 @@ describeNeeding('redis-server', 'recovery on RedisBus after SIGKILL of the node'
     await eventually(() => ticks.length === 1, 'the first tick');
 
     net.offline = true;
-    await kill(doomed.child);
+    await killChild(doomed.child);
     await eventually(() => client.status === 'reconnecting', 'the drop');
     expect(survivors[1]!.app.sendTo(first.id, { event: 'dm', data: 'while away' })).toBe(true);
     for (let i = 1; i <= 100; i++) {
