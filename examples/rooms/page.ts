@@ -1,7 +1,8 @@
 /**
  * The rooms page: pick a name and a room, chat, see who is online. It connects with switchboard/client
  * (served by the app), follows the room's presence with the client's presence(), shows the room's last
- * messages on join (li.earlier), and joins its room again after a reconnect the server could not resume. Stable ids for browser tests: #name, #room, #join, #here, #online (one li
+ * messages on join (li.earlier), says after a reconnect whether the server resumed it (then what was missed
+ * follows) and joins its room again when it could not. Stable ids for browser tests: #name, #room, #join, #here, #online (one li
  * per name, data-key), #messages, #messageText, #send, #status.
  */
 export const roomsPage = `<!DOCTYPE html>
@@ -93,7 +94,10 @@ export const roomsPage = `<!DOCTYPE html>
       // A resumed session (back within two minutes) has its room and gets what it missed by itself.
       // Otherwise the server has forgotten this connection's room: join it again. The fresh
       // presence_state is merged in, and what changed meanwhile shows as joins and leaves.
-      client.onReconnect(({ recovered }) => recovered || (joined && ask('join', joined)));
+      client.onReconnect(({ recovered }) => {
+        show(recovered ? 'back: nothing missed' : 'back: messages sent meanwhile are lost', 'notice');
+        if (!recovered && joined) ask('join', joined);
+      });
       client.on('said', ({ name, text }) => show(name + ': ' + text));
       $('joinForm').onsubmit = async (e) => {
         e.preventDefault();

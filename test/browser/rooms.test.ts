@@ -1,8 +1,13 @@
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { createApp } from '../../examples/rooms/app';
+import { rooms } from '../../examples/rooms/rooms.api';
+import { RedisBus } from '../../lib/redis';
+import { killChild, startChildNode } from '../child-node';
 import { closeAll, recordingLogger, start } from '../helpers';
 import { describeNeeding } from '../external';
+import { freePort, RedisServer } from '../redis-server';
 import { ARTIFACTS, chromiumForSuite } from './browser';
 
 describeNeeding('chromium', 'examples/rooms in a real browser', () => {
@@ -54,4 +59,76 @@ describeNeeding('chromium', 'examples/rooms in a real browser', () => {
     expect(await ann.locator('#messages li').allTextContents()).toEqual(['bob joined', 'bob: hello lobby', 'bob left']);
     await context.close();
   }, 30000);
+});
+
+/**
+ * Node A serves the page; node B, another process of the app on the same Redis, talks to the room while A
+ * is down. A comes back on its port as a new App: the page resumes there by itself.
+ */
+describeNeeding('chromium', 'examples/rooms across a restart, on RedisBus in a real browser', () => {
+  const browser = chromiumForSuite();
+  let redis: RedisServer | null = null;
+  let child: ChildProcess | null = null;
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+  }, 15_000);
+  afterEach(async () => {
+    if (child !== null) await killChild(child);
+    child = null;
+    await closeAll();
+  });
+  afterAll(() => redis?.stop());
+
+  const node = (port = 0) => start(createApp({ logger: recordingLogger(), bus: new RedisBus({ url: redis!.url }) }), port);
+  /**
+   * Node A, and how it stops: a deploy closes it with 1012; a crash SIGKILLs its process. On a port asked
+   * for, as a deployed node's: uWS sets SO_REUSEADDR only then, and without it the closed connections'
+   * TIME_WAIT would keep the next App off the port for a minute.
+   */
+  const nodeA = async (how: 'deploy' | 'crash'): Promise<{ port: number; stop: () => Promise<void> }> => {
+    const port = await freePort();
+    if (how === 'deploy') {
+      const { app } = await node(port);
+      return { port, stop: () => app.close({ code: 1012, reconnectWindow: 500 }) };
+    }
+    const started = await startChildNode('rooms-node.ts', { REDIS_URL: redis!.url, PORT: String(port) });
+    child = started.child;
+    return { port, stop: () => killChild(started.child) };
+  };
+
+  test.each(['deploy', 'crash'] as const)(
+    'a page survives a %s of its node: resumed, every message sent meanwhile shown once and in order, then live ones',
+    async (how) => {
+      const a = await nodeA(how);
+      const b = await node();
+      const room = `after a ${how}`;
+      const say = (text: string) => b.app.publish(room, rooms.event('said', { name: 'bob', text }));
+      say('before 1');
+      say('before 2');
+      const context = await browser().newContext();
+      const page = await context.newPage();
+      const texts = () => page.locator('#messages li').allTextContents();
+      const shown = (text: string) => page.locator('#messages li', { hasText: text }).waitFor({ timeout: 15_000 });
+      await page.goto(`http://127.0.0.1:${a.port}/`);
+      await page.locator('#status', { hasText: 'connected' }).waitFor({ timeout: 5000 });
+      await page.fill('#name', 'ann');
+      await page.fill('#room', room);
+      await page.click('#join');
+      await page.locator('#online li[data-key="ann"]').waitFor({ timeout: 5000 });
+      expect(await page.locator('#messages li.earlier').allTextContents()).toEqual(['bob: before 1', 'bob: before 2']);
+
+      await a.stop();
+      await page.locator('#status', { hasText: 'reconnecting' }).waitFor({ timeout: 5000 });
+      const missed = Array.from({ length: 10 }, (_, i) => `while away ${i + 1}`);
+      for (const text of missed) say(text);
+      await node(a.port);
+      await shown(`bob: ${missed.at(-1)!}`);
+      say('live');
+      await shown('bob: live');
+      expect(await texts()).toEqual(['bob: before 1', 'bob: before 2', 'back: nothing missed', ...missed.map((text) => `bob: ${text}`), 'bob: live']);
+      expect(await page.locator('#status').textContent()).toBe('connected');
+      await context.close();
+    },
+    60_000,
+  );
 });
