@@ -54,10 +54,15 @@ export class Rooms {
 
   @OnMessage(rooms.requests.join)
   async join(ws: Connector<Member>, msg: { room: string; name: string }) {
-    if (ws.state.room !== undefined) ws.leave(ws.state.room); // the others see the leave in their next presence_diff
-    ws.state.name = msg.name;
-    ws.state.room = msg.room;
-    ws.join(msg.room, { presence: { key: msg.name, meta: { name: msg.name } } });
+    // A page joins again after every reconnect. Resumed where its presence entry lives, it is there already.
+    if (ws.state.room !== msg.room || ws.state.name !== msg.name) {
+      // Another room (the others see the leave in their next presence_diff), or resumed on a process that
+      // restarted since: in the room, but untracked and nameless. Leaving and joining in one turn drops no push.
+      for (const room of [...ws.rooms]) ws.leave(room);
+      ws.state.name = msg.name;
+      ws.state.room = msg.room;
+      ws.join(msg.room, { presence: { key: msg.name, meta: { name: msg.name } } });
+    }
     // Every push to a room is a `said` event: its data is the message.
     const recent = (await this.recent(msg.room)).map((item) => (item.data as { data: { name: string; text: string } }).data);
     return { room: msg.room, recent };

@@ -2,7 +2,7 @@
  * The rooms page: pick a name and a room, chat, see who is online. It connects with switchboard/client
  * (served by the app), follows the room's presence with the client's presence(), shows the room's last
  * messages on join (li.earlier), says after a reconnect whether the server resumed it (then what was missed
- * follows) and joins its room again when it could not. Stable ids for browser tests: #name, #room, #join, #here, #online (one li
+ * follows), and joins its room again after every reconnect (the server may have restarted). Stable ids for browser tests: #name, #room, #join, #here, #online (one li
  * per name, data-key), #messages, #messageText, #send, #status.
  */
 export const roomsPage = `<!DOCTYPE html>
@@ -91,12 +91,13 @@ export const roomsPage = `<!DOCTYPE html>
       // A request whose error is shown in the list rather than thrown.
       const ask = (name, data) => client.request(name, data).catch((error) => show(error.message, 'notice'));
       client.onStatus((status) => ($('status').textContent = status === 'open' ? 'connected' : status));
-      // A resumed session (back within two minutes) has its room and gets what it missed by itself.
-      // Otherwise the server has forgotten this connection's room: join it again. The fresh
-      // presence_state is merged in, and what changed meanwhile shows as joins and leaves.
+      // A resumed session (back within two minutes) has its room and gets what it missed by itself, right
+      // after this. Otherwise the server has forgotten this connection's room. Either way, join again: the
+      // server may have restarted since and lost who this page is (its answer to a resumed page changes
+      // nothing). The fresh presence_state is merged in, and what changed meanwhile shows as joins and leaves.
       client.onReconnect(({ recovered }) => {
         show(recovered ? 'back: nothing missed' : 'back: messages sent meanwhile are lost', 'notice');
-        if (!recovered && joined) ask('join', joined);
+        if (joined) ask('join', joined);
       });
       client.on('said', ({ name, text }) => show(name + ': ' + text));
       $('joinForm').onsubmit = async (e) => {

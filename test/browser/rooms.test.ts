@@ -5,7 +5,7 @@ import { createApp } from '../../examples/rooms/app';
 import { rooms } from '../../examples/rooms/rooms.api';
 import { RedisBus } from '../../lib/redis';
 import { killChild, startChildNode } from '../child-node';
-import { closeAll, recordingLogger, start } from '../helpers';
+import { closeAll, eventually, recordingLogger, start } from '../helpers';
 import { describeNeeding } from '../external';
 import { freePort, RedisServer } from '../redis-server';
 import { ARTIFACTS, chromiumForSuite } from './browser';
@@ -127,6 +127,13 @@ describeNeeding('chromium', 'examples/rooms across a restart, on RedisBus in a r
       await shown('bob: live');
       expect(await texts()).toEqual(['bob: before 1', 'bob: before 2', 'back: nothing missed', ...missed.map((text) => `bob: ${text}`), 'bob: live']);
       expect(await page.locator('#status').textContent()).toBe('connected');
+      // The page still talks in its room: the server knows its name and room again.
+      await page.fill('#messageText', 'back again');
+      await page.click('#send');
+      const said = async () => (await b.app.history(room)).map((item) => (item.data as { data: unknown }).data);
+      await eventually(async () => (await said()).length === 14, 'the page’s message in the room’s history', 5000);
+      expect((await said()).at(-1)).toEqual({ name: 'ann', text: 'back again' });
+      expect(await texts()).toEqual(expect.not.arrayContaining(['Join a room first']));
       await context.close();
     },
     60_000,
