@@ -82,8 +82,8 @@ describeNeeding('chromium', 'examples/rooms across a restart, on RedisBus in a r
   const node = (port = 0) => start(createApp({ logger: recordingLogger(), bus: new RedisBus({ url: redis!.url }) }), port);
   /**
    * Node A, and how it stops: a deploy closes it with 1012; a crash SIGKILLs its process. On a port asked
-   * for, as a deployed node's: uWS sets SO_REUSEADDR only then, and without it the closed connections'
-   * TIME_WAIT would keep the next App off the port for a minute.
+   * for, as a deployed node's: an App that listened on port 0 on uWS leaves its closed connections in
+   * TIME_WAIT, which keeps the next App off that port (SWB_ERR_PORT_IN_USE) until they expire.
    */
   const nodeA = async (how: 'deploy' | 'crash'): Promise<{ port: number; stop: () => Promise<void> }> => {
     const port = await freePort();
@@ -121,7 +121,7 @@ describeNeeding('chromium', 'examples/rooms across a restart, on RedisBus in a r
       await page.locator('#status', { hasText: 'reconnecting' }).waitFor({ timeout: 5000 });
       const missed = Array.from({ length: 10 }, (_, i) => `while away ${i + 1}`);
       for (const text of missed) say(text);
-      await node(a.port);
+      const again = await node(a.port);
       await shown(`bob: ${missed.at(-1)!}`);
       say('live');
       await shown('bob: live');
@@ -134,6 +134,7 @@ describeNeeding('chromium', 'examples/rooms across a restart, on RedisBus in a r
       await eventually(async () => (await said()).length === 14, 'the page’s message in the room’s history', 5000);
       expect((await said()).at(-1)).toEqual({ name: 'ann', text: 'back again' });
       expect(await texts()).toEqual(expect.not.arrayContaining(['Join a room first']));
+      expect(Object.keys(await again.app.presence(room))).toEqual(['ann']);
       await context.close();
     },
     60_000,
