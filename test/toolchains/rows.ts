@@ -119,7 +119,8 @@ export interface ExpectedFailure {
 export const CANNOT_WORK: Readonly<Record<string, ExpectedFailure>> = {
   'esbuild full bundle, esm, no banner': {
     step: 'run',
-    error: 'Error: Dynamic require of "node:fs" is not supported',
+    // Which built-in it names depends on the bundle's module order, so only the start is asserted.
+    error: 'Error: Dynamic require of "node:',
     why: 'no: the bundle has no `require` (add the banner)',
   },
 };
