@@ -17,14 +17,21 @@ export interface PresenceEntry {
   readonly id: string;
   readonly key: string;
   readonly meta: string;
+  /**
+   * The node that holds the connection. Not always the node that minted its id: a connection that
+   * resumed on another node keeps its id (docs/recovery.md).
+   */
+  readonly owner: string;
 }
 
 /**
- * What another node changed in a room: entries added or replaced (`set`), ids removed. With `owner`,
- * `set` is everything that node has in the room now: its entries there that `set` lacks are gone.
+ * What node `owner` changed in a room: entries added or replaced (`set`, each owned by `owner`), ids
+ * removed (only where the entry is still `owner`'s). With `whole`, `set` is everything `owner` has in
+ * the room now: its entries there that `set` lacks are gone.
  */
 export interface PresenceChange {
-  readonly owner: string | null;
+  readonly owner: string;
+  readonly whole: boolean;
   readonly set: readonly PresenceEntry[];
   readonly removed: readonly string[];
 }

@@ -2,7 +2,8 @@
  * Presence across nodes on Redis (docs/presence.md): each node writes its own entries to one hash per
  * room and tells the others on the bus's channel; a sorted set says which nodes are alive.
  *
- * - Track/untrack: HSET or HDEL of the entry, then a change on `<prefix>:all`, pipelined in order.
+ * - Track/untrack: HSET of the entry, or its removal if it is still this node's (a connection that
+ *   resumed elsewhere keeps its id), then a change on `<prefix>:all`, pipelined in order.
  * - Liveness: every ttl/3 a node keeps itself alive for ttl, removes from Redis the entries of nodes
  *   found expired (the script is atomic: once, whichever node gets there first) and hears which nodes
  *   are alive. Each node then drops from its own view the entries of nodes found expired, or absent
@@ -13,8 +14,8 @@
  *   leave and join storm: views change only where entries really changed.
  */
 import type { BusNode, PresenceEntry, PresenceSnapshot } from './bus';
-import { LEAVE, LOAD, RESYNC, TICK } from './presence-scripts';
-import { decodeChange, encodeChange, ownerOf, storedEntry, storedValue } from './presence-wire';
+import { LEAVE, LOAD, RESYNC, TICK, UNTRACK } from './presence-scripts';
+import { decodeChange, encodeChange, storedEntry, storedValue } from './presence-wire';
 
 /** What presence needs of the bus: commands and announcements on Redis, each null/false while it is unreachable. */
 export interface PresenceLink {
@@ -53,7 +54,7 @@ export class RedisPresence {
   /** At close, while Redis may still be reachable: this node's entries leave, everywhere, now. */
   async stop(): Promise<void> {
     this.stopBeating();
-    for (const room of this.node.presence.own().keys()) this.link.announce(room, encodeChange(this.self, [], []));
+    for (const room of this.node.presence.own().keys()) this.link.announce(room, encodeChange(this.self, true, [], []));
     await this.link.command(['EVAL', LEAVE, '0', this.prefix, this.self])?.catch(() => undefined);
   }
 
@@ -64,13 +65,12 @@ export class RedisPresence {
 
   track(room: string, entry: PresenceEntry): void {
     if (this.write(room, ['HSET', this.roomKey(room), entry.id, storedValue(entry)], ['SADD', this.roomsKey, room]))
-      this.announce(room, encodeChange(null, [entry], []));
+      this.announce(room, encodeChange(this.self, false, [entry], []));
   }
 
   untrack(room: string, id: string, last: boolean): void {
-    const commands = [['HDEL', this.roomKey(room), id]];
-    if (last) commands.push(['SREM', this.roomsKey, room]);
-    if (this.write(room, ...commands)) this.announce(room, encodeChange(null, [], [id]));
+    if (this.write(room, ['EVAL', UNTRACK, '0', this.prefix, this.self, room, id, last ? '1' : '0']))
+      this.announce(room, encodeChange(this.self, false, [], [id]));
   }
 
   async load(room: string): Promise<PresenceSnapshot | null> {
@@ -86,7 +86,7 @@ export class RedisPresence {
     const entries: PresenceEntry[] = [];
     for (let i = 0; i + 1 < hash.length; i += 2) {
       const entry = storedEntry(hash[i]!, hash[i + 1]!);
-      if (entry !== null && owners.has(ownerOf(entry.id))) entries.push(entry);
+      if (entry !== null && owners.has(entry.owner)) entries.push(entry);
     }
     return { entries, owners };
   }
@@ -119,12 +119,12 @@ export class RedisPresence {
     if (reply === null) return Promise.resolve();
     const unsynced = this.unsynced;
     this.unsynced = new Set();
-    for (const [room, entries] of own) this.link.announce(room, encodeChange(this.self, entries, []));
-    for (const room of unsynced) if (!own.has(room)) this.link.announce(room, encodeChange(this.self, [], []));
+    for (const [room, entries] of own) this.link.announce(room, encodeChange(this.self, true, entries, []));
+    for (const room of unsynced) if (!own.has(room)) this.link.announce(room, encodeChange(this.self, true, [], []));
     return reply.then(
       (before) => {
         for (const room of before as string[])
-          if (!own.has(room) && !unsynced.has(room)) this.link.announce(room, encodeChange(this.self, this.node.presence.own().get(room) ?? [], []));
+          if (!own.has(room) && !unsynced.has(room)) this.link.announce(room, encodeChange(this.self, true, this.node.presence.own().get(room) ?? [], []));
         this.node.presence.reload();
       },
       () => {

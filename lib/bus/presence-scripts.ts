@@ -3,13 +3,21 @@
  * several nodes find the same dead node at once, its entries are removed once. Keys (prefix `p`):
  *
  *   p:presence:nodes          sorted set: node id → the time (Redis's clock, ms) it is dead after
- *   p:presence:room:<room>    hash: connection id → `[key,meta]` (bus/presence-wire.ts)
+ *   p:presence:room:<room>    hash: connection id → `[key,meta,owner]` (bus/presence-wire.ts)
  *   p:presence:rooms:<node>   set: the rooms where that node has entries
  *
  * A node is alive while its score is in the future; each node re-adds itself every ttl/3. An expired
  * node stays in the set for one more ttl (so every node sees it expired), then goes. The scripts name
  * keys they compute, which standalone Redis allows (Redis Cluster, which does not, is not supported).
  */
+
+/** Whether a stored value is the node's: the owner ends it, `,"<node>"]` (a meta object ends with `}`, so nothing else can). */
+const OWNED = `
+local function owned(value, node)
+  local mark = ',"' .. node .. '"]'
+  return string.sub(value, -#mark) == mark
+end
+`;
 
 const PRELUDE = `
 local p = ARGV[1]
@@ -18,12 +26,12 @@ local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
-local function drop_fields(hash, node)
-  local mark = node .. '-'
+${OWNED}local function drop_fields(hash, node)
   local gone = {}
-  for _, field in ipairs(redis.call('HKEYS', hash)) do
-    if string.sub(field, 1, #mark) == mark then
-      gone[#gone + 1] = field
+  local all = redis.call('HGETALL', hash)
+  for i = 1, #all, 2 do
+    if owned(all[i + 1], node) then
+      gone[#gone + 1] = all[i]
       if #gone == 1000 then
         redis.call('HDEL', hash, unpack(gone))
         gone = {}
@@ -81,6 +89,21 @@ while i <= #ARGV do
 end
 redis.call('ZADD', nodes, now_ms() + ttl, node)
 return old
+`;
+
+/**
+ * ARGV: prefix, node, room, id, last. Removes the entry if it is still the node's: a connection that
+ * resumed on another node may have replaced it there already. With last (1), the room leaves the node's
+ * set. Sent with EVAL at every untrack, in order with the node's other writes (EVALSHA's NOSCRIPT retry
+ * could reorder them), so it is kept short: no prelude.
+ */
+export const UNTRACK = `${OWNED}
+local p, node, room, id = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local hash = p .. ':presence:room:' .. room
+local value = redis.call('HGET', hash, id)
+if value and owned(value, node) then redis.call('HDEL', hash, id) end
+if ARGV[5] == '1' then redis.call('SREM', p .. ':presence:rooms:' .. node, room) end
+return 1
 `;
 
 /** ARGV: prefix, node. The node leaves: its entries and its liveness go. */

@@ -6,7 +6,6 @@
  * made once when it was tracked.
  */
 import type { PresenceChange, PresenceEntry, PresenceSnapshot } from '../bus/bus';
-import { ownerOf } from '../bus/presence-wire';
 import type { PresenceState } from '../contract/presence-frames';
 import type { Payload, Socket } from '../transport/types';
 import { presenceTopic } from '../util/topics';
@@ -61,35 +60,38 @@ export class PresenceRoom {
     this.entries.delete(id);
   }
 
-  /** Applies what another node changed; entries of this node are left alone. */
+  /**
+   * Applies what another node changed. A removal only takes the entry while it is the remover's, and
+   * an entry of this node that another node sets is taken over: its connection resumed there.
+   */
   apply(change: PresenceChange): void {
     const owner = change.owner;
     if (owner === this.self) return;
-    if (owner !== null) {
+    if (change.whole) {
       const kept = new Set(change.set.map((e) => e.id));
-      for (const id of this.entries.keys()) if (!kept.has(id) && ownerOf(id) === owner) this.delete(id);
+      for (const [id, entry] of this.entries) if (entry.owner === owner && !kept.has(id)) this.delete(id);
     }
-    for (const entry of change.set) if (ownerOf(entry.id) !== this.self) this.set(entry);
-    for (const id of change.removed) if (ownerOf(id) !== this.self) this.delete(id);
+    for (const entry of change.set) this.set(entry);
+    for (const id of change.removed) if (this.entries.get(id)?.owner === owner) this.delete(id);
   }
 
-  /** Takes the store's view of the nodes it is complete for; the others' entries stay as they are. */
+  /**
+   * Takes the store's view of the nodes it is complete for; the others' entries stay as they are. This
+   * node's own entries are never replaced: the load may have been read before this node's own write.
+   */
   replace(snapshot: PresenceSnapshot): void {
     const { owners } = snapshot;
     const kept = new Set(snapshot.entries.map((e) => e.id));
-    for (const id of this.entries.keys()) {
-      const owner = ownerOf(id);
-      if (owner !== this.self && owners.has(owner) && !kept.has(id)) this.delete(id);
-    }
-    for (const entry of snapshot.entries) {
-      const owner = ownerOf(entry.id);
-      if (owner !== this.self && owners.has(owner)) this.set(entry);
-    }
+    for (const [id, entry] of this.entries) if (entry.owner !== this.self && owners.has(entry.owner) && !kept.has(id)) this.delete(id);
+    for (const entry of snapshot.entries)
+      if (entry.owner !== this.self && owners.has(entry.owner) && this.entries.get(entry.id)?.owner !== this.self) this.set(entry);
   }
 
-  /** The ids of `owner`'s entries here. */
-  idsOf(owner: string): string[] {
-    return [...this.entries.keys()].filter((id) => ownerOf(id) === owner);
+  /** `owner`'s entries here. */
+  entriesOf(owner: string): PresenceEntry[] {
+    const entries: PresenceEntry[] = [];
+    for (const entry of this.entries.values()) if (entry.owner === owner) entries.push(entry);
+    return entries;
   }
 
   /** The `presence_diff` frame of what changed since the last one, or null when nothing did; opens a new window. */

@@ -23,7 +23,6 @@ import type { PresenceState } from '../contract/presence-frames';
 import type { Payload } from '../transport/types';
 import { invalidArgument, invalidOption } from '../util/errors';
 import { checkKeys } from '../util/validate';
-import { ownerOf } from '../bus/presence-wire';
 import { PresenceRoom, type PresenceMember } from './presence-room';
 
 /** Milliseconds between two diffs of one room, at least. */
@@ -99,7 +98,7 @@ export class Presence implements PresenceNode {
 
   /** Tracks `member` in `room` (it has just joined it). */
   track(member: PresenceMember, name: string, spec: PresenceSpec): void {
-    const entry = entryOf(member.id, spec.key ?? member.id, spec.meta);
+    const entry = entryOf(member.id, spec.key ?? member.id, spec.meta, this.self);
     const rooms = this.tracked.get(member);
     if (rooms === undefined) this.tracked.set(member, new Map([[name, entry]]));
     else rooms.set(name, entry);
@@ -140,7 +139,7 @@ export class Presence implements PresenceNode {
     const old = rooms?.get(name);
     const room = this.rooms.get(name);
     if (rooms === undefined || old === undefined || room === undefined) return false;
-    const entry = entryOf(old.id, old.key, meta);
+    const entry = entryOf(old.id, old.key, meta, this.self);
     rooms.set(name, entry);
     room.set(entry);
     this.changed(room);
@@ -176,11 +175,11 @@ export class Presence implements PresenceNode {
     member.socket?.unsubscribe(room.topic);
   }
 
-  /** A local entry leaves its room. */
+  /** A local entry leaves its room (unless another node has taken it over: the connection resumed there). */
   private remove(name: string, id: string): void {
     const room = this.rooms.get(name);
     if (room === undefined) return;
-    room.delete(id);
+    if (room.entries.get(id)?.owner === this.self) room.delete(id);
     const last = --room.members === 0;
     if (!this.release(room)) this.changed(room);
     this.store.untrackPresence(name, id, last);
@@ -253,7 +252,7 @@ export class Presence implements PresenceNode {
     const room = this.rooms.get(name);
     if (room !== undefined && room.ready) return room.state();
     const view = new PresenceRoom(name, this.self);
-    if (room !== undefined) for (const entry of room.entries.values()) if (ownerOf(entry.id) === this.self) view.set(entry);
+    if (room !== undefined) for (const entry of room.entriesOf(this.self)) view.set(entry);
     if (snapshot !== null) view.replace(snapshot);
     return view.state();
   }
@@ -274,25 +273,21 @@ export class Presence implements PresenceNode {
   /** The other nodes whose entries this node holds. */
   owners(): Set<string> {
     const owners = new Set<string>();
-    for (const room of this.rooms.values()) for (const id of room.entries.keys()) owners.add(ownerOf(id));
+    for (const room of this.rooms.values()) for (const entry of room.entries.values()) owners.add(entry.owner);
     owners.delete(this.self);
     return owners;
   }
 
   /** Node `owner` is dead: its entries leave every room. */
   gone(owner: string): void {
-    const change: PresenceChange = { owner, set: [], removed: [] };
+    const change: PresenceChange = { owner, whole: true, set: [], removed: [] };
     for (const name of this.rooms.keys()) this.remoteChange(name, change);
   }
 
   /** This node's own entries, by room. */
   own(): Map<string, PresenceEntry[]> {
     const own = new Map<string, PresenceEntry[]>();
-    for (const [name, room] of this.rooms)
-      own.set(
-        name,
-        room.idsOf(this.self).map((id) => room.entries.get(id)!),
-      );
+    for (const [name, room] of this.rooms) own.set(name, room.entriesOf(this.self));
     return own;
   }
 
@@ -354,9 +349,9 @@ export class Presence implements PresenceNode {
   };
 }
 
-/** An entry, its meta JSON with the connection id first. */
-function entryOf(id: string, key: string, meta: string): PresenceEntry {
-  return { id, key, meta: meta === '{}' ? `{"id":${JSON.stringify(id)}}` : `{"id":${JSON.stringify(id)},${meta.slice(1)}` };
+/** An entry of node `owner`, its meta JSON with the connection id first. */
+function entryOf(id: string, key: string, meta: string, owner: string): PresenceEntry {
+  return { id, key, meta: meta === '{}' ? `{"id":${JSON.stringify(id)}}` : `{"id":${JSON.stringify(id)},${meta.slice(1)}`, owner };
 }
 
 /** Checks `options` of `ws.join(room, options)`; the presence asked for, `'observe'`, or null. */

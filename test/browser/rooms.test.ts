@@ -135,6 +135,8 @@ describeNeeding('chromium', 'examples/rooms across a restart, on RedisBus in a r
       expect((await said()).at(-1)).toEqual({ name: 'ann', text: 'back again' });
       expect(await texts()).toEqual(expect.not.arrayContaining(['Join a room first']));
       expect(Object.keys(await again.app.presence(room))).toEqual(['ann']);
+      // The other node lists the page too: the entry is the restarted node's, though the id is the old one's.
+      await eventually(async () => Object.keys(await b.app.presence(room)).join() === 'ann', 'ann in the presence on node B', 5000);
       await context.close();
     },
     60_000,

@@ -5,6 +5,7 @@
  */
 import type { App } from '../../lib';
 import { connect as connectClient, type Client as SwbClient, type ReconnectInfo } from '../../lib/client';
+import { createClient } from 'redis';
 import { RedisBus } from '../../lib/redis';
 import { describeNeeding } from '../external';
 import { closeAll, connect, delay, eventually, recordingLogger, start, type Client } from '../helpers';
@@ -46,6 +47,11 @@ function resumeQuery(token: string, positions: Record<string, [string, number]>,
 async function join(c: Client, room: string): Promise<string> {
   c.send(JSON.stringify({ event: 'join', data: room }));
   return ((await c.nextJson()) as { data: { id: string } }).data.id;
+}
+
+async function track(c: Client, room: string, name: string): Promise<string> {
+  c.send(JSON.stringify({ event: 'track', data: { room, name } }));
+  return ((await c.nextJson()) as { data: string }).data;
 }
 
 /** Drops the TCP connection without a close frame, as a lost network does. */
@@ -216,6 +222,43 @@ describeNeeding('redis-server', 'recovery on RedisBus, three nodes', () => {
     await drop(back.c);
     await delay(700);
     expect((await open(nodes[0]!.url('/feed'), resumeQuery(back.s.session, {}))).s).toMatchObject({ recovered: false, reason: 'expired' });
+  });
+
+  test("presence after a resume on another node: the entry is the new node's, and neither the old node's window end nor its close takes it away", async () => {
+    const nodes = await cluster({ window: 800 });
+    const [a, b, c] = nodes as [(typeof nodes)[0], (typeof nodes)[0], (typeof nodes)[0]];
+    // A member on the old node and one on a third node: each node holds a live view of the room.
+    const oldId = await track((await open(a.url('/feed'))).c, 'board', 'old');
+    const watcherId = await track((await open(c.url('/feed'))).c, 'board', 'watcher');
+    const { c: ann, s } = await open(a.url('/feed'));
+    const id = await track(ann, 'board', 'ann');
+    const left = { watcher: { metas: [{ id: watcherId, name: 'watcher' }] }, ann: { metas: [{ id, name: 'ann' }] } };
+    const board = { old: { metas: [{ id: oldId, name: 'old' }] }, ...left };
+    const store = createClient({ url: redis.url });
+    await store.connect();
+    try {
+      /** What each node's app.presence() lists, and the node that owns ann's entry in Redis. */
+      const seen = async (from = nodes) => ({
+        lists: await Promise.all(from.map((n) => n.app.presence('board'))),
+        owner: /,"(\w+)"\]$/.exec((await store.hGet('switchboard:presence:room:board', id)) ?? '')?.[1],
+      });
+      await eventually(async () => (await seen()).lists.every((list) => Object.keys(list).length === 3), 'the three in every view');
+      await drop(ann);
+      // Ann's page comes back through another node, resumes there, and joins again with its name.
+      const back = await open(b.url('/feed'), resumeQuery(s.session, {}));
+      expect(back.s.recovered).toBe(true);
+      expect(await track(back.c, 'board', 'ann')).toBe(id);
+      // Node b's id starts every connection id it mints.
+      const bNode = (await join((await open(b.url('/feed'))).c, 'elsewhere')).split('-')[0]!;
+      // The old node's window ends (its parked entry leaves there), then it closes (a deploy): ann stays.
+      await delay(1200);
+      expect(await seen()).toEqual({ lists: [board, board, board], owner: bNode });
+      await a.app.close();
+      await delay(300);
+      expect(await seen([b, c])).toEqual({ lists: [left, left], owner: bNode });
+    } finally {
+      await store.close();
+    }
   });
 
   test('app.history reads the room from Redis, with positions, since and limit', async () => {
