@@ -121,13 +121,15 @@ class NodeSocket implements Socket {
   /**
    * Holds this socket's writes until the current read has been handled, as uWS corks a socket around
    * its callbacks: the replies to the several messages one read carries leave in one write (one
-   * syscall, one TCP segment) instead of one each. Uncorked on the next tick (uncork(), below).
+   * syscall, one TCP segment) instead of one each. Uncorked once this turn of the event loop has
+   * handled its reads (setImmediate, uncork() below), not on the next tick: the replies of handlers that
+   * awaited only resolved promises come in microtasks after the next tick, and so join the batch too.
    */
   cork(): void {
     this.corked = true;
     this.backlog = this.ws.bufferedAmount;
     this.tcp.cork();
-    process.nextTick(uncork, this);
+    setImmediate(uncork, this);
   }
 
   send(payload: Payload, isBinary: boolean, compress: boolean): number {
