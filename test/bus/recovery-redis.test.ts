@@ -44,15 +44,17 @@ function resumeQuery(token: string, positions: Record<string, [string, number]>,
   return `?swb_resume=${encodeURIComponent(JSON.stringify({ session: token, positions }))}${extra}`;
 }
 
-async function join(c: Client, room: string): Promise<string> {
-  c.send(JSON.stringify({ event: 'join', data: room }));
-  return ((await c.nextJson()) as { data: { id: string } }).data.id;
+/** Sends a JSON event and takes the data of its reply. */
+async function ask<T>(c: Client, event: string, data: unknown): Promise<T> {
+  c.send(JSON.stringify({ event, data }));
+  return ((await c.nextJson()) as { data: T }).data;
 }
 
-async function track(c: Client, room: string, name: string): Promise<string> {
-  c.send(JSON.stringify({ event: 'track', data: { room, name } }));
-  return ((await c.nextJson()) as { data: string }).data;
+async function join(c: Client, room: string): Promise<string> {
+  return (await ask<{ id: string }>(c, 'join', room)).id;
 }
+
+const track = (c: Client, room: string, name: string) => ask<string>(c, 'track', { room, name });
 
 /** Drops the TCP connection without a close frame, as a lost network does. */
 async function drop(c: Client): Promise<void> {
